@@ -1,0 +1,7 @@
+/** The CLI's commands, each loaded only when used. A command module exports `run(args): Promise<exitCode>`. */
+export interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+};

@@ -1,0 +1,20 @@
+import type { MonitorEvents, MonitorMethods } from './api/monitor';
+
+/**
+ * The one contract between the engine and every host. Each method takes at most one argument (an object)
+ * and returns a promise; the engine validates every input with zod. Later features add their own
+ * `XxxMethods` / `XxxEvents` interfaces in src/shared/api/ and extend these two.
+ */
+export interface DeskMethods extends MonitorMethods {}
+
+export interface DeskEvents extends MonitorEvents {}
+
+export type DeskMethodName = keyof DeskMethods;
+export type DeskEventName = keyof DeskEvents;
+
+type Call<M> = M extends { in: infer I; out: infer O } ? ([I] extends [void] ? (input?: I) => Promise<O> : (input: I) => Promise<O>) : never;
+
+export type DeskApi = { [K in DeskMethodName]: Call<DeskMethods[K]> } & {
+  /** Subscribe to a pushed event; returns the unsubscribe function. */
+  subscribe<E extends DeskEventName>(event: E, listener: (payload: DeskEvents[E]) => void): () => void;
+};

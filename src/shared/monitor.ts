@@ -1,0 +1,110 @@
+import type { Level, Reason, Status } from './status';
+
+/** Replica-set member states, numbered as in the MongoDB manual (replSetGetStatus.members[].state). */
+export const MEMBER_STATE_NAMES: Record<number, string> = {
+  0: 'STARTUP',
+  1: 'PRIMARY',
+  2: 'SECONDARY',
+  3: 'RECOVERING',
+  5: 'STARTUP2',
+  6: 'UNKNOWN',
+  7: 'ARBITER',
+  8: 'DOWN',
+  9: 'ROLLBACK',
+  10: 'REMOVED',
+};
+
+export type Role = 'primary' | 'secondary' | 'arbiter';
+
+export interface MemberView {
+  name: string;
+  host: string; // host:port
+  expectedRole: Role;
+  reachable: boolean;
+  /** stateStr as the member reports it, or as the primary sees it when the member itself is unreachable. */
+  stateStr: string;
+  state: number | null;
+  health: number | null;
+  /** Seconds behind the primary, from the primary's view; null where a lag makes no sense (arbiter, STARTUP…). */
+  lagSeconds: number | null;
+  optimeDate: string | null;
+  oplogWindowHours: number | null;
+  version: string | null;
+  lastSeen: string | null; // ISO time of the last successful poll
+  unreachableSince: string | null;
+  lastError: string | null;
+  pingMs: number | null;
+  syncSource: string | null;
+  electionDate: string | null;
+  status: Status;
+}
+
+export interface ReplicaSetView {
+  name: string;
+  primary: string | null; // member name
+  term: number | null;
+  electionDate: string | null;
+  members: MemberView[];
+  status: Status;
+}
+
+export interface AppHealthView {
+  url: string;
+  ok: boolean | null;
+  httpStatus: number | null;
+  latencyMs: number | null;
+  checkedAt: string | null;
+  error: string | null;
+}
+
+export interface SiteView {
+  name: string;
+  role: 'dc' | 'dr';
+  replicaSets: ReplicaSetView[];
+  app: AppHealthView[];
+  reachable: boolean;
+  lastSeen: string | null;
+  unreachableSince: string | null;
+  status: Status;
+}
+
+export interface Overview {
+  topologyName: string;
+  sandbox: boolean;
+  polledAt: string | null;
+  pollIntervalMs: number;
+  sites: SiteView[];
+  status: Status;
+  /** Set when some shown data is older than two poll intervals. */
+  stale: boolean;
+}
+
+export type HistoryRange = '15m' | '1h' | '24h' | '7d';
+export type HistoryMetric = 'lag' | 'oplogWindow';
+
+export interface Series {
+  key: string; // e.g. "DC/dc-2"
+  points: Array<[number, number | null]>; // [epoch ms, value]
+}
+
+export interface HistoryQuery {
+  metric: HistoryMetric;
+  range: HistoryRange;
+  maxPoints?: number;
+}
+
+export interface AlertRecord {
+  id: number;
+  at: string;
+  subject: string;
+  from: Level;
+  to: Level;
+  reasons: Reason[];
+  channels: Array<{ channel: 'notification' | 'webhook'; ok: boolean; attempts: number; error?: string }>;
+}
+
+export interface SecretInfo {
+  name: string;
+  kind: 'password' | 'ssh-key' | 'passphrase' | 'other';
+  setAt: string;
+}
