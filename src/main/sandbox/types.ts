@@ -1,0 +1,89 @@
+import type { TopologyInput } from '../../shared/topology';
+
+/**
+ * The public face of the sandbox: what the app, the CLI and every test use. The simulator behind it lives in
+ * the other files of this folder.
+ */
+export interface SandboxOptions {
+  /** First port; members get consecutive ports from it. 0 (the default for tests) = ephemeral ports. */
+  basePort?: number;
+  /** Heartbeats 200 ms, election timeout 1 s (same rules, faster clock). Default: the manual's 2 s / 10 s. */
+  fast?: boolean;
+  /** Start the write workload against the DC primary at this many ops/s (0 = not started). */
+  workloadOpsPerSec?: number;
+  /** Require SCRAM-SHA-256 with this user on every member. */
+  auth?: { username: string; password: string };
+  /** Capped oplog size per data-bearing member, in bytes (default 64 MiB). */
+  oplogSizeBytes?: number;
+  /** Port of the loopback control endpoint (0 = ephemeral, the default). */
+  controlPort?: number;
+  /** Directory where the topology file is written (default: a new temp dir). */
+  dir?: string;
+}
+
+export type FaultAction = 'kill' | 'revive' | 'partition' | 'heal' | 'lag' | 'slow' | 'freeze' | 'stepdown' | 'app';
+
+export interface FaultRequest {
+  action: FaultAction;
+  /** A member name ("dc-1") or a site name ("DC"). */
+  target: string;
+  /** lag: replication delay in ms; slow: added response delay in ms; freeze/stepdown: seconds. */
+  ms?: number;
+  seconds?: number;
+  /** partition: the other side (member or site); without it the target is cut off from everyone. */
+  from?: string;
+  /** app: start/stop the simulated application on a site. */
+  running?: boolean;
+}
+
+export interface SandboxMemberInfo {
+  name: string;
+  host: string; // 127.0.0.1:PORT
+  role: 'primary' | 'secondary' | 'arbiter';
+}
+
+export interface SandboxDescription {
+  sites: Array<{ name: string; replicaSet: string; members: SandboxMemberInfo[]; appHealthUrl: string }>;
+  topologyFile: string;
+  control: string; // http://127.0.0.1:PORT
+}
+
+export interface MemberStateSnapshot {
+  name: string;
+  site: string;
+  replicaSet: string;
+  alive: boolean;
+  stateStr: string;
+  term: number;
+  optime: { ts: string; t: number } | null;
+  lagMs: number | null;
+}
+
+export interface WorkloadLedger {
+  /** Writes the DC primary acknowledged (w:1 and w:"majority" counted separately). */
+  acknowledged: number;
+  acknowledgedMajority: number;
+  failed: number;
+  /** Wall time of the last acknowledged write, ISO. */
+  lastAckAt: string | null;
+  /** The ids of acknowledged writes (bounded by the run), so a drill can count what a target lacks. */
+  ackedIds(): Array<{ id: string; at: number; majority: boolean }>;
+}
+
+export interface SandboxState {
+  members: MemberStateSnapshot[];
+  workload: { running: boolean; opsPerSec: number; acknowledged: number; acknowledgedMajority: number; failed: number; lastAckAt: string | null };
+}
+
+export interface Sandbox {
+  readonly description: SandboxDescription;
+  /** The same topology as the file, ready for topologySchema.parse. */
+  readonly topology: TopologyInput;
+  state(): SandboxState;
+  fault(req: FaultRequest): Promise<{ ok: true; message: string }>;
+  startWorkload(opsPerSec: number): void;
+  stopWorkload(): Promise<void>;
+  readonly ledger: WorkloadLedger;
+  /** Stops every listener, timer and the workload; frees every port. */
+  stop(): Promise<void>;
+}
