@@ -1,0 +1,116 @@
+import type { DrillReport, DrillRunSummary, DrillScenarioInfo, DrillVerdict } from './drill-report';
+import type { Plan, RunbookId, StepKind, StepTarget } from './runbook-plan';
+
+/** Runbooks, executions and drills (issue 6): what the Runbooks, Execution and Drill pages use. */
+
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timed-out' | 'interrupted' | 'cancelled';
+
+export type ExecutionStatus = 'running' | 'awaiting-confirmation' | 'succeeded' | 'failed' | 'interrupted' | 'aborting' | 'aborted' | 'abort-failed';
+
+export interface StepRunView {
+  attempt: number;
+  phase: 'run' | 'compensate';
+  status: Exclude<StepStatus, 'pending'>;
+  startedAt: string;
+  deadlineAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  output: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  confirmedBy: string | null;
+}
+
+export interface StepView {
+  n: number;
+  id: string;
+  kind: StepKind;
+  title: string;
+  target: StepTarget;
+  idempotent: boolean;
+  /** The exact command or operation, rendered for people (remote commands shown quoted as they are sent). */
+  command: string;
+  hasCompensation: boolean;
+  status: StepStatus;
+  attempts: StepRunView[];
+  compensation: StepRunView | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface ExecutionSummary {
+  id: string;
+  requestId: string | null;
+  runbook: RunbookId;
+  title: string;
+  status: ExecutionStatus;
+  currentStep: number | null;
+  initiator: string;
+  mode: 'execute' | 'drill';
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface ExecutionView extends ExecutionSummary {
+  planDigest: string;
+  plan: Plan;
+  /** "interrupted at step N": the step that was in flight when the engine stopped. */
+  interruptedAtStep: number | null;
+  error: { code: string; message: string } | null;
+  breakGlass: { reason: string; approvers: string[] } | null;
+  steps: StepView[];
+  /** Resume is possible (interrupted or failed); a non-idempotent step that had started needs a confirmation. */
+  resumable: boolean;
+  confirmationNeededFor: number | null;
+  /** A manual-confirmation step waiting for a person. */
+  awaitingStep: number | null;
+}
+
+export interface ExecutionProgress {
+  executionId: string;
+  status: ExecutionStatus;
+  currentStep: number | null;
+  step: StepView | null;
+  at: string;
+}
+
+export interface DrillProgress {
+  drillId: string;
+  scenario: string;
+  phase: 'setup' | 'approvals' | 'fault' | 'execution' | 'measure' | 'cleanup' | 'report' | 'done' | 'failed';
+  message: string;
+  at: string;
+}
+
+export interface ReportFile {
+  fileName: string;
+  mime: 'application/pdf' | 'text/html';
+  base64: string;
+}
+
+export interface RunbookMethods {
+  listRunbooks: { in: void; out: Array<{ id: RunbookId; title: string; summary: string }> };
+  /** The plan exactly as it would be requested and approved, with its digest. */
+  previewPlan: { in: { runbook: RunbookId; currentPrimary?: string; site?: string }; out: { plan: Plan; digest: string } };
+  /** Runs the plan of an approved request; refused until the request's policy is met. */
+  startExecution: { in: { requestId: string }; out: ExecutionView };
+  listExecutions: { in: { limit?: number } | void; out: ExecutionSummary[] };
+  getExecution: { in: { id: string }; out: ExecutionView };
+  resumeExecution: { in: { id: string; confirmSteps?: number[] }; out: ExecutionView };
+  abortExecution: { in: { id: string }; out: ExecutionView };
+  confirmStep: { in: { id: string; step: number }; out: ExecutionView };
+  listDrills: { in: void; out: DrillScenarioInfo[] };
+  /** Starts a drill on the built-in sandbox; progress arrives as `drillProgress`, the result via getDrillReport. */
+  runDrill: { in: { scenario: string; tester?: string }; out: { drillId: string } };
+  listDrillRuns: { in: { limit?: number } | void; out: DrillRunSummary[] };
+  getDrillReport: { in: { drillId: string }; out: DrillReport };
+  setDrillVerdict: { in: { drillId: string; verdict: DrillVerdict; notes: string; tester: string }; out: DrillReport };
+  exportDrillReport: { in: { drillId: string; format: 'pdf' | 'html' }; out: ReportFile };
+}
+
+export interface RunbookEvents {
+  executionProgress: ExecutionProgress;
+  drillProgress: DrillProgress;
+}
