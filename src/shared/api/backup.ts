@@ -1,0 +1,170 @@
+import type { HistoryRange } from '../monitor';
+import type { Level, Reason } from '../status';
+
+/**
+ * Cross-site backup & restore (issue 4): DC data reaches DR as a baseline and then as incremental oplog
+ * slices, shipped over SSH, verified, applied in order. Shapes shown by the Backups page and the CLI.
+ */
+
+/** An oplog position, "seconds:increment" of the BSON Timestamp (e.g. "1763881200:14"). */
+export type OplogTs = string;
+
+export type SliceState = 'captured' | 'shipped' | 'verified' | 'applied' | 'failed';
+
+export interface SliceProblem {
+  /** CHECKSUM_MISMATCH, LINK_BROKEN, SLICE_MISSING, VERSION_MISMATCH, TRANSFER_FAILED, APPLY_FAILED… */
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface SliceView {
+  chainId: string;
+  seq: number;
+  kind: 'baseline' | 'increment';
+  state: SliceState;
+  fromTs: OplogTs | null;
+  toTs: OplogTs;
+  /** Oplog entries (increments) or documents + entries (baseline). */
+  count: number;
+  bytes: number;
+  sha256: string;
+  createdAt: string;
+  shippedAt: string | null;
+  verifiedAt: string | null;
+  appliedAt: string | null;
+  /** DC wall time of the last entry the slice holds. */
+  lastWall: string | null;
+  shipAttempts: number;
+  /** Why the slice is failed, or the last problem it had before it recovered. */
+  problem: SliceProblem | null;
+  /** Not applied because an earlier slice is missing or failed: nothing after a gap is applied. */
+  blocked: boolean;
+}
+
+export type ChainState = 'building' | 'active' | 'broken' | 'superseded';
+
+export interface ChainView {
+  chainId: string;
+  createdAt: string;
+  state: ChainState;
+  /** Set when state is "broken": why, and that a new baseline is needed. */
+  broken: { code: string; message: string; at: string } | null;
+  capturedTs: OplogTs | null;
+  appliedSeq: number | null;
+  appliedTs: OplogTs | null;
+  slices: SliceView[];
+}
+
+export type BackupPhase = 'connect' | 'capture' | 'copy' | 'oplog' | 'ship' | 'verify' | 'apply' | 'retention' | 'done';
+
+/** Live progress of the running cycle or baseline (pushed as `backupProgress`, at most ~4 per second). */
+export interface BackupProgress {
+  cycleId: number;
+  kind: 'cycle' | 'baseline';
+  phase: BackupPhase;
+  message: string;
+  slice: { chainId: string; seq: number } | null;
+  collections: { done: number; total: number } | null;
+  documents: { done: number; total: number | null } | null;
+  bytes: { done: number; total: number | null } | null;
+  startedAt: string;
+  /** Seconds left for the current phase, from its rate so far; null when unknown. */
+  etaSeconds: number | null;
+}
+
+export interface CycleRecord {
+  id: number;
+  kind: 'cycle' | 'baseline';
+  trigger: 'schedule' | 'manual' | 'agent';
+  state: 'running' | 'ok' | 'failed';
+  startedAt: string;
+  deadlineAt: string;
+  finishedAt: string | null;
+  error: { code: string; message: string } | null;
+  captured: number;
+  shipped: number;
+  applied: number;
+  bytes: number;
+}
+
+export interface BackupSchedule {
+  intervalMinutes: number;
+  enabled: boolean;
+  /** "topology" (the file's backup.intervalMinutes) or "override" (set from the app, kept in SQLite). */
+  source: 'topology' | 'override';
+  keep: number;
+  deadlineSeconds: number;
+  nextRunAt: string | null;
+}
+
+export interface RpoView {
+  /** now − the DC time up to which DR holds every write; null before anything was applied. */
+  seconds: number | null;
+  targetSeconds: number;
+  level: Level;
+  coveredUntil: string | null;
+  lastAppliedWall: string | null;
+}
+
+export interface LandingView {
+  site: string;
+  host: string;
+  port: number;
+  username: string;
+  dir: string;
+  /** The pinned host key (trust on first use), shown so an operator can compare it out of band. */
+  fingerprint: string | null;
+  pinnedAt: string | null;
+}
+
+export interface BackupStatus {
+  level: Level;
+  reasons: Reason[];
+  from: string;
+  to: string;
+  /** True when there is no usable chain: the UI offers "Start baseline". */
+  needsBaseline: boolean;
+  chain: ChainView | null;
+  running: BackupProgress | null;
+  recentCycles: CycleRecord[];
+  schedule: BackupSchedule;
+  rpo: RpoView;
+  landing: LandingView | null;
+  updatedAt: string;
+}
+
+export interface VerifyFinding {
+  chainId: string;
+  seq: number;
+  check: 'link' | 'local-archive' | 'remote-archive' | 'remote-manifest';
+  ok: boolean;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  chainId: string | null;
+  checkedAt: string;
+  slices: number;
+  findings: VerifyFinding[];
+}
+
+export interface BackupMethods {
+  getBackupStatus: { in: void; out: BackupStatus };
+  getRpoHistory: { in: { range: HistoryRange; maxPoints?: number }; out: { targetSeconds: number; points: Array<[number, number | null]> } };
+  /** Starts a cycle now; with wait it resolves when the cycle ends. Fails with BACKUP_BUSY if one runs. */
+  runBackupNow: { in: { wait?: boolean } | void; out: CycleRecord };
+  /** Starts a new chain: a consistent copy of DC replaces DR's data (DR's position is recorded first). */
+  startBaseline: { in: { wait?: boolean } | void; out: CycleRecord };
+  setBackupSchedule: { in: { intervalMinutes?: number; enabled?: boolean }; out: BackupSchedule };
+  verifyChain: { in: { remote?: boolean } | void; out: VerifyReport };
+  /** Re-trusts a landing host after its key changed; the fingerprint must be the one it now offers. */
+  trustSshHostKey: { in: { hostPort: string; fingerprint: string }; out: { hostPort: string; fingerprint: string; pinnedAt: string } };
+  getBackupHistory: { in: { limit?: number } | void; out: CycleRecord[] };
+}
+
+export interface BackupEvents {
+  backupProgress: BackupProgress;
+  backupStatus: BackupStatus;
+}
