@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ExecutionProgress, ExecutionSummary, ExecutionView } from '../../shared/api/runbooks';
 import { DeskError } from '../../shared/errors';
+import { describeOperation } from './describe';
 import type { StepContext, StepOutcome, OperationHandlers } from './handlers';
 import { sleep } from './handlers';
 import { Journal, type ExecutionRow, type StepPhase } from './journal';
@@ -99,6 +100,9 @@ export class Executor {
 
   start(input: StartInput): ExecutionView {
     const plan = planSchema.parse(input.plan);
+    const drifted = plan.steps.find((s) => s.command !== describeOperation(s.operation));
+    if (drifted)
+      throw new DeskError('PLAN_COMMAND_MISMATCH', `Step ${drifted.n} shows a command that is not the operation it runs: rebuild the plan and request approval again.`);
     const digest = planDigest(plan);
     if (digest !== input.planDigest)
       throw new DeskError('PLAN_DIGEST_MISMATCH', `The plan to run (${digest}) is not the approved plan (${input.planDigest}): request and approve this exact plan before executing it.`);

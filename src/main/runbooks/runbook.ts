@@ -1,4 +1,5 @@
 import type { Compensation, Operation, Step, StepKind, StepTarget } from '../../shared/api/runbook-plan';
+import { describeOperation } from './describe';
 
 export * from '../../shared/api/runbook-plan';
 
@@ -17,6 +18,7 @@ export function step(
     title,
     target: { site: target.site, replicaSet: target.replicaSet ?? null, member: target.member ?? null, host: target.host ?? null },
     operation,
+    command: describeOperation(operation),
     timeoutMs: opts.timeoutMs,
     retries: opts.retries ?? 0,
     retryDelayMs: opts.retryDelayMs ?? 0,

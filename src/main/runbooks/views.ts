@@ -1,5 +1,4 @@
 import type { ExecutionSummary, ExecutionView, StepRunView, StepView } from '../../shared/api/runbooks';
-import { describeOperation } from './describe';
 import type { ExecutionRow, StepRunRow } from './journal';
 
 function runView(r: StepRunRow): StepRunView {
@@ -52,7 +51,7 @@ export function stepViews(e: ExecutionRow, runs: StepRunRow[]): StepView[] {
       title: s.title,
       target: s.target,
       idempotent: s.idempotent,
-      command: describeOperation(s.operation),
+      command: s.command,
       hasCompensation: s.compensation !== null,
       status: last ? last.status : 'pending',
       attempts,

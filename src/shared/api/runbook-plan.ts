@@ -118,6 +118,8 @@ export const stepSchema = z.strictObject({
   title: z.string().min(1),
   target: targetSchema,
   operation: operationSchema,
+  /** The operation rendered exactly (remote commands quoted as sent): what the approver reads is signed too. */
+  command: z.string(),
   timeoutMs: z.number().int().min(100),
   retries: z.number().int().min(0).max(20),
   retryDelayMs: z.number().int().min(0),
