@@ -1,0 +1,18 @@
+import { FreshnessBanner } from './FreshnessBanner';
+import { Nav } from './Nav';
+import { PAGES } from './pages';
+import { useRoute } from './use-route';
+
+export function App() {
+  const route = useRoute();
+  const page = PAGES.find((p) => p.id === route) ?? PAGES[0];
+  return (
+    <div className="shell">
+      <Nav pages={PAGES} activeId={page.id} />
+      <main className="main" data-page={page.id}>
+        <FreshnessBanner />
+        <page.Component />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { formatAgo, formatClock, formatDuration } from '../format/time';
+import { freshness } from './freshness';
+import { useConnection, useNow, useOverview } from './desk-context';
+
+/** Shown on every page whenever the data on screen may be old: connection lost, polls late, a site silent. */
+export function FreshnessBanner() {
+  const snap = useOverview();
+  const connection = useConnection();
+  const now = useNow();
+  const f = freshness(snap, connection, now);
+  if (f.kind === 'fresh' || f.kind === 'loading') return null;
+  if (f.kind === 'error')
+    return (
+      <div className="banner banner-red" role="alert" data-testid="freshness-banner" data-kind="error">
+        <strong>Cannot load the overview.</strong> {f.message}
+      </div>
+    );
+  if (f.kind === 'lost') {
+    const retryIn = Math.max(0, f.connection.retryAt - now);
+    return (
+      <div className="banner banner-red" role="alert" data-testid="freshness-banner" data-kind="lost">
+        <strong>Connection lost — reconnecting</strong> (attempt {f.connection.attempt}, next try in {formatDuration(retryIn)}; {f.connection.reason}).{' '}
+        {f.polledAt ? `Showing data from ${formatClock(f.polledAt, now)}, ${formatAgo(f.polledAt, now)}.` : 'No data received yet.'}
+      </div>
+    );
+  }
+  const late = f.pollLate || !f.silentSites.length;
+  return (
+    <div className="banner banner-yellow" role="status" data-testid="freshness-banner" data-kind="stale">
+      <strong>Stale data.</strong>{' '}
+      {late && (
+        <>
+          Last poll {f.polledAt ? `at ${formatClock(f.polledAt, now)} (${formatAgo(f.polledAt, now)})` : 'never completed'}; polls are due every{' '}
+          {formatDuration(f.pollIntervalMs)}.{' '}
+        </>
+      )}
+      {f.silentSites.map((s) => (
+        <span key={s.name}>
+          {s.name} is not answering{s.since ? ` since ${formatClock(s.since, now)} (${formatAgo(s.since, now)})` : ''}: its last known state is shown.{' '}
+        </span>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/** "12 s", "4 min 10 s", "3 h 5 min", "2 d 4 h": durations an operator reads at a glance. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+export function formatAgo(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  return `${formatDuration(now - Date.parse(iso))} ago`;
+}
+
+/** Local wall-clock time; the date is added when it is not today. */
+export function formatClock(iso: string | null, now: number = Date.now()): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  if (new Date(now).toDateString() === d.toDateString()) return time;
+  return `${d.toLocaleDateString([], { year: 'numeric', month: 'short', day: 'numeric' })} ${time}`;
+}
+
+export function formatLag(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  return formatDuration(seconds * 1000);
+}
+
+export function formatHours(hours: number | null): string {
+  if (hours === null) return '—';
+  return hours < 10 ? `${hours.toFixed(1)} h` : `${Math.round(hours)} h`;
+}

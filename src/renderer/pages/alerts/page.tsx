@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { useAlerts, useHostKind, useNow } from '../../app/desk-context';
+import { alertTitle } from '../../app/alert-store';
+import type { PageDefinition } from '../../app/pages';
+import { formatAgo, formatClock } from '../../format/time';
+
+function NotificationSwitch() {
+  const host = useHostKind();
+  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission));
+  if (host === 'electron') return <p className="muted">Desktop notifications are raised by the app itself.</p>;
+  if (permission === 'unsupported') return <p className="muted">This browser has no notifications; alerts are listed here.</p>;
+  if (permission === 'granted') return <p className="muted">Browser notifications are on for this page.</p>;
+  if (permission === 'denied') return <p className="muted">Browser notifications are blocked for this page; allow them in the site settings.</p>;
+  return (
+    <button type="button" className="primary" onClick={() => Notification.requestPermission().then(setPermission)}>
+      Turn on browser notifications
+    </button>
+  );
+}
+
+function AlertsPage() {
+  const alerts = useAlerts();
+  const now = useNow(10_000);
+  return (
+    <div className="alerts">
+      <header className="page-header">
+        <h1>Alerts</h1>
+        <NotificationSwitch />
+      </header>
+      <section className="card">
+        {alerts.length === 0 ? (
+          <div className="empty">No alerts yet. A change to or from red raises one.</div>
+        ) : (
+          <ul className="alert-list" data-testid="alert-list">
+            {alerts.map((a) => (
+              <li key={a.id} className={`alert level-${a.to}`}>
+                <div className="alert-head">
+                  <span className={`pill level-${a.to}`}>{a.to}</span>
+                  <strong>{alertTitle(a)}</strong>
+                  <span className="muted" title={a.at}>
+                    {formatClock(a.at, now)} · {formatAgo(a.at, now)}
+                  </span>
+                </div>
+                {a.reasons.length > 0 && (
+                  <ul className="reasons compact">
+                    {a.reasons.map((r, i) => (
+                      <li key={i} className={`reason level-${r.level}`}>
+                        <code>{r.code}</code> {r.message} <span className="muted">({r.subject})</span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                <div className="muted small">
+                  {a.channels.map((c) => `${c.channel}: ${c.ok ? 'sent' : `failed after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}${c.error ? ` (${c.error})` : ''}`}`).join(' · ') ||
+                    'no channel configured'}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export const page: PageDefinition = { id: 'alerts', title: 'Alerts', group: 'Monitor', order: 3, Component: AlertsPage };

@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import type { SecretInfo } from '../../../shared/monitor';
+import { formatAgo, formatClock } from '../../format/time';
+import type { SecretRef } from './secret-refs';
+
+export interface SecretRow {
+  name: string;
+  kind: SecretInfo['kind'];
+  info: SecretInfo | null;
+  usedBy: string[];
+}
+
+interface Props {
+  rows: SecretRow[];
+  now: number;
+  onDelete: (name: string) => Promise<void>;
+  onSet: (row: SecretRow) => void;
+}
+
+export function mergeRows(secrets: SecretInfo[], refs: SecretRef[]): SecretRow[] {
+  const rows = new Map<string, SecretRow>(secrets.map((s) => [s.name, { name: s.name, kind: s.kind, info: s, usedBy: [] }]));
+  for (const r of refs) {
+    const row = rows.get(r.name) ?? { name: r.name, kind: r.kind, info: null, usedBy: [] };
+    row.usedBy.push(r.usedBy);
+    rows.set(r.name, row);
+  }
+  return [...rows.values()].sort((a, b) => Number(a.info !== null) - Number(b.info !== null) || a.name.localeCompare(b.name));
+}
+
+export function SecretTable({ rows, now, onDelete, onSet }: Props) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  if (!rows.length) return <div className="empty">No secrets yet, and the topology refers to none.</div>;
+  return (
+    <table className="table" data-testid="secret-table">
+      <thead>
+        <tr>
+          <th>Name</th>
+          <th>Kind</th>
+          <th>State</th>
+          <th>Used by</th>
+          <th aria-label="Actions" />
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name} data-testid={`secret-${r.name}`}>
+            <td className="mono">{r.name}</td>
+            <td>{r.kind}</td>
+            <td>
+              {r.info ? (
+                <span title={r.info.setAt}>
+                  <span className="tag tag-set">set</span> {formatClock(r.info.setAt, now)} · {formatAgo(r.info.setAt, now)}
+                </span>
+              ) : (
+                <span className="tag tag-missing">not set</span>
+              )}
+            </td>
+            <td className="muted">{r.usedBy.join('; ') || '—'}</td>
+            <td className="actions">
+              {confirming === r.name ? (
+                <span className="confirm" role="alertdialog" aria-label={`Delete ${r.name}?`}>
+                  Delete from the keychain?{' '}
+                  <button type="button" className="danger" onClick={() => onDelete(r.name).finally(() => setConfirming(null))}>
+                    Delete
+                  </button>{' '}
+                  <button type="button" onClick={() => setConfirming(null)}>
+                    Cancel
+                  </button>
+                </span>
+              ) : (
+                <>
+                  <button type="button" onClick={() => onSet(r)}>
+                    {r.info ? 'Replace…' : 'Set…'}
+                  </button>{' '}
+                  {r.info && (
+                    <button type="button" onClick={() => setConfirming(r.name)}>
+                      Delete…
+                    </button>
+                  )}
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

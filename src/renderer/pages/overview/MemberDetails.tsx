@@ -1,0 +1,66 @@
+import type { MemberView } from '../../../shared/monitor';
+import { LEVEL_LABEL, memberLevel } from '../../format/member-state';
+import { formatAgo, formatClock, formatHours, formatLag } from '../../format/time';
+
+interface Props {
+  member: MemberView;
+  siteName: string;
+  replicaSet: string;
+  now: number;
+  /** The site is unreachable: every value is the last one known. */
+  lastKnown: boolean;
+  onClose: () => void;
+}
+
+export function MemberDetails({ member: m, siteName, replicaSet, now, lastKnown, onClose }: Props) {
+  const level = lastKnown ? 'unknown' : memberLevel(m);
+  const rows: Array<[string, string]> = [
+    ['State', lastKnown ? `${m.stateStr} (last known)` : `${m.stateStr}${m.state === null ? '' : ` (${m.state})`}`],
+    ['Health', m.health === null ? '—' : m.health === 1 ? 'up (1)' : `down (${m.health})`],
+    ['Expected role', m.expectedRole],
+    ['Host', m.host],
+    ['Optime', m.optimeDate ? formatClock(m.optimeDate, now) : '—'],
+    ['Lag', formatLag(m.lagSeconds)],
+    ['Oplog window', formatHours(m.oplogWindowHours)],
+    ['Version', m.version ?? '—'],
+    ['Ping', m.pingMs === null ? '—' : `${m.pingMs} ms`],
+    ['Sync source', m.syncSource ?? '—'],
+    ['Election date', m.electionDate ? formatClock(m.electionDate, now) : '—'],
+    ['Last seen', m.lastSeen ? `${formatClock(m.lastSeen, now)} (${formatAgo(m.lastSeen, now)})` : 'never'],
+    ['Unreachable since', m.unreachableSince ? formatClock(m.unreachableSince, now) : '—'],
+    ['Last error', m.lastError ?? '—'],
+  ];
+  return (
+    <section className="card details" aria-label={`Details of ${m.name}`} data-testid="member-details">
+      <header className="card-header">
+        <div>
+          <h2>{m.name}</h2>
+          <div className="muted">
+            {siteName} / {replicaSet}
+          </div>
+        </div>
+        <span className={`pill level-${level}`}>{lastKnown ? 'Unreachable' : LEVEL_LABEL[level]}</span>
+        <button type="button" className="icon-button" onClick={onClose} aria-label="Close details">
+          ×
+        </button>
+      </header>
+      <dl className="fields">
+        {rows.map(([k, v]) => (
+          <div key={k} className="field">
+            <dt>{k}</dt>
+            <dd data-field={k}>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      {m.status.reasons.length > 0 && (
+        <ul className="reasons compact">
+          {m.status.reasons.map((r, i) => (
+            <li key={i} className={`reason level-${r.level}`}>
+              <code>{r.code}</code> {r.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import type { HistoryRange } from '../../../shared/monitor';
+import type { Topology } from '../../../shared/topology';
+import { useDeskApi } from '../../app/desk-context';
+import type { PageDefinition } from '../../app/pages';
+import { formatHours, formatLag } from '../../format/time';
+import { HistoryChart, type Threshold } from './HistoryChart';
+import { useHistory } from './use-history';
+
+const RANGES: Array<{ id: HistoryRange; label: string }> = [
+  { id: '15m', label: '15 min' },
+  { id: '1h', label: '1 h' },
+  { id: '24h', label: '24 h' },
+  { id: '7d', label: '7 d' },
+];
+
+function useThresholds(): Topology['thresholds'] | null {
+  const api = useDeskApi();
+  const [thresholds, setThresholds] = useState<Topology['thresholds'] | null>(null);
+  useEffect(() => {
+    api.getTopology().then(
+      (t) => setThresholds(t.topology.thresholds),
+      () => setThresholds(null),
+    );
+  }, [api]);
+  return thresholds;
+}
+
+function ReplicationPage() {
+  const [range, setRange] = useState<HistoryRange>('1h');
+  const lag = useHistory('lag', range);
+  const oplog = useHistory('oplogWindow', range);
+  const t = useThresholds();
+  const lagThresholds: Threshold[] = t
+    ? [
+        { value: t.lagYellowSeconds, level: 'yellow', label: `≥ ${t.lagYellowSeconds} s` },
+        { value: t.lagRedSeconds, level: 'red', label: `≥ ${t.lagRedSeconds} s` },
+      ]
+    : [];
+  const oplogThresholds: Threshold[] = t
+    ? [
+        { value: t.oplogWindowYellowHours, level: 'yellow', label: `< ${t.oplogWindowYellowHours} h` },
+        { value: t.oplogWindowRedHours, level: 'red', label: `< ${t.oplogWindowRedHours} h` },
+      ]
+    : [];
+  const error = lag.error ?? oplog.error;
+  return (
+    <div className="replication">
+      <header className="page-header">
+        <h1>Replication</h1>
+        <div className="segmented" role="group" aria-label="Time range">
+          {RANGES.map((r) => (
+            <button key={r.id} type="button" className={r.id === range ? 'active' : ''} aria-pressed={r.id === range} onClick={() => setRange(r.id)}>
+              {r.label}
+            </button>
+          ))}
+        </div>
+      </header>
+      {error && (
+        <div className="banner banner-red" role="alert">
+          {error}
+        </div>
+      )}
+      <HistoryChart id="lag" title="Replication lag per data-bearing member" unit=" s" series={lag.series} range={range} endAt={lag.receivedAt} thresholds={lagThresholds} format={formatLag} />
+      <HistoryChart
+        id="oplogWindow"
+        title="Oplog window"
+        unit=" h"
+        series={oplog.series}
+        range={range}
+        endAt={oplog.receivedAt}
+        thresholds={oplogThresholds}
+        format={formatHours}
+      />
+    </div>
+  );
+}
+
+export const page: PageDefinition = { id: 'replication', title: 'Replication', group: 'Monitor', order: 2, Component: ReplicationPage };
