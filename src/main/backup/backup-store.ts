@@ -1,0 +1,295 @@
+import type { Database } from 'better-sqlite3';
+import type { ChainState, CycleRecord, SliceState } from '../../shared/api/backup';
+import { parseManifest, type Manifest } from './manifest';
+
+/**
+ * The backup pipeline's state in SQLite: chains, slices (with their manifests and states), every cycle's
+ * record and the RPO series. Slice files live in the data directory; this is the index and the truth of
+ * what was applied.
+ */
+export interface ChainRow {
+  chainId: string;
+  replicaSet: string;
+  createdAt: string;
+  state: ChainState;
+  broken: { code: string; message: string; at: string } | null;
+  capturedSeq: number | null;
+  capturedTs: string | null;
+  appliedSeq: number | null;
+  appliedTs: string | null;
+  appliedWall: number | null;
+  /** Start of the last capture that found DC's oplog had nothing newer (ms). */
+  idleCheckedAt: number | null;
+}
+
+export interface SliceRow {
+  chainId: string;
+  seq: number;
+  manifest: Manifest;
+  manifestSha: string;
+  state: SliceState;
+  problem: { code: string; message: string; at: string } | null;
+  shippedAt: string | null;
+  verifiedAt: string | null;
+  appliedAt: string | null;
+  shipAttempts: number;
+  applyCount: number;
+  safety: { ts: string | null; at: string } | null;
+  localDeleted: boolean;
+  remoteDeleted: boolean;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS backup_chains (
+  chain_id TEXT PRIMARY KEY, replica_set TEXT NOT NULL, created_at TEXT NOT NULL, state TEXT NOT NULL,
+  broken_code TEXT, broken_message TEXT, broken_at TEXT,
+  captured_seq INTEGER, captured_ts TEXT, applied_seq INTEGER, applied_ts TEXT, applied_wall INTEGER, idle_checked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS backup_slices (
+  chain_id TEXT NOT NULL REFERENCES backup_chains(chain_id), seq INTEGER NOT NULL,
+  manifest TEXT NOT NULL, manifest_sha TEXT NOT NULL, state TEXT NOT NULL,
+  problem_code TEXT, problem_message TEXT, problem_at TEXT,
+  shipped_at TEXT, verified_at TEXT, applied_at TEXT,
+  ship_attempts INTEGER NOT NULL DEFAULT 0, apply_count INTEGER NOT NULL DEFAULT 0,
+  safety_ts TEXT, safety_at TEXT, local_deleted INTEGER NOT NULL DEFAULT 0, remote_deleted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (chain_id, seq)
+);
+CREATE TABLE IF NOT EXISTS backup_cycles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, trigger TEXT NOT NULL, state TEXT NOT NULL,
+  started_at TEXT NOT NULL, deadline_at TEXT NOT NULL, finished_at TEXT, error_code TEXT, error_message TEXT,
+  captured INTEGER NOT NULL DEFAULT 0, shipped INTEGER NOT NULL DEFAULT 0, applied INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS backup_rpo (at INTEGER NOT NULL, seconds REAL, target REAL NOT NULL, level TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS backup_rpo_at ON backup_rpo(at);
+CREATE TABLE IF NOT EXISTS backup_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+type Row = Record<string, unknown>;
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function chainFrom(r: Row): ChainRow {
+  return {
+    chainId: String(r.chain_id),
+    replicaSet: String(r.replica_set),
+    createdAt: String(r.created_at),
+    state: r.state as ChainState,
+    broken: r.broken_code ? { code: String(r.broken_code), message: String(r.broken_message), at: String(r.broken_at) } : null,
+    capturedSeq: num(r.captured_seq),
+    capturedTs: str(r.captured_ts),
+    appliedSeq: num(r.applied_seq),
+    appliedTs: str(r.applied_ts),
+    appliedWall: num(r.applied_wall),
+    idleCheckedAt: num(r.idle_checked_at),
+  };
+}
+
+function sliceFrom(r: Row): SliceRow {
+  return {
+    chainId: String(r.chain_id),
+    seq: Number(r.seq),
+    manifest: parseManifest(String(r.manifest), `in the database (${String(r.chain_id)}#${String(r.seq)})`),
+    manifestSha: String(r.manifest_sha),
+    state: r.state as SliceState,
+    problem: r.problem_code ? { code: String(r.problem_code), message: String(r.problem_message), at: String(r.problem_at) } : null,
+    shippedAt: str(r.shipped_at),
+    verifiedAt: str(r.verified_at),
+    appliedAt: str(r.applied_at),
+    shipAttempts: Number(r.ship_attempts),
+    applyCount: Number(r.apply_count),
+    safety: r.safety_at ? { ts: str(r.safety_ts), at: String(r.safety_at) } : null,
+    localDeleted: Number(r.local_deleted) === 1,
+    remoteDeleted: Number(r.remote_deleted) === 1,
+  };
+}
+
+function cycleFrom(r: Row): CycleRecord {
+  return {
+    id: Number(r.id),
+    kind: r.kind as CycleRecord['kind'],
+    trigger: r.trigger as CycleRecord['trigger'],
+    state: r.state as CycleRecord['state'],
+    startedAt: String(r.started_at),
+    deadlineAt: String(r.deadline_at),
+    finishedAt: str(r.finished_at),
+    error: r.error_code ? { code: String(r.error_code), message: String(r.error_message) } : null,
+    captured: Number(r.captured),
+    shipped: Number(r.shipped),
+    applied: Number(r.applied),
+    bytes: Number(r.bytes),
+  };
+}
+
+export class BackupStore {
+  constructor(readonly db: Database) {
+    db.exec(SCHEMA);
+  }
+
+  // Chains
+
+  createChain(chainId: string, replicaSet: string): void {
+    this.db.prepare("INSERT INTO backup_chains (chain_id, replica_set, created_at, state) VALUES (?, ?, ?, 'building')").run(chainId, replicaSet, new Date().toISOString());
+  }
+
+  chain(chainId: string): ChainRow | null {
+    const r = this.db.prepare('SELECT * FROM backup_chains WHERE chain_id = ?').get(chainId) as Row | undefined;
+    return r ? chainFrom(r) : null;
+  }
+
+  /** The newest chain that is not superseded: the one the pipeline extends. */
+  currentChain(): ChainRow | null {
+    const r = this.db.prepare("SELECT * FROM backup_chains WHERE state != 'superseded' ORDER BY created_at DESC, rowid DESC LIMIT 1").get() as Row | undefined;
+    return r ? chainFrom(r) : null;
+  }
+
+  /** A baseline was applied: this chain becomes the active one, every other is superseded. */
+  activateChain(chainId: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE backup_chains SET state = 'superseded' WHERE chain_id != ? AND state != 'superseded'").run(chainId);
+      this.db.prepare("UPDATE backup_chains SET state = 'active' WHERE chain_id = ?").run(chainId);
+    })();
+  }
+
+  breakChain(chainId: string, code: string, message: string): void {
+    this.db
+      .prepare("UPDATE backup_chains SET state = 'broken', broken_code = ?, broken_message = ?, broken_at = ? WHERE chain_id = ? AND state != 'superseded'")
+      .run(code, message, new Date().toISOString(), chainId);
+  }
+
+  setIdleChecked(chainId: string, at: number): void {
+    this.db.prepare('UPDATE backup_chains SET idle_checked_at = ? WHERE chain_id = ?').run(at, chainId);
+  }
+
+  // Slices
+
+  addSlice(m: Manifest, manifestSha: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare("INSERT INTO backup_slices (chain_id, seq, manifest, manifest_sha, state) VALUES (?, ?, ?, ?, 'captured')")
+        .run(m.chainId, m.seq, JSON.stringify(m), manifestSha);
+      this.db.prepare('UPDATE backup_chains SET captured_seq = ?, captured_ts = ?, idle_checked_at = NULL WHERE chain_id = ?').run(m.seq, m.toTs, m.chainId);
+    })();
+  }
+
+  slices(chainId: string): SliceRow[] {
+    return (this.db.prepare('SELECT * FROM backup_slices WHERE chain_id = ? ORDER BY seq').all(chainId) as Row[]).map(sliceFrom);
+  }
+
+  slice(chainId: string, seq: number): SliceRow | null {
+    const r = this.db.prepare('SELECT * FROM backup_slices WHERE chain_id = ? AND seq = ?').get(chainId, seq) as Row | undefined;
+    return r ? sliceFrom(r) : null;
+  }
+
+  /** Every slice still holding files somewhere, oldest first (retention works on this list). */
+  slicesWithFiles(): SliceRow[] {
+    return (
+      this.db
+        .prepare('SELECT s.* FROM backup_slices s JOIN backup_chains c USING (chain_id) WHERE s.local_deleted = 0 OR s.remote_deleted = 0 ORDER BY c.created_at, c.rowid, s.seq')
+        .all() as Row[]
+    ).map(sliceFrom);
+  }
+
+  setState(chainId: string, seq: number, state: SliceState): void {
+    const col = state === 'shipped' ? 'shipped_at' : state === 'verified' ? 'verified_at' : null;
+    const at = new Date().toISOString();
+    if (col) this.db.prepare(`UPDATE backup_slices SET state = ?, ${col} = ? WHERE chain_id = ? AND seq = ?`).run(state, at, chainId, seq);
+    else this.db.prepare('UPDATE backup_slices SET state = ? WHERE chain_id = ? AND seq = ?').run(state, chainId, seq);
+  }
+
+  /** Records a problem; `fail` also marks the slice failed (it will be shipped again unless the chain broke). */
+  setProblem(chainId: string, seq: number, code: string, message: string, fail: boolean): void {
+    this.db
+      .prepare(`UPDATE backup_slices SET problem_code = ?, problem_message = ?, problem_at = ?${fail ? ", state = 'failed'" : ''} WHERE chain_id = ? AND seq = ?`)
+      .run(code, message, new Date().toISOString(), chainId, seq);
+  }
+
+  countShipAttempt(chainId: string, seq: number): void {
+    this.db.prepare('UPDATE backup_slices SET ship_attempts = ship_attempts + 1 WHERE chain_id = ? AND seq = ?').run(chainId, seq);
+  }
+
+  setSafetyPoint(chainId: string, seq: number, ts: string | null): void {
+    this.db.prepare('UPDATE backup_slices SET safety_ts = ?, safety_at = ? WHERE chain_id = ? AND seq = ?').run(ts, new Date().toISOString(), chainId, seq);
+  }
+
+  /** The slice's entries are on DR: record it and the chain's applied position in one transaction. */
+  markApplied(m: Manifest, appliedWall: number | null): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE backup_slices SET state = 'applied', applied_at = ?, apply_count = apply_count + 1 WHERE chain_id = ? AND seq = ?")
+        .run(new Date().toISOString(), m.chainId, m.seq);
+      this.db
+        .prepare('UPDATE backup_chains SET applied_seq = ?, applied_ts = ?, applied_wall = COALESCE(?, applied_wall) WHERE chain_id = ?')
+        .run(m.seq, m.toTs, appliedWall, m.chainId);
+    })();
+  }
+
+  markFilesDeleted(chainId: string, seq: number, side: 'local' | 'remote'): void {
+    this.db.prepare(`UPDATE backup_slices SET ${side === 'local' ? 'local_deleted' : 'remote_deleted'} = 1 WHERE chain_id = ? AND seq = ?`).run(chainId, seq);
+  }
+
+  // Cycles
+
+  startCycle(kind: CycleRecord['kind'], trigger: CycleRecord['trigger'], deadlineAt: Date): CycleRecord {
+    const r = this.db
+      .prepare("INSERT INTO backup_cycles (kind, trigger, state, started_at, deadline_at) VALUES (?, ?, 'running', ?, ?)")
+      .run(kind, trigger, new Date().toISOString(), deadlineAt.toISOString());
+    return this.cycle(Number(r.lastInsertRowid)) as CycleRecord;
+  }
+
+  cycle(id: number): CycleRecord | null {
+    const r = this.db.prepare('SELECT * FROM backup_cycles WHERE id = ?').get(id) as Row | undefined;
+    return r ? cycleFrom(r) : null;
+  }
+
+  countCycle(id: number, field: 'captured' | 'shipped' | 'applied' | 'bytes', by = 1): void {
+    this.db.prepare(`UPDATE backup_cycles SET ${field} = ${field} + ? WHERE id = ?`).run(by, id);
+  }
+
+  /** Ends a running cycle; a cycle already ended (e.g. failed at its deadline) keeps its first verdict. */
+  finishCycle(id: number, state: 'ok' | 'failed', error: { code: string; message: string } | null): CycleRecord {
+    this.db
+      .prepare("UPDATE backup_cycles SET state = ?, finished_at = ?, error_code = ?, error_message = ? WHERE id = ? AND state = 'running'")
+      .run(state, new Date().toISOString(), error?.code ?? null, error?.message ?? null, id);
+    return this.cycle(id) as CycleRecord;
+  }
+
+  /** At start-up: cycles left "running" by a process that died are failed, never shown as running forever. */
+  failInterruptedCycles(): number {
+    return this.db
+      .prepare("UPDATE backup_cycles SET state = 'failed', finished_at = ?, error_code = 'CYCLE_INTERRUPTED', error_message = 'DR Desk stopped while this cycle ran; the next cycle picks up where it left off.' WHERE state = 'running'")
+      .run(new Date().toISOString()).changes;
+  }
+
+  recentCycles(limit: number): CycleRecord[] {
+    return (this.db.prepare('SELECT * FROM backup_cycles ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(cycleFrom);
+  }
+
+  /** The last `n` finished cycles of a kind, newest first. */
+  lastFinished(kind: CycleRecord['kind'], n: number): CycleRecord[] {
+    return (this.db.prepare("SELECT * FROM backup_cycles WHERE kind = ? AND state != 'running' ORDER BY id DESC LIMIT ?").all(kind, n) as Row[]).map(cycleFrom);
+  }
+
+  // RPO series and settings
+
+  addRpoSample(at: number, seconds: number | null, target: number, level: string): void {
+    this.db.prepare('INSERT INTO backup_rpo (at, seconds, target, level) VALUES (?, ?, ?, ?)').run(at, seconds, target, level);
+  }
+
+  rpoSince(sinceMs: number): Array<{ at: number; seconds: number | null }> {
+    return (this.db.prepare('SELECT at, seconds FROM backup_rpo WHERE at >= ? ORDER BY at').all(sinceMs) as Row[]).map((r) => ({ at: Number(r.at), seconds: num(r.seconds) }));
+  }
+
+  pruneRpo(beforeMs: number): void {
+    this.db.prepare('DELETE FROM backup_rpo WHERE at < ?').run(beforeMs);
+  }
+
+  setting(key: string): string | null {
+    const r = this.db.prepare('SELECT value FROM backup_settings WHERE key = ?').get(key) as Row | undefined;
+    return r ? String(r.value) : null;
+  }
+
+  setSetting(key: string, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM backup_settings WHERE key = ?').run(key);
+    else this.db.prepare('INSERT INTO backup_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}

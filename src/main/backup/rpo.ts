@@ -1,0 +1,123 @@
+import type { CycleRecord, RpoView } from '../../shared/api/backup';
+import { worst, type Level, type Reason } from '../../shared/status';
+import type { ChainRow, SliceRow } from './backup-store';
+
+/**
+ * Cross-site RPO and the backup's reasons for the rules engine. RPO = now − the DC time up to which DR is
+ * known to hold every write: the wall time of the last applied entry, or later when the capture that
+ * produced the last applied slice (or an idle check after it) proved DC had written nothing newer. An idle
+ * DC therefore does not look like a growing data loss; a stalled pipeline does.
+ */
+export function coveredUntil(chain: ChainRow | null, applied: SliceRow | null): number | null {
+  if (!chain || !applied) return null;
+  const candidates = [chain.appliedWall, Date.parse(applied.manifest.headCheckedAt)];
+  if (chain.idleCheckedAt !== null && chain.appliedSeq === chain.capturedSeq) candidates.push(chain.idleCheckedAt);
+  const known = candidates.filter((c): c is number => c !== null && Number.isFinite(c));
+  return known.length ? Math.max(...known) : null;
+}
+
+export function rpoLevel(seconds: number | null, targetSeconds: number): Level {
+  if (seconds === null) return 'unknown';
+  if (seconds <= targetSeconds) return 'green';
+  return seconds <= 2 * targetSeconds ? 'yellow' : 'red';
+}
+
+export function computeRpo(now: number, targetSeconds: number, chain: ChainRow | null, applied: SliceRow | null): RpoView {
+  const covered = coveredUntil(chain, applied);
+  const seconds = covered === null ? null : Math.max(0, (now - covered) / 1000);
+  return {
+    seconds,
+    targetSeconds,
+    level: rpoLevel(seconds, targetSeconds),
+    coveredUntil: covered === null ? null : new Date(covered).toISOString(),
+    lastAppliedWall: chain?.appliedWall ? new Date(chain.appliedWall).toISOString() : null,
+  };
+}
+
+const TRANSFER_CODES = /^(SSH_|SFTP_|TRANSFER_|CHECKSUM_REMOTE)/;
+const APPLY_CODES = /^(APPLY_|VERSION_MISMATCH|CHECKSUM_MISMATCH|ARCHIVE_CORRUPT|DR_)/;
+
+export interface HealthInput {
+  subject: string;
+  now: number;
+  rpo: RpoView;
+  intervalMinutes: number;
+  enabled: boolean;
+  chain: ChainRow | null;
+  slices: SliceRow[];
+  /** Finished cycles, newest first. */
+  recentCycles: CycleRecord[];
+}
+
+/** Why a slice or cycle is failing right now: "transfer" or "apply" or null. */
+function failingStage(input: HealthInput): { stage: 'transfer' | 'apply'; message: string; consecutive: number } | null {
+  const failed: CycleRecord[] = [];
+  for (const c of input.recentCycles) {
+    if (c.state !== 'failed') break;
+    failed.push(c);
+  }
+  const open = input.slices.filter((s) => s.state === 'failed' && s.problem).at(-1);
+  const code = failed[0]?.error?.code ?? open?.problem?.code ?? '';
+  const message = failed[0]?.error?.message ?? open?.problem?.message ?? '';
+  if (!failed.length && !open) return null;
+  if (TRANSFER_CODES.test(code)) return { stage: 'transfer', message, consecutive: failed.length };
+  if (APPLY_CODES.test(code)) return { stage: 'apply', message, consecutive: failed.length };
+  return failed.length ? { stage: 'transfer', message, consecutive: failed.length } : null;
+}
+
+export function backupReasons(input: HealthInput): Reason[] {
+  const { subject, rpo } = input;
+  const reasons: Reason[] = [];
+  const chain = input.chain;
+  if (!chain || chain.state === 'building') {
+    reasons.push({
+      code: 'BACKUP_CHAIN_BROKEN',
+      level: 'red',
+      subject,
+      message: chain ? 'The baseline has not been applied on DR yet: DR holds no consistent copy until it completes.' : 'No baseline has been taken: start a baseline so DR gets a consistent copy of DC.',
+    });
+  } else if (chain.state === 'broken' && chain.broken) {
+    reasons.push({ code: 'BACKUP_CHAIN_BROKEN', level: 'red', subject, message: `Chain broken — a new baseline is needed: ${chain.broken.message}` });
+  }
+  const failing = failingStage(input);
+  if (failing && chain?.state !== 'broken')
+    reasons.push({
+      code: 'BACKUP_FAILING',
+      level: failing.consecutive >= 3 ? 'red' : 'yellow',
+      subject,
+      message: `${failing.stage === 'transfer' ? 'Transfer to DR failing' : 'Apply on DR failing'}${failing.consecutive > 1 ? ` (${failing.consecutive} cycles in a row)` : ''}: ${failing.message}`,
+    });
+  const intervalSeconds = input.intervalMinutes * 60;
+  if (rpo.level === 'yellow' || rpo.level === 'red') {
+    const why = !input.enabled
+      ? 'the schedule is paused'
+      : chain?.state === 'broken'
+        ? 'the chain is broken'
+        : failing
+          ? failing.stage === 'transfer'
+            ? 'the transfer is failing'
+            : 'the apply is failing'
+          : intervalSeconds >= rpo.targetSeconds
+            ? `the interval (${input.intervalMinutes} min) is too long for the target`
+            : 'cycles are late (is the scheduler or `drdesk agent` running?)';
+    reasons.push({
+      code: 'BACKUP_RPO',
+      level: rpo.level,
+      subject,
+      message: `Cross-site RPO is ${Math.round(rpo.seconds ?? 0)} s against a target of ${rpo.targetSeconds} s: ${why}.`,
+    });
+  } else if (input.enabled && intervalSeconds >= rpo.targetSeconds) {
+    reasons.push({
+      code: 'BACKUP_RPO',
+      level: 'yellow',
+      subject,
+      message: `The backup interval (${input.intervalMinutes} min) cannot hold the RPO target of ${rpo.targetSeconds} s: set an interval of at most ${Math.max(1, Math.floor((rpo.targetSeconds * 2) / 3 / 60))} min or raise the target.`,
+    });
+  }
+  return reasons;
+}
+
+export function backupLevel(reasons: Reason[], rpo: RpoView): Level {
+  if (!reasons.length) return rpo.level === 'unknown' ? 'unknown' : 'green';
+  return worst(reasons.map((r) => r.level));
+}
