@@ -34,7 +34,7 @@ export class ArchiveWriter {
     readonly path: string,
     level = 4,
   ) {
-    this.gzip = createGzip({ level, chunk: 256 * 1024 });
+    this.gzip = createGzip({ level, chunkSize: 256 * 1024 });
     this.file = createWriteStream(path, { mode: 0o600 });
     this.gzip.on('data', (chunk: Buffer) => {
       this.hash.update(chunk);
@@ -86,7 +86,7 @@ export class ArchiveWriter {
 
 /** Yields every BSON document of an archive, in order, as its own buffer. */
 export async function* readArchive(path: string): AsyncGenerator<Buffer> {
-  const input = createReadStream(path).pipe(createGunzip({ chunk: 256 * 1024 }));
+  const input = createReadStream(path).pipe(createGunzip({ chunkSize: 256 * 1024 }));
   let pending: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
