@@ -31,6 +31,8 @@ export interface MemberView {
   oplogWindowHours: number | null;
   version: string | null;
   lastSeen: string | null; // ISO time of the last successful poll
+  /** The last state the member itself reported (or a peer reported for it) while reachable. */
+  lastKnownStateStr?: string | null;
   unreachableSince: string | null;
   lastError: string | null;
   pingMs: number | null;
