@@ -1,3 +1,4 @@
+import type { ApprovalsEvents, ApprovalsMethods } from './api/approvals';
 import type { BackupEvents, BackupMethods } from './api/backup';
 import type { MonitorEvents, MonitorMethods } from './api/monitor';
 
@@ -6,9 +7,9 @@ import type { MonitorEvents, MonitorMethods } from './api/monitor';
  * and returns a promise; the engine validates every input with zod. Later features add their own
  * `XxxMethods` / `XxxEvents` interfaces in src/shared/api/ and extend these two.
  */
-export interface DeskMethods extends BackupMethods, MonitorMethods {}
+export interface DeskMethods extends ApprovalsMethods, BackupMethods, MonitorMethods {}
 
-export interface DeskEvents extends BackupEvents, MonitorEvents {}
+export interface DeskEvents extends ApprovalsEvents, BackupEvents, MonitorEvents {}
 
 export type DeskMethodName = keyof DeskMethods;
 export type DeskEventName = keyof DeskEvents;
