@@ -20,7 +20,7 @@ export class AlertStore {
   start(): () => void {
     const off = this.api.subscribe('alert', (a) => {
       this.merge([a]);
-      if (this.host === 'web') notify(a);
+      if (this.host === 'web' && a.channels.some((c) => c.channel === 'notification')) notify(a);
     });
     this.api.getAlerts({ limit: KEEP }).then(
       (list) => this.merge(list),

@@ -23,6 +23,8 @@ export function SiteDiagram({ overview, now, selected, onSelect }: Props) {
       role="group"
       aria-label="Site diagram"
       data-testid="site-diagram"
+      data-polled-at={overview.polledAt ?? ''}
+      data-poll-interval-ms={overview.pollIntervalMs}
     >
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">

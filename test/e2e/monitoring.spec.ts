@@ -1,0 +1,127 @@
+import { expect, test, type Page } from '@playwright/test';
+import { ROLE_LETTER, startWebHost, type WebHostRun } from './web-host';
+
+/**
+ * The acceptance path of issue 3 against the real web host on the sandbox (fast clock): both sites drawn,
+ * a DC failover seen and explained, the lag chart, a whole site lost, and the connection itself lost.
+ */
+const SHOTS = 'test-results/screenshots';
+/** The topology's default per-request deadline (requestTimeoutMs); the sandbox topology keeps it. */
+const REQUEST_DEADLINE_MS = 3000;
+/** Fast sandbox: election timeout 1 s plus up to 15 % random offset, and a heartbeat (200 ms) to notice. */
+const ELECTION_MS = 1000 * 1.15 + 200;
+/** The renderer's own share (a push, a render) and two busy cores shared with the sandbox. */
+const UI_SLACK_MS = 2000;
+
+test.describe.configure({ mode: 'serial' });
+
+let host: WebHostRun;
+let page: Page;
+let pollMs = 1000;
+
+test.beforeAll(async ({ browser }) => {
+  host = await startWebHost();
+  page = await browser.newPage();
+  // Record browser notifications instead of showing them (headless Chromium has no notification centre).
+  await page.addInitScript(() => {
+    const shown: string[] = [];
+    (globalThis as unknown as { __notifications: string[] }).__notifications = shown;
+    class RecordingNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      constructor(title: string) {
+        shown.push(title);
+      }
+    }
+    Object.defineProperty(globalThis, 'Notification', { value: RecordingNotification });
+  });
+  await page.goto(host.url);
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await host?.stop();
+});
+
+const member = (name: string) => page.getByTestId(`member-${name}`);
+
+test('the overview draws DC and DR with three members each, in their roles', async () => {
+  const diagram = page.getByTestId('site-diagram');
+  await expect(diagram).toBeVisible({ timeout: 30_000 });
+  pollMs = Number(await diagram.getAttribute('data-poll-interval-ms'));
+  for (const site of host.sites) {
+    const drawn = page.getByTestId(`site-${site.name}`);
+    await expect(drawn).toBeVisible();
+    await expect(drawn.locator('[data-testid^="member-"]')).toHaveCount(3);
+    for (const m of site.members) await expect(member(m.name)).toHaveAttribute('data-role-letter', ROLE_LETTER[m.role], { timeout: 15_000 });
+  }
+  await expect(page.getByTestId('status-panel')).toHaveAttribute('data-level', 'green', { timeout: 15_000 });
+  await member(host.sites[0].members[1].name).click();
+  await expect(page.getByTestId('member-details')).toContainText('SECONDARY');
+  await page.screenshot({ path: `${SHOTS}/overview.png` });
+});
+
+test('killing the DC primary shows the new primary, the dead member and why', async () => {
+  const dc = host.sites.find((s) => s.name === 'DC')!;
+  const primary = dc.members.find((m) => m.role === 'primary')!;
+  const heir = dc.members.find((m) => m.role === 'secondary')!;
+  const started = Date.now();
+  await host.fault({ action: 'kill', target: primary.name });
+  const budget = ELECTION_MS + pollMs + UI_SLACK_MS;
+  await expect(member(primary.name)).toHaveAttribute('data-reachable', 'false', { timeout: budget });
+  await expect(member(heir.name)).toHaveAttribute('data-role-letter', 'P', { timeout: budget });
+  test.info().annotations.push({ type: 'failover shown after', description: `${Date.now() - started} ms (budget ${Math.round(budget)} ms)` });
+  const reasons = page.getByTestId('status-reasons');
+  await expect(reasons.locator('[data-code="MEMBER_DOWN"]')).toContainText(primary.name);
+  await expect(page.getByTestId('status-panel')).not.toHaveAttribute('data-level', 'green');
+  await member(heir.name).click();
+  await expect(page.getByTestId('member-details')).toContainText('PRIMARY');
+  await page.screenshot({ path: `${SHOTS}/overview-failover.png` });
+});
+
+test('the lag chart has a line per data-bearing member', async () => {
+  await page.getByRole('link', { name: 'Replication' }).click();
+  const dataBearing = host.sites.flatMap((s) => s.members.filter((m) => m.role !== 'arbiter').map((m) => `${s.name}/${m.name}`));
+  const chart = page.getByTestId('lag-chart');
+  for (const key of dataBearing) await expect(chart.getByTestId(`series-${key}`)).toBeVisible({ timeout: 15_000 });
+  await expect(chart.locator('[data-testid^="series-"]')).toHaveCount(dataBearing.length);
+  await expect(chart.locator('.recharts-line-curve')).toHaveCount(dataBearing.length);
+  await page.getByRole('button', { name: '15 min', exact: true }).click();
+  await expect(chart.locator('.recharts-line-curve')).toHaveCount(dataBearing.length);
+  await page.screenshot({ path: `${SHOTS}/replication.png` });
+  await page.getByRole('link', { name: 'Overview' }).click();
+});
+
+test('losing every DC member shows DC unreachable with its last known state while DR keeps updating', async () => {
+  const dc = host.sites.find((s) => s.name === 'DC')!;
+  const dr = host.sites.find((s) => s.name === 'DR')!;
+  const started = Date.now();
+  await host.fault({ action: 'kill', target: 'DC' });
+  const budget = pollMs + REQUEST_DEADLINE_MS + UI_SLACK_MS;
+  await expect(page.getByTestId('site-DC')).toHaveAttribute('data-reachable', 'false', { timeout: budget });
+  test.info().annotations.push({ type: 'DC unreachable shown after', description: `${Date.now() - started} ms (budget ${budget} ms)` });
+  await expect(page.getByTestId('unreachable-DC')).toContainText(/Unreachable since \d{2}:\d{2}:\d{2} · last seen \d+ s ago/);
+  for (const m of dc.members) await expect(member(m.name)).toContainText('last known');
+  await expect(page.getByTestId('freshness-banner')).toContainText('DC is not answering');
+
+  const diagram = page.getByTestId('site-diagram');
+  const before = Date.parse((await diagram.getAttribute('data-polled-at')) ?? '');
+  await expect.poll(async () => Date.parse((await diagram.getAttribute('data-polled-at')) ?? ''), { timeout: 3 * pollMs + UI_SLACK_MS }).toBeGreaterThan(before);
+  await expect(page.getByTestId('site-DR')).toHaveAttribute('data-reachable', 'true');
+  for (const m of dr.members) await expect(member(m.name)).toHaveAttribute('data-role-letter', ROLE_LETTER[m.role]);
+
+  await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __notifications: string[] }).__notifications), { timeout: 10_000 }).toContain('DR Desk: DC is RED');
+  await page.screenshot({ path: `${SHOTS}/overview-dc-unreachable.png` });
+  await page.getByRole('link', { name: 'Alerts' }).click();
+  await expect(page.getByTestId('alert-list')).toContainText('DC is RED');
+  await page.getByRole('link', { name: 'Overview' }).click();
+});
+
+test('when the web host goes away the page says so and keeps the last data', async () => {
+  await host.stop();
+  const banner = page.getByTestId('freshness-banner');
+  await expect(banner).toHaveAttribute('data-kind', 'lost', { timeout: 10_000 });
+  await expect(banner).toContainText('Connection lost — reconnecting');
+  await expect(page.getByTestId('site-DR')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/connection-lost.png` });
+});
