@@ -57,6 +57,17 @@ export interface MemberStateSnapshot {
   term: number;
   optime: { ts: string; t: number } | null;
   lagMs: number | null;
+  /** 127.0.0.1:PORT */
+  host?: string;
+  /** Faults in force: injected replication delay and response delay. */
+  lagInjectedMs?: number;
+  slowMs?: number;
+  /** ISO time until which the member will not stand for election (replSetFreeze / stepdown), or null. */
+  frozenUntil?: string | null;
+  oplogEntries?: number | null;
+  /** Rollbacks this member went through, and the oplog entries they undid. */
+  rollbacks?: number;
+  rolledBackOps?: number;
 }
 
 export interface WorkloadLedger {
@@ -73,6 +84,12 @@ export interface WorkloadLedger {
 export interface SandboxState {
   members: MemberStateSnapshot[];
   workload: { running: boolean; opsPerSec: number; acknowledged: number; acknowledgedMajority: number; failed: number; lastAckAt: string | null };
+  /** Each site's simulated application: started, and healthy (running with a writable primary). */
+  apps?: Array<{ site: string; running: boolean; healthy: boolean }>;
+  /** Member pairs that cannot reach each other. */
+  partitions?: Array<[string, string]>;
+  /** Elections and step-downs since start, oldest first. */
+  elections?: Array<{ type: 'elected' | 'steppedDown'; replicaSet: string; member: string; term: number; reason: string; at: string }>;
 }
 
 export interface Sandbox {

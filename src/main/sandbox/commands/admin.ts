@@ -1,0 +1,155 @@
+import { Long, type Document } from 'bson';
+import { CommandError } from '../errors';
+import { matches } from '../query/filter';
+import { collectionForWrite } from '../writes';
+import { replicaSetHello, SERVER_VERSION } from './handshake';
+import { docArg, stringArg, type CommandContext, type CommandTable } from './context';
+import { OPLOG_NS } from './query-exec';
+
+/** Databases, collections, indexes and serverStatus. DDL is logged to the oplog as "c" entries. */
+function listDatabases(ctx: CommandContext): Document {
+  const store = ctx.member.store!;
+  const filter = docArg(ctx.cmd, 'filter');
+  const names = new Set(['admin', 'config', 'local', ...store.databaseNames()]);
+  const databases = [...names]
+    .sort()
+    .map((name) => {
+      const size = name === 'local' ? store.oplog.sizeBytes : store.databaseSize(name);
+      return { name, sizeOnDisk: size, empty: size === 0 && name !== 'local' };
+    })
+    .filter((d) => matches(d, filter));
+  const totalSize = databases.reduce((n, d) => n + d.sizeOnDisk, 0);
+  if (ctx.cmd.nameOnly === true) return { databases: databases.map((d) => ({ name: d.name })), ok: 1 };
+  return { databases, totalSize, totalSizeMb: Math.floor(totalSize / 1024 / 1024), ok: 1 };
+}
+
+function listCollections(ctx: CommandContext): Document {
+  const store = ctx.member.store!;
+  const infos: Document[] = store.collections(ctx.db).map((c) => ({
+    name: c.name.slice(ctx.db.length + 1),
+    type: 'collection',
+    options: {},
+    info: { readOnly: false, uuid: c.uuid },
+    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+  }));
+  if (ctx.db === 'local') infos.push({ name: 'oplog.rs', type: 'collection', options: { capped: true, size: store.oplog.maxBytes }, info: { readOnly: false } });
+  const filter = docArg(ctx.cmd, 'filter');
+  const out = infos.filter((i) => matches(i, filter)).map((i) => (ctx.cmd.nameOnly === true ? { name: i.name, type: i.type } : i));
+  return ctx.member.cursors.open(`${ctx.db}.$cmd.listCollections`, out, Number.MAX_SAFE_INTEGER);
+}
+
+function listIndexes(ctx: CommandContext): Document {
+  const ns = `${ctx.db}.${stringArg(ctx.cmd, 'listIndexes')}`;
+  const coll = ctx.member.store!.collection(ns);
+  if (!coll) throw new CommandError('NamespaceNotFound', `ns does not exist: ${ns}`);
+  return ctx.member.cursors.open(ns, coll.indexes.map((ix) => ({ ...ix })), Number.MAX_SAFE_INTEGER);
+}
+
+function createIndexes(ctx: CommandContext): Document {
+  const name = stringArg(ctx.cmd, 'createIndexes');
+  const ns = `${ctx.db}.${name}`;
+  const specs = ctx.cmd.indexes;
+  if (!Array.isArray(specs) || specs.length === 0) throw new CommandError('BadValue', 'createIndexes needs a non-empty "indexes" array');
+  const existed = ctx.member.store!.collection(ns) !== undefined;
+  const coll = collectionForWrite(ctx, ns);
+  const before = coll.indexes.length;
+  for (const raw of specs as Document[]) {
+    const key = docArg(raw, 'key');
+    if (Object.keys(key).length === 0) throw new CommandError('BadValue', 'an index needs a non-empty "key"');
+    const ixName = typeof raw.name === 'string' ? raw.name : Object.entries(key).map(([k, v]) => `${k}_${String(v)}`).join('_');
+    const existing = coll.indexes.find((ix) => ix.name === ixName);
+    if (existing) continue;
+    const spec = { v: 2, key, name: ixName, ...(raw.unique === true ? { unique: true } : {}) };
+    coll.indexes.push(spec);
+    ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { createIndexes: name, ...spec } });
+  }
+  return { numIndexesBefore: before, numIndexesAfter: coll.indexes.length, createdCollectionAutomatically: !existed, ok: 1 };
+}
+
+function drop(ctx: CommandContext): Document {
+  const name = stringArg(ctx.cmd, 'drop');
+  const ns = `${ctx.db}.${name}`;
+  const coll = ctx.member.store!.collection(ns);
+  if (!coll) throw new CommandError('NamespaceNotFound', 'ns not found');
+  const nIndexesWas = coll.indexes.length;
+  ctx.member.store!.dropCollection(ns);
+  ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { drop: name } });
+  return { nIndexesWas, ns, ok: 1 };
+}
+
+function dropDatabase(ctx: CommandContext): Document {
+  if (['admin', 'local', 'config'].includes(ctx.db)) throw new CommandError('IllegalOperation', `Cannot drop '${ctx.db}' database`);
+  const store = ctx.member.store!;
+  for (const c of store.collections(ctx.db)) ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: c.uuid, o: { drop: c.name.slice(ctx.db.length + 1) } });
+  store.dropDatabase(ctx.db);
+  ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, o: { dropDatabase: 1 } });
+  return { dropped: ctx.db, ok: 1 };
+}
+
+function create(ctx: CommandContext): Document {
+  const ns = `${ctx.db}.${stringArg(ctx.cmd, 'create')}`;
+  if (ctx.member.store!.collection(ns)) throw new CommandError('NamespaceExists', `Collection ${ns} already exists.`);
+  collectionForWrite(ctx, ns);
+  return { ok: 1 };
+}
+
+function dbStats(ctx: CommandContext): Document {
+  const store = ctx.member.store!;
+  const colls = store.collections(ctx.db);
+  const objects = colls.reduce((n, c) => n + c.docs.size, 0);
+  const dataSize = store.databaseSize(ctx.db);
+  return { db: ctx.db, collections: colls.length, views: 0, objects, avgObjSize: objects ? dataSize / objects : 0, dataSize, storageSize: dataSize, indexes: colls.reduce((n, c) => n + c.indexes.length, 0), ok: 1 };
+}
+
+export function serverStatus(ctx: CommandContext): Document {
+  const m = ctx.member;
+  const mem = process.memoryUsage();
+  const uptimeMs = Date.now() - m.upSince;
+  const doc: Document = {
+    host: m.host,
+    version: SERVER_VERSION,
+    process: 'mongod',
+    pid: Long.fromNumber(process.pid),
+    uptime: Math.floor(uptimeMs / 1000),
+    uptimeMillis: Long.fromNumber(uptimeMs),
+    uptimeEstimate: Long.fromNumber(Math.floor(uptimeMs / 1000)),
+    localTime: new Date(),
+    connections: { current: m.connectionsCurrent, available: 838860 - m.connectionsCurrent, totalCreated: m.connectionsTotal },
+    opcounters: { ...m.opcounters },
+    opcountersRepl: { ...m.opcountersRepl },
+    repl: { ...replicaSetHello(ctx), rbid: m.rollbacks + 1 },
+    mem: { bits: 64, resident: Math.round(mem.rss / 1048576), virtual: Math.round(mem.rss / 1048576), supported: true },
+    ok: 1,
+  };
+  if (m.store) {
+    doc.oplog = { sizeBytes: m.store.oplog.sizeBytes, maxBytes: m.store.oplog.maxBytes, entries: m.store.oplog.size };
+  }
+  return doc;
+}
+
+export const adminCommands: CommandTable = {
+  listDatabases: { run: listDatabases, kind: 'read' },
+  listCollections: { run: listCollections, kind: 'read' },
+  listIndexes: { run: listIndexes, kind: 'read' },
+  createIndexes: { run: createIndexes, kind: 'write' },
+  drop: { run: drop, kind: 'write' },
+  dropDatabase: { run: dropDatabase, kind: 'write' },
+  create: { run: create, kind: 'write' },
+  dbStats: { run: dbStats, kind: 'read' },
+  dbstats: { run: dbStats, kind: 'read' },
+  serverStatus: { run: serverStatus },
+  serverstatus: { run: serverStatus },
+  collStats: {
+    kind: 'read',
+    run: (ctx) => {
+      const ns = `${ctx.db}.${stringArg(ctx.cmd, 'collStats')}`;
+      if (ns === OPLOG_NS) {
+        const o = ctx.member.store!.oplog;
+        return { ns, count: o.size, size: o.sizeBytes, maxSize: o.maxBytes, capped: true, ok: 1 };
+      }
+      const coll = ctx.member.store!.collection(ns);
+      if (!coll) throw new CommandError('NamespaceNotFound', `Collection [${ns}] not found.`);
+      return { ns, count: coll.docs.size, size: coll.dataSize, storageSize: coll.dataSize, nindexes: coll.indexes.length, capped: false, ok: 1 };
+    },
+  },
+};

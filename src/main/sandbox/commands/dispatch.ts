@@ -1,0 +1,67 @@
+import { Binary, Long, type Document } from 'bson';
+import { CommandError, errorReply } from '../errors';
+import { bigToTs } from '../oplog';
+import { adminCommands } from './admin';
+import { aggregateCommands } from './aggregate';
+import type { CommandContext, CommandSpec, CommandTable } from './context';
+import { readCommands } from './crud-read';
+import { writeCommands } from './crud-write';
+import { handshakeCommands } from './handshake';
+import { replicationCommands } from './replication';
+
+const table: CommandTable = { ...handshakeCommands, ...readCommands, ...writeCommands, ...aggregateCommands, ...adminCommands, ...replicationCommands };
+
+/** Fields of a command document that are not its name or arguments but generic ("$db", "lsid", ...). */
+export function commandName(cmd: Document): string {
+  const first = Object.keys(cmd)[0];
+  if (first === undefined) throw new CommandError('FailedToParse', 'empty command document');
+  return first;
+}
+
+function checkState(ctx: CommandContext, name: string, spec: CommandSpec): void {
+  const m = ctx.member;
+  if (!spec.kind || spec.kind === 'none') return;
+  if (!m.store || m.state === 'REMOVED') throw new CommandError('NotPrimaryOrSecondary', 'node is not in primary or recovering state');
+  if (spec.kind === 'write') {
+    if (m.state !== 'PRIMARY') throw new CommandError('NotWritablePrimary', 'not primary', { topologyVersion: m.topologyVersion() });
+    return;
+  }
+  if (m.state === 'PRIMARY') return;
+  if (m.state !== 'SECONDARY') throw new CommandError('NotPrimaryOrSecondary', `node is not in primary or recovering state (state ${m.state}) for ${name}`, { topologyVersion: m.topologyVersion() });
+  if (!ctx.secondaryOk) throw new CommandError('NotPrimaryNoSecondaryOk', 'not primary and secondaryOk=false', { topologyVersion: m.topologyVersion() });
+}
+
+function wantsSecondaryOk(cmd: Document, opQuerySecondaryOk: boolean): boolean {
+  const rp = cmd.$readPreference as Document | undefined;
+  if (rp && typeof rp.mode === 'string') return rp.mode !== 'primary';
+  return opQuerySecondaryOk;
+}
+
+/** Runs one command and always returns a reply document (errors become ok:0 replies). */
+export async function dispatch(base: Omit<CommandContext, 'secondaryOk'>, opQuerySecondaryOk: boolean): Promise<Document> {
+  const { cmd, member } = base;
+  const retryable = cmd.txnNumber !== undefined;
+  let reply: Document;
+  try {
+    const name = commandName(cmd);
+    const spec = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+    if (!spec) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
+    if (base.credentials && !spec.noAuth && !base.conn.user) throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
+    if (cmd.startTransaction !== undefined || cmd.autocommit !== undefined)
+      throw new CommandError('IllegalOperation', 'multi-document transactions are not supported by the DR Desk sandbox');
+    const ctx: CommandContext = { ...base, secondaryOk: wantsSecondaryOk(cmd, opQuerySecondaryOk) };
+    checkState(ctx, name, spec);
+    if (spec.counter) member.opcounters[spec.counter]++;
+    else if (spec.kind !== 'write') member.opcounters.command++;
+    reply = await spec.run(ctx);
+  } catch (err) {
+    reply = errorReply(err, retryable);
+  }
+  if (member.store) {
+    const last = member.lastApplied();
+    const clusterTime = bigToTs(last.ts);
+    reply.$clusterTime = { clusterTime, signature: { hash: new Binary(Buffer.alloc(20)), keyId: Long.ZERO } };
+    reply.operationTime = clusterTime;
+  }
+  return reply;
+}

@@ -1,0 +1,71 @@
+import { Timestamp, type Document } from 'bson';
+import { CommandError } from '../errors';
+import type { Member } from '../member';
+import { decodeSlot, tsToBig } from '../oplog';
+import { idFromFilter, matches } from '../query/filter';
+import { project, sortDocuments } from '../query/shape';
+import { toNumber } from '../query/values';
+
+export const OPLOG_NS = 'local.oplog.rs';
+
+export interface QuerySpec {
+  filter: Document;
+  sort?: Document;
+  skip?: number;
+  limit?: number;
+  projection?: Document;
+}
+
+/** The oplog scan: {ts: {$gt|$gte: T}} starts by binary search, in ts order; $natural: -1 reverses. */
+function oplogDocuments(m: Member, filter: Document, reverse: boolean): Document[] {
+  const oplog = m.store!.oplog;
+  let slots = oplog.all();
+  const ts = filter.ts;
+  if (ts && typeof ts === 'object' && !(ts instanceof Timestamp)) {
+    const cond = ts as Document;
+    if (cond.$gt instanceof Timestamp) slots = oplog.since(tsToBig(cond.$gt), false);
+    else if (cond.$gte instanceof Timestamp) slots = oplog.since(tsToBig(cond.$gte), true);
+  }
+  if (reverse) slots = slots.reverse();
+  const out: Document[] = [];
+  for (const s of slots) {
+    const doc = decodeSlot(s);
+    if (matches(doc, filter)) out.push(doc);
+  }
+  return out;
+}
+
+function naturalDirection(sort: Document | undefined): number | null {
+  if (!sort) return null;
+  const keys = Object.keys(sort);
+  return keys.length === 1 && keys[0] === '$natural' ? toNumber(sort.$natural) : null;
+}
+
+/** Runs a query against one member's data: the matching documents, sorted, skipped, limited and projected. */
+export function runQuery(m: Member, ns: string, q: QuerySpec): Document[] {
+  if (!m.store) throw new CommandError('NotPrimaryOrSecondary', 'node is not in primary or recovering state');
+  const natural = naturalDirection(q.sort);
+  const sort = natural === null ? q.sort : undefined;
+  let docs: Document[];
+  if (ns === OPLOG_NS) {
+    docs = oplogDocuments(m, q.filter, natural === -1);
+  } else {
+    const coll = m.store.collection(ns);
+    docs = [];
+    if (coll) {
+      const byId = idFromFilter(q.filter);
+      if (byId) {
+        const d = coll.get(byId.id);
+        if (d && matches(d, q.filter)) docs.push(d);
+      } else {
+        for (const d of coll.scan()) if (matches(d, q.filter)) docs.push(d);
+      }
+      if (natural === -1) docs.reverse();
+    }
+  }
+  if (sort && Object.keys(sort).length) docs = sortDocuments(docs, sort);
+  const skip = q.skip ?? 0;
+  const limit = q.limit ?? 0;
+  if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);
+  return q.projection ? docs.map((d) => project(d, q.projection)) : docs;
+}

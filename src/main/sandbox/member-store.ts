@@ -1,0 +1,135 @@
+import { UUID, deserialize, serialize, type Document } from 'bson';
+import { CommandError } from './errors';
+import { Oplog } from './oplog';
+import { pathValues } from './query/filter';
+import { idKey, valuesEqual } from './query/values';
+
+/** bson returns a Uint8Array; a Buffer view over the same bytes costs nothing. */
+export function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+export interface IndexSpec {
+  v: number;
+  key: Document;
+  name: string;
+  unique?: boolean;
+}
+
+/** A collection: documents by _id, kept as BSON bytes (compact, and a lookup by _id decodes one document). */
+export class Collection {
+  readonly docs = new Map<string, Buffer>();
+  readonly indexes: IndexSpec[] = [{ v: 2, key: { _id: 1 }, name: '_id_' }];
+
+  constructor(
+    readonly name: string,
+    readonly uuid: UUID = new UUID(),
+  ) {}
+
+  get(id: unknown): Document | null {
+    const b = this.docs.get(idKey(id));
+    return b ? deserialize(b, { promoteValues: false }) : null;
+  }
+
+  *scan(): Generator<Document> {
+    for (const b of this.docs.values()) yield deserialize(b, { promoteValues: false });
+  }
+
+  get dataSize(): number {
+    let n = 0;
+    for (const b of this.docs.values()) n += b.length;
+    return n;
+  }
+
+  /** Writes a document, enforcing unique indexes other than _id (whose uniqueness the map itself gives). */
+  put(doc: Document, mustBeNew: boolean): void {
+    const key = idKey(doc._id);
+    if (mustBeNew && this.docs.has(key)) {
+      throw new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.name} index: _id_ dup key: { _id: ${JSON.stringify(String(doc._id))} }`, {
+        keyPattern: { _id: 1 },
+        keyValue: { _id: doc._id },
+      });
+    }
+    for (const ix of this.indexes) {
+      if (!ix.unique || ix.name === '_id_') continue;
+      const fields = Object.keys(ix.key);
+      const mine = fields.map((f) => pathValues(doc, f.split('.'))[0]);
+      for (const other of this.scan()) {
+        if (valuesEqual(other._id, doc._id)) continue;
+        if (fields.every((f, i) => valuesEqual(pathValues(other, f.split('.'))[0], mine[i])))
+          throw new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.name} index: ${ix.name}`, { keyPattern: ix.key });
+      }
+    }
+    this.docs.set(key, toBuffer(serialize(doc)));
+  }
+
+  remove(id: unknown): boolean {
+    return this.docs.delete(idKey(id));
+  }
+}
+
+export function splitNs(ns: string): { db: string; coll: string } {
+  const dot = ns.indexOf('.');
+  if (dot <= 0 || dot === ns.length - 1) throw new CommandError('InvalidNamespace', `Invalid namespace specified '${ns}'`);
+  return { db: ns.slice(0, dot), coll: ns.slice(dot + 1) };
+}
+
+/** The data of one data-bearing member: databases of collections, and its capped oplog (local.oplog.rs). */
+export class MemberStore {
+  private readonly dbs = new Map<string, Map<string, Collection>>();
+  readonly oplog: Oplog;
+
+  constructor(oplogSizeBytes: number) {
+    this.oplog = new Oplog(oplogSizeBytes);
+  }
+
+  collection(ns: string): Collection | undefined {
+    const { db, coll } = splitNs(ns);
+    return this.dbs.get(db)?.get(coll);
+  }
+
+  /** Creates the collection if needed; returns it and whether it was created (the primary logs a "create"). */
+  ensureCollection(ns: string, uuid?: UUID): { coll: Collection; created: boolean } {
+    const { db, coll } = splitNs(ns);
+    if (db === 'local' || db === 'admin' && coll.startsWith('system.')) throw new CommandError('InvalidNamespace', `cannot write to '${ns}'`);
+    let colls = this.dbs.get(db);
+    if (!colls) {
+      colls = new Map();
+      this.dbs.set(db, colls);
+    }
+    const existing = colls.get(coll);
+    if (existing) return { coll: existing, created: false };
+    const created = new Collection(ns, uuid);
+    colls.set(coll, created);
+    return { coll: created, created: true };
+  }
+
+  dropCollection(ns: string): boolean {
+    const { db, coll } = splitNs(ns);
+    const colls = this.dbs.get(db);
+    const had = colls?.delete(coll) ?? false;
+    if (colls && colls.size === 0) this.dbs.delete(db);
+    return had;
+  }
+
+  dropDatabase(db: string): boolean {
+    return this.dbs.delete(db);
+  }
+
+  databaseNames(): string[] {
+    return [...this.dbs.keys()].sort();
+  }
+
+  collections(db: string): Collection[] {
+    return [...(this.dbs.get(db)?.values() ?? [])];
+  }
+
+  databaseSize(db: string): number {
+    return this.collections(db).reduce((n, c) => n + c.dataSize, 0);
+  }
+
+  /** Forgets all data (a resync); the oplog is cleared by the caller when it wants. */
+  clearData(): void {
+    this.dbs.clear();
+  }
+}
