@@ -35,6 +35,8 @@ export interface SliceRow {
   shipAttempts: number;
   applyCount: number;
   safety: { ts: string | null; at: string } | null;
+  /** Last position applied by an attempt that did not finish (resume after it). */
+  applyTs: string | null;
   localDeleted: boolean;
   remoteDeleted: boolean;
 }
@@ -51,7 +53,7 @@ CREATE TABLE IF NOT EXISTS backup_slices (
   problem_code TEXT, problem_message TEXT, problem_at TEXT,
   shipped_at TEXT, verified_at TEXT, applied_at TEXT,
   ship_attempts INTEGER NOT NULL DEFAULT 0, apply_count INTEGER NOT NULL DEFAULT 0,
-  safety_ts TEXT, safety_at TEXT, local_deleted INTEGER NOT NULL DEFAULT 0, remote_deleted INTEGER NOT NULL DEFAULT 0,
+  safety_ts TEXT, safety_at TEXT, apply_ts TEXT, local_deleted INTEGER NOT NULL DEFAULT 0, remote_deleted INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (chain_id, seq)
 );
 CREATE TABLE IF NOT EXISTS backup_cycles (
@@ -98,6 +100,7 @@ function sliceFrom(r: Row): SliceRow {
     shipAttempts: Number(r.ship_attempts),
     applyCount: Number(r.apply_count),
     safety: r.safety_at ? { ts: str(r.safety_ts), at: String(r.safety_at) } : null,
+    applyTs: str(r.apply_ts),
     localDeleted: Number(r.local_deleted) === 1,
     remoteDeleted: Number(r.remote_deleted) === 1,
   };
@@ -139,6 +142,12 @@ export class BackupStore {
   /** The newest chain that is not superseded: the one the pipeline extends. */
   currentChain(): ChainRow | null {
     const r = this.db.prepare("SELECT * FROM backup_chains WHERE state != 'superseded' ORDER BY created_at DESC, rowid DESC LIMIT 1").get() as Row | undefined;
+    return r ? chainFrom(r) : null;
+  }
+
+  /** The newest chain DR holds data of (for RPO while a new baseline is still on its way). */
+  lastAppliedChain(): ChainRow | null {
+    const r = this.db.prepare('SELECT * FROM backup_chains WHERE applied_seq IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT 1').get() as Row | undefined;
     return r ? chainFrom(r) : null;
   }
 
@@ -211,11 +220,15 @@ export class BackupStore {
     this.db.prepare('UPDATE backup_slices SET safety_ts = ?, safety_at = ? WHERE chain_id = ? AND seq = ?').run(ts, new Date().toISOString(), chainId, seq);
   }
 
+  setApplyProgress(chainId: string, seq: number, ts: string | null): void {
+    this.db.prepare('UPDATE backup_slices SET apply_ts = ? WHERE chain_id = ? AND seq = ?').run(ts, chainId, seq);
+  }
+
   /** The slice's entries are on DR: record it and the chain's applied position in one transaction. */
   markApplied(m: Manifest, appliedWall: number | null): void {
     this.db.transaction(() => {
       this.db
-        .prepare("UPDATE backup_slices SET state = 'applied', applied_at = ?, apply_count = apply_count + 1 WHERE chain_id = ? AND seq = ?")
+        .prepare("UPDATE backup_slices SET state = 'applied', applied_at = ?, apply_count = apply_count + 1, apply_ts = NULL WHERE chain_id = ? AND seq = ?")
         .run(new Date().toISOString(), m.chainId, m.seq);
       this.db
         .prepare('UPDATE backup_chains SET applied_seq = ?, applied_ts = ?, applied_wall = COALESCE(?, applied_wall) WHERE chain_id = ?')

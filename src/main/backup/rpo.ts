@@ -49,20 +49,24 @@ export interface HealthInput {
   recentCycles: CycleRecord[];
 }
 
-/** Why a slice or cycle is failing right now: "transfer" or "apply" or null. */
-function failingStage(input: HealthInput): { stage: 'transfer' | 'apply'; message: string; consecutive: number } | null {
-  const failed: CycleRecord[] = [];
+/** Problems that mean DR received something wrong: red at once, the slice is never applied. */
+const INTEGRITY_CODES = /^(CHECKSUM_MISMATCH|MANIFEST_MISMATCH|LINK_BROKEN|VERSION_MISMATCH|ARCHIVE_CORRUPT)$/;
+
+/** Why slices or cycles are failing right now: the stage, the message, and how bad. */
+function failingStage(input: HealthInput): { stage: 'transfer' | 'apply'; message: string; level: 'yellow' | 'red'; consecutive: number } | null {
+  let consecutive = 0;
   for (const c of input.recentCycles) {
     if (c.state !== 'failed') break;
-    failed.push(c);
+    consecutive++;
   }
   const open = input.slices.filter((s) => s.state === 'failed' && s.problem).at(-1);
-  const code = failed[0]?.error?.code ?? open?.problem?.code ?? '';
-  const message = failed[0]?.error?.message ?? open?.problem?.message ?? '';
-  if (!failed.length && !open) return null;
-  if (TRANSFER_CODES.test(code)) return { stage: 'transfer', message, consecutive: failed.length };
-  if (APPLY_CODES.test(code)) return { stage: 'apply', message, consecutive: failed.length };
-  return failed.length ? { stage: 'transfer', message, consecutive: failed.length } : null;
+  if (open?.problem && INTEGRITY_CODES.test(open.problem.code))
+    return { stage: 'apply', message: `slice #${open.seq} refused — ${open.problem.message}`, level: 'red', consecutive };
+  const last = input.recentCycles[0];
+  if (!consecutive || !last?.error) return null;
+  const { code, message } = last.error;
+  const stage = TRANSFER_CODES.test(code) ? 'transfer' : APPLY_CODES.test(code) ? 'apply' : 'transfer';
+  return { stage, message, level: consecutive >= 3 ? 'red' : 'yellow', consecutive };
 }
 
 export function backupReasons(input: HealthInput): Reason[] {
@@ -80,10 +84,10 @@ export function backupReasons(input: HealthInput): Reason[] {
     reasons.push({ code: 'BACKUP_CHAIN_BROKEN', level: 'red', subject, message: `Chain broken — a new baseline is needed: ${chain.broken.message}` });
   }
   const failing = failingStage(input);
-  if (failing && chain?.state !== 'broken')
+  if (failing && chain && chain.state !== 'broken')
     reasons.push({
       code: 'BACKUP_FAILING',
-      level: failing.consecutive >= 3 ? 'red' : 'yellow',
+      level: failing.level,
       subject,
       message: `${failing.stage === 'transfer' ? 'Transfer to DR failing' : 'Apply on DR failing'}${failing.consecutive > 1 ? ` (${failing.consecutive} cycles in a row)` : ''}: ${failing.message}`,
     });

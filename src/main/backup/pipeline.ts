@@ -1,0 +1,291 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MongoClient } from 'mongodb';
+import { DeskError } from '../../shared/errors';
+import type { Topology } from '../../shared/topology';
+import type { HostKeyPins } from '../connectors/ssh-host-keys';
+import type { SecretStore } from '../store/secret-store';
+import { fileSha256 } from './archive';
+import { applyIncrementArchive, restoreBaselineArchive } from './apply';
+import type { BackupLog } from './backup-log';
+import type { BackupStore, ChainRow, SliceRow } from './backup-store';
+import { captureBaseline } from './baseline';
+import { captureIncrement, manifestName, newChainId } from './capture';
+import { Landing, type RetryTuning, type TransferHook, type TransferTuning } from './landing';
+import { linkProblem, manifestSha256, rootProblem } from './manifest';
+import { connectReplicaSet, lastPosition, resolveRoute, serverVersion, versionMismatchError, versionsCompatible, type BackupRoute, type ClientOptions } from './mongo-endpoints';
+import { tsToText } from './oplog-ts';
+import type { ProgressTracker } from './progress';
+import { checkAborted } from './scheduler';
+
+/**
+ * One cycle: capture DC's new oplog entries as the next slice, ship every slice DR lacks, apply every
+ * verified slice in order, prune old files. State lives in SQLite after each step, so a cycle cut short
+ * anywhere is simply continued by the next one.
+ */
+export interface PipelineOptions {
+  /** Deadline for connecting to a server or host (ms). */
+  timeoutMs?: number;
+  retry?: RetryTuning;
+  transfer?: TransferTuning;
+  gzipLevel?: number;
+  transferHook?: TransferHook;
+}
+
+export interface PipelineDeps {
+  topology: Topology;
+  secrets: SecretStore;
+  store: BackupStore;
+  pins: HostKeyPins;
+  dataDir: string;
+  log: BackupLog;
+  options?: PipelineOptions;
+  keep: () => number;
+}
+
+export interface RunContext {
+  cycleId: number;
+  progress: ProgressTracker;
+  signal?: AbortSignal;
+}
+
+export function chainBrokenError(message: string): DeskError {
+  return new DeskError('BACKUP_CHAIN_BROKEN', `Chain broken — a new baseline is needed: ${message}`);
+}
+
+export class BackupPipeline {
+  readonly route: BackupRoute;
+  readonly outbox: string;
+  readonly staging: string;
+  private readonly clientOptions: ClientOptions;
+
+  constructor(private readonly d: PipelineDeps) {
+    this.route = resolveRoute(d.topology);
+    this.outbox = join(d.dataDir, 'backup', 'outbox');
+    this.staging = join(d.dataDir, 'backup', 'staging');
+    this.clientOptions = { secrets: d.secrets, timeoutMs: d.options?.timeoutMs ?? Math.max(5_000, d.topology.requestTimeoutMs) };
+  }
+
+  landing(): Landing {
+    const o = this.d.options ?? {};
+    return new Landing(this.route.landing, {
+      secrets: this.d.secrets,
+      pins: this.d.pins,
+      timeoutMs: this.clientOptions.timeoutMs,
+      retry: o.retry ?? { attempts: 4, baseMs: 2_000, maxMs: 30_000 },
+      transfer: o.transfer,
+      transferHook: o.transferHook,
+      onRetry: (what, err, attempt, delayMs) => this.d.log.write({ event: 'retry', what, attempt, delayMs, code: (err as DeskError).code, message: (err as Error).message }),
+      onPinned: (pin) => this.d.log.write({ event: 'host-key-pinned', hostPort: pin.hostPort, fingerprint: pin.fingerprint }),
+    });
+  }
+
+  private async withClient<T>(rs: 'source' | 'target', fn: (c: MongoClient) => Promise<T>): Promise<T> {
+    const client = await connectReplicaSet(rs === 'source' ? this.route.source : this.route.target, this.clientOptions);
+    try {
+      return await fn(client);
+    } finally {
+      await client.close(true).catch(() => undefined);
+    }
+  }
+
+  /** The chain a cycle extends; an error saying what to do when there is none or it is broken. */
+  usableChain(): ChainRow {
+    const chain = this.d.store.currentChain();
+    if (!chain || !this.d.store.slice(chain.chainId, 0))
+      throw new DeskError('BACKUP_NEEDS_BASELINE', 'No baseline has been taken yet: start a baseline (drdesk backup run --baseline, or "Start baseline" on the Backups page).');
+    if (chain.state === 'broken') throw chainBrokenError(chain.broken?.message ?? 'the chain is broken.');
+    return chain;
+  }
+
+  async runCycle(run: RunContext): Promise<void> {
+    this.usableChain();
+    await this.capture(run);
+    await this.deliver(run);
+  }
+
+  /** A new chain: version check, consistent copy of DC, shipped and restored on DR. Resumes a captured one. */
+  async runBaseline(run: RunContext): Promise<void> {
+    const current = this.d.store.currentChain();
+    const pending = current?.state === 'building' ? this.d.store.slice(current.chainId, 0) : null;
+    if (!pending || !existsSync(join(this.outbox, pending.manifest.archive))) {
+      await this.withClient('source', async (dc) => {
+        const [dcVersion, drVersion] = [await serverVersion(dc), await this.withClient('target', serverVersion)];
+        if (!versionsCompatible(dcVersion, drVersion)) throw versionMismatchError(dcVersion, drVersion, this.route.from.name, this.route.to.name);
+        const chainId = newChainId();
+        this.d.store.createChain(chainId, this.route.source.name);
+        this.d.log.write({ event: 'baseline-start', chainId });
+        const m = await captureBaseline(dc, this.route.source, { chainId, store: this.d.store, outbox: this.outbox, progress: run.progress, signal: run.signal, gzipLevel: this.d.options?.gzipLevel, clientOptions: this.clientOptions });
+        this.d.store.addSlice(m, manifestSha256(m));
+        this.d.store.countCycle(run.cycleId, 'captured');
+        this.d.log.write({ event: 'captured', chainId, seq: 0, count: m.count, bytes: m.bytes, toTs: m.toTs });
+      });
+    } else this.d.log.write({ event: 'baseline-resume', chainId: pending.chainId });
+    await this.deliver(run);
+  }
+
+  /** Captures the next slice of the current chain (nothing when DC wrote nothing). */
+  async capture(run: RunContext): Promise<void> {
+    const chain = this.usableChain();
+    const prev = this.d.store.slices(chain.chainId).at(-1) as SliceRow;
+    checkAborted(run.signal);
+    const outcome = await this.withClient('source', async (dc) =>
+      captureIncrement(dc, chain, prev, await serverVersion(dc), { store: this.d.store, outbox: this.outbox, progress: run.progress, signal: run.signal, gzipLevel: this.d.options?.gzipLevel }),
+    );
+    if (outcome.kind === 'rolled') {
+      this.d.store.breakChain(chain.chainId, 'OPLOG_ROLLED', outcome.message);
+      this.d.log.write({ event: 'chain-broken', chainId: chain.chainId, code: 'OPLOG_ROLLED', message: outcome.message });
+      throw chainBrokenError(outcome.message);
+    }
+    if (outcome.kind === 'slice') {
+      this.d.store.countCycle(run.cycleId, 'captured');
+      this.d.log.write({ event: 'captured', chainId: chain.chainId, seq: outcome.manifest.seq, count: outcome.manifest.count, bytes: outcome.manifest.bytes, toTs: outcome.manifest.toTs });
+    }
+  }
+
+  /** Ship, apply and prune over one SSH connection. */
+  async deliver(run: RunContext): Promise<void> {
+    const landing = this.landing();
+    try {
+      await this.ship(run, landing);
+      await this.apply(run, landing);
+      await this.retention(run, landing);
+    } finally {
+      landing.close();
+    }
+  }
+
+  private unapplied(): { chain: ChainRow; slices: SliceRow[] } {
+    const chain = this.usableChain();
+    return { chain, slices: this.d.store.slices(chain.chainId).filter((s) => s.seq > (chain.appliedSeq ?? -1)) };
+  }
+
+  /** Ships, in order, every slice DR does not have verified yet. A slice gone from both sides breaks the chain. */
+  async ship(run: RunContext, landing: Landing): Promise<void> {
+    const { chain, slices } = this.unapplied();
+    for (const s of slices) {
+      if (s.state === 'verified') continue;
+      checkAborted(run.signal);
+      const m = s.manifest;
+      run.progress.phase('ship', `Shipping slice #${m.seq} to ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, bytes: { done: 0, total: m.bytes } });
+      this.d.store.countShipAttempt(m.chainId, m.seq);
+      try {
+        const r = await landing.ship(s, this.outbox, (sent, total) => run.progress.update({ bytes: { done: sent, total } }), run.signal);
+        this.d.store.setState(m.chainId, m.seq, 'shipped');
+        this.d.store.setState(m.chainId, m.seq, 'verified');
+        this.d.store.countCycle(run.cycleId, 'shipped');
+        this.d.store.countCycle(run.cycleId, 'bytes', r.sent);
+        this.d.log.write({ event: 'shipped', chainId: m.chainId, seq: m.seq, bytes: m.bytes, sent: r.sent, resumedFrom: r.resumedFrom, sha256: m.sha256 });
+      } catch (err) {
+        const e = err as DeskError;
+        if (e.code === 'SLICE_MISSING') {
+          this.d.store.setProblem(m.chainId, m.seq, 'SLICE_MISSING', e.message, true);
+          this.d.store.breakChain(chain.chainId, 'SLICE_MISSING', e.message);
+          this.d.log.write({ event: 'chain-broken', chainId: chain.chainId, seq: m.seq, code: 'SLICE_MISSING', message: e.message });
+          throw chainBrokenError(e.message);
+        }
+        this.d.store.setProblem(m.chainId, m.seq, e.code ?? 'TRANSFER_FAILED', e.message, true);
+        this.d.log.write({ event: 'ship-failed', chainId: m.chainId, seq: m.seq, code: e.code, message: e.message });
+        throw err;
+      }
+    }
+  }
+
+  /** Marks a slice failed so the next cycle ships it again, and fails this cycle with the reason. */
+  private reship(s: SliceRow, code: string, message: string): never {
+    this.d.store.setProblem(s.chainId, s.seq, code, message, true);
+    this.d.log.write({ event: 'apply-refused', chainId: s.chainId, seq: s.seq, code, message });
+    throw new DeskError(code, message);
+  }
+
+  /** Applies verified slices in order; stops at the first one that is not (nothing after a gap is applied). */
+  async apply(run: RunContext, landing: Landing): Promise<void> {
+    const { chain, slices } = this.unapplied();
+    if (!slices.length) return;
+    await mkdir(this.staging, { recursive: true });
+    await this.withClient('target', async (dr) => {
+      const drVersion = await serverVersion(dr);
+      const foreign = slices.find((s) => !versionsCompatible(s.manifest.dcVersion, drVersion));
+      if (foreign) {
+        const err = versionMismatchError(foreign.manifest.dcVersion, drVersion, this.route.from.name, this.route.to.name);
+        this.d.store.setProblem(foreign.chainId, foreign.seq, err.code, err.message, true);
+        throw err;
+      }
+      let prev = chain.appliedSeq === null ? null : this.d.store.slice(chain.chainId, chain.appliedSeq);
+      for (const s of slices) {
+        checkAborted(run.signal);
+        if (s.state !== 'verified') {
+          if (s.state === 'failed' && s.problem) throw new DeskError(s.problem.code, s.problem.message);
+          return;
+        }
+        await this.applyOne(run, landing, dr, s, prev);
+        prev = this.d.store.slice(s.chainId, s.seq);
+      }
+    });
+  }
+
+  private async applyOne(run: RunContext, landing: Landing, dr: MongoClient, s: SliceRow, prev: SliceRow | null): Promise<void> {
+    const m = s.manifest;
+    run.progress.phase('verify', `Verifying slice #${m.seq} on ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, bytes: { done: 0, total: m.bytes } });
+    const landed = await landing.remoteManifest(m, run.signal);
+    if (!landed) this.reship(s, 'SLICE_MISSING_REMOTE', `Slice #${m.seq}'s manifest is not in ${landing.dir} on DR (deleted or never written): it is shipped again.`);
+    if (manifestSha256(landed) !== s.manifestSha) this.reship(s, 'MANIFEST_MISMATCH', `Slice #${m.seq}'s manifest on DR differs from the one DC wrote: it is shipped again.`);
+    const link = prev ? linkProblem(prev.manifest, landed) : rootProblem(landed);
+    if (link) {
+      this.d.store.setProblem(s.chainId, s.seq, link.code, link.message, true);
+      this.d.store.breakChain(s.chainId, link.code, link.message);
+      throw chainBrokenError(link.message);
+    }
+    const local = join(this.staging, m.archive);
+    try {
+      await landing.fetch(m, local, (done, total) => run.progress.update({ bytes: { done, total } }), run.signal);
+    } catch (err) {
+      if ((err as DeskError).code === 'SLICE_MISSING_REMOTE') this.reship(s, 'SLICE_MISSING_REMOTE', (err as Error).message + ' It is shipped again.');
+      throw err;
+    }
+    try {
+      const sha = await fileSha256(local);
+      if (sha !== m.sha256) {
+        await landing.remove(m);
+        this.reship(s, 'CHECKSUM_MISMATCH', `Slice #${m.seq} on DR has sha256 ${sha}, not ${m.sha256} as its manifest says: it was not applied, the damaged copy was deleted and it is shipped again.`);
+      }
+      const safety = await lastPosition(dr);
+      this.d.store.setSafetyPoint(s.chainId, s.seq, safety ? tsToText(safety.ts) : null);
+      this.d.log.write({ event: 'safety-point', chainId: s.chainId, seq: s.seq, drTs: safety ? tsToText(safety.ts) : null });
+      run.progress.phase('apply', `Applying slice #${m.seq} on ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, documents: { done: 0, total: m.count } });
+      const deps = { progress: run.progress, signal: run.signal, resumeAfterTs: s.applyTs, onBatchApplied: (ts: string) => this.d.store.setApplyProgress(s.chainId, s.seq, ts) };
+      const out = m.kind === 'baseline' ? await restoreBaselineArchive(dr, local, m, deps) : await applyIncrementArchive(dr, local, m, deps);
+      this.d.store.markApplied(m, out.lastWall ?? (m.lastWall ? Date.parse(m.lastWall) : null));
+      if (m.kind === 'baseline') this.d.store.activateChain(m.chainId);
+      this.d.store.countCycle(run.cycleId, 'applied');
+      this.d.log.write({ event: 'applied', chainId: m.chainId, seq: m.seq, entries: out.applied, toTs: m.toTs });
+    } catch (err) {
+      const e = err as DeskError;
+      if (e.code === 'APPLY_FAILED') this.d.store.setProblem(s.chainId, s.seq, e.code, e.message, false);
+      throw err;
+    } finally {
+      await rm(local, { force: true });
+    }
+  }
+
+  /** Keeps the newest N slices' files on each side; older ones go once applied (or superseded by a new baseline). */
+  async retention(run: RunContext, landing: Landing): Promise<void> {
+    const keep = this.d.keep();
+    const all = this.d.store.slicesWithFiles();
+    const chains = new Map<string, ChainRow | null>();
+    const chainOf = (id: string) => (chains.has(id) ? chains.get(id) : (chains.set(id, this.d.store.chain(id)), chains.get(id))) ?? null;
+    const done = (s: SliceRow) => s.state === 'applied' || chainOf(s.chainId)?.state === 'superseded';
+    const prunable = (rows: SliceRow[]) => rows.slice(0, Math.max(0, rows.length - keep)).filter(done);
+    run.progress.phase('retention', `Keeping the last ${keep} slices on each side`);
+    for (const s of prunable(all.filter((r) => !r.localDeleted))) {
+      await rm(join(this.outbox, s.manifest.archive), { force: true });
+      await rm(join(this.outbox, manifestName(s.chainId, s.seq)), { force: true });
+      this.d.store.markFilesDeleted(s.chainId, s.seq, 'local');
+    }
+    for (const s of prunable(all.filter((r) => !r.remoteDeleted))) {
+      await landing.remove(s.manifest);
+      this.d.store.markFilesDeleted(s.chainId, s.seq, 'remote');
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type { BackupProgress, BackupSchedule, BackupStatus, ChainView, SliceView } from '../../shared/api/backup';
+import type { DeskError } from '../../shared/errors';
+import type { Reason } from '../../shared/status';
+import type { HostKeyPins } from '../connectors/ssh-host-keys';
+import type { BackupStore, ChainRow, SliceRow } from './backup-store';
+import type { BackupRoute } from './mongo-endpoints';
+import { backupLevel, backupReasons, computeRpo } from './rpo';
+
+/** The Backups page's and the CLI's view of the pipeline, built from SQLite (cheap: a few small queries). */
+export function sliceView(s: SliceRow, blocked: boolean): SliceView {
+  const m = s.manifest;
+  return {
+    chainId: s.chainId,
+    seq: s.seq,
+    kind: m.kind,
+    state: s.state,
+    fromTs: m.fromTs,
+    toTs: m.toTs,
+    count: m.count,
+    bytes: m.bytes,
+    sha256: m.sha256,
+    createdAt: m.createdAt,
+    shippedAt: s.shippedAt,
+    verifiedAt: s.verifiedAt,
+    appliedAt: s.appliedAt,
+    lastWall: m.lastWall,
+    shipAttempts: s.shipAttempts,
+    problem: s.problem,
+    blocked,
+  };
+}
+
+export function chainView(chain: ChainRow, slices: SliceRow[]): ChainView {
+  const applied = chain.appliedSeq ?? -1;
+  const firstOpen = slices.find((s) => s.seq > applied);
+  const stuck = chain.state === 'broken' || firstOpen?.state === 'failed';
+  return {
+    chainId: chain.chainId,
+    createdAt: chain.createdAt,
+    state: chain.state,
+    broken: chain.broken,
+    capturedTs: chain.capturedTs,
+    appliedSeq: chain.appliedSeq,
+    appliedTs: chain.appliedTs,
+    slices: slices.map((s) => sliceView(s, s.seq > applied && stuck && (chain.state === 'broken' || s !== firstOpen))),
+  };
+}
+
+export interface StatusInput {
+  store: BackupStore;
+  route: BackupRoute;
+  pins: HostKeyPins;
+  schedule: BackupSchedule;
+  targetSeconds: number;
+  running: BackupProgress | null;
+  now?: number;
+}
+
+export function buildStatus(i: StatusInput): BackupStatus {
+  const now = i.now ?? Date.now();
+  const chain = i.store.currentChain();
+  const slices = chain ? i.store.slices(chain.chainId) : [];
+  const dataChain = chain?.appliedSeq !== null && chain ? chain : i.store.lastAppliedChain();
+  const appliedSlice = dataChain && dataChain.appliedSeq !== null ? i.store.slice(dataChain.chainId, dataChain.appliedSeq) : null;
+  const rpo = computeRpo(now, i.targetSeconds, dataChain, appliedSlice);
+  const recentCycles = i.store.recentCycles(10);
+  const reasons: Reason[] = backupReasons({
+    subject: i.route.subject,
+    now,
+    rpo,
+    intervalMinutes: i.schedule.intervalMinutes,
+    enabled: i.schedule.enabled,
+    chain,
+    slices: slices.filter((s) => s.seq > (chain?.appliedSeq ?? -1)),
+    recentCycles: recentCycles.filter((c) => c.state !== 'running'),
+  });
+  const mismatch = slices.find((s) => s.state === 'failed' && s.problem?.code === 'VERSION_MISMATCH');
+  if (mismatch?.problem) reasons.unshift({ code: 'VERSION_MISMATCH', level: 'red', subject: i.route.subject, message: mismatch.problem.message });
+  const { landing } = i.route;
+  const pin = i.pins.get(`${landing.host}:${landing.port}`);
+  return {
+    level: backupLevel(reasons, rpo),
+    reasons,
+    from: i.route.from.name,
+    to: i.route.to.name,
+    needsBaseline: !chain || chain.state === 'broken' || slices.length === 0,
+    chain: chain ? chainView(chain, slices) : null,
+    running: i.running,
+    recentCycles,
+    schedule: i.schedule,
+    rpo,
+    landing: {
+      site: i.route.to.name,
+      host: landing.host,
+      port: landing.port,
+      username: landing.username,
+      dir: landing.backupDir,
+      fingerprint: pin?.fingerprint ?? null,
+      pinnedAt: pin?.pinnedAt ?? null,
+    },
+    updatedAt: new Date(now).toISOString(),
+  };
+}
+
+/** The status when the topology has no backup route: unknown, with what to add. */
+export function notConfiguredStatus(err: DeskError, schedule: BackupSchedule, targetSeconds: number): BackupStatus {
+  return {
+    level: 'unknown',
+    reasons: [{ code: 'BACKUP_FAILING', level: 'yellow', subject: 'backup', message: `Cross-site backup is not configured: ${err.message}` }],
+    from: '',
+    to: '',
+    needsBaseline: true,
+    chain: null,
+    running: null,
+    recentCycles: [],
+    schedule,
+    rpo: { seconds: null, targetSeconds, level: 'unknown', coveredUntil: null, lastAppliedWall: null },
+    landing: null,
+    updatedAt: new Date().toISOString(),
+  };
+}
