@@ -99,10 +99,17 @@ export class BackupPipeline {
     return chain;
   }
 
+  /**
+   * Capture, then deliver. A capture that fails (DC unreachable, oplog rolled) still lets the slices
+   * captured before it reach DR; the cycle then fails with the first error.
+   */
   async runCycle(run: RunContext): Promise<void> {
     this.usableChain();
-    await this.capture(run);
-    await this.deliver(run);
+    let failure: unknown = null;
+    await this.capture(run).catch((err: unknown) => (failure = err));
+    if ((failure as DeskError | null)?.code === 'CYCLE_DEADLINE') throw failure;
+    await this.deliver(run).catch((err: unknown) => (failure ??= err));
+    if (failure) throw failure;
   }
 
   /** A new chain: version check, consistent copy of DC, shipped and restored on DR. Resumes a captured one. */
@@ -144,20 +151,30 @@ export class BackupPipeline {
     }
   }
 
-  /** Ship, apply and prune over one SSH connection. */
+  /**
+   * Ship, apply and prune over one SSH connection. Slices verified before a failed shipment (or a gap)
+   * are still applied; the one that failed, and everything after it, are not.
+   */
   async deliver(run: RunContext): Promise<void> {
     const landing = this.landing();
     try {
-      await this.ship(run, landing);
-      await this.apply(run, landing);
+      let shipFailure: unknown = null;
+      await this.ship(run, landing).catch((err: unknown) => (shipFailure = err));
+      if ((shipFailure as DeskError | null)?.code === 'CYCLE_DEADLINE') throw shipFailure;
+      await this.apply(run, landing).catch((err: unknown) => {
+        throw shipFailure ?? err;
+      });
+      if (shipFailure) throw shipFailure;
       await this.retention(run, landing);
     } finally {
       landing.close();
     }
   }
 
+  /** The current chain's slices DR has not applied; a broken chain still delivers what precedes its gap. */
   private unapplied(): { chain: ChainRow; slices: SliceRow[] } {
-    const chain = this.usableChain();
+    const chain = this.d.store.currentChain();
+    if (!chain) return { chain: this.usableChain(), slices: [] };
     return { chain, slices: this.d.store.slices(chain.chainId).filter((s) => s.seq > (chain.appliedSeq ?? -1)) };
   }
 

@@ -8,6 +8,7 @@ export class ProgressTracker {
   private state: BackupProgress;
   private phaseStartedAt = Date.now();
   private lastEmit = 0;
+  private suppressed = false;
 
   constructor(
     base: { cycleId: number; kind: BackupProgress['kind'] },
@@ -32,6 +33,8 @@ export class ProgressTracker {
   }
 
   phase(phase: BackupPhase, message: string, extra: Partial<Pick<BackupProgress, 'slice' | 'collections' | 'documents' | 'bytes'>> = {}): void {
+    // The previous phase's last counters go out first, so bars end where the work ended.
+    if (this.suppressed) this.push(true);
     this.phaseStartedAt = Date.now();
     this.state = { ...this.state, phase, message, documents: null, bytes: null, etaSeconds: null, ...extra };
     this.push(true);
@@ -53,7 +56,11 @@ export class ProgressTracker {
 
   private push(force: boolean): void {
     const now = Date.now();
-    if (!force && now - this.lastEmit < this.throttleMs) return;
+    if (!force && now - this.lastEmit < this.throttleMs) {
+      this.suppressed = true;
+      return;
+    }
+    this.suppressed = false;
     this.lastEmit = now;
     this.emit({ ...this.state });
   }
