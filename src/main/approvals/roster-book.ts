@@ -1,0 +1,115 @@
+import { DeskError } from '../../shared/errors';
+import type { RosterChange } from '../../shared/api/approvals';
+import { openEnvelope, type Envelope } from './envelope';
+import type { Signer } from './identity';
+import { DEFAULT_POLICY } from './policy';
+import { applyRosterChanges, Roster, rosterDocSchema, signRosterVersion, verifyRosterChain, verifyRosterVersion } from './roster';
+import type { RosterSource } from './roster-source';
+import type { ApprovalsStore } from './store';
+
+const ANCHOR = 'roster.genesis';
+
+/**
+ * The roster on this machine: the chain in its RosterSource, verified on every read, and pinned to the
+ * version 1 this machine first trusted (its digest is kept in SQLite), so a replaced roster file is caught.
+ */
+export class RosterBook {
+  constructor(
+    private readonly source: RosterSource,
+    private readonly store: ApprovalsStore,
+  ) {}
+
+  get location(): string {
+    return this.source.location;
+  }
+
+  /** Every verified version, oldest first; [] when there is no roster yet. */
+  async versions(): Promise<Roster[]> {
+    const chain = await this.source.load();
+    if (chain.length === 0) return [];
+    const versions = verifyRosterChain(chain);
+    const anchor = this.store.meta(ANCHOR);
+    if (anchor === null)
+      throw new DeskError('ROSTER_TRUST_REQUIRED', `The roster at ${this.source.location} was never trusted on this machine: import it with the admin's fingerprint (drdesk roster import FILE --trust-admin SHA256:…).`);
+    if (versions[0].digest !== anchor)
+      throw new DeskError('ROSTER_REPLACED', `The roster at ${this.source.location} does not descend from the roster this machine trusted: it was replaced. Restore it, or import the admin's roster again.`);
+    return versions;
+  }
+
+  async current(): Promise<Roster | null> {
+    return (await this.versions()).at(-1) ?? null;
+  }
+
+  async require(): Promise<Roster> {
+    const r = await this.current();
+    if (!r) throw new DeskError('ROSTER_MISSING', 'There is no roster on this machine yet: import the team\'s roster from an admin (drdesk roster import), or start one (drdesk roster init).');
+    return r;
+  }
+
+  async chain(): Promise<Envelope[]> {
+    await this.versions();
+    return this.source.load();
+  }
+
+  /** Version 1, with `signer` as its first admin (and operator, so a one-person start can request). */
+  async init(signer: Signer, now: Date): Promise<Roster> {
+    if ((await this.source.load()).length > 0)
+      throw new DeskError('ROSTER_EXISTS', `A roster already exists at ${this.source.location}: change it with roster add/remove, signed by an admin.`);
+    const env = signRosterVersion(null, { people: [{ name: signer.name, publicKey: signer.publicKey, fingerprint: signer.fingerprint, roles: ['admin', 'operator'], group: null }], policy: DEFAULT_POLICY }, signer, now);
+    const roster = verifyRosterVersion(null, env);
+    this.store.setMeta(ANCHOR, roster.digest);
+    await this.source.save([env]);
+    return roster;
+  }
+
+  /** Signs the next version with `signer`, who must be an admin now; saves it when `apply`. */
+  async propose(signer: Signer, changes: RosterChange[], now: Date, apply: boolean): Promise<{ envelope: Envelope; roster: Roster }> {
+    const current = await this.require();
+    if (!current.has(signer.fingerprint, 'admin'))
+      throw new DeskError('ROSTER_CHANGE_NOT_ADMIN', `"${signer.name}" is not an admin in roster version ${current.doc.version}: ask an admin to make this change.`);
+    const envelope = signRosterVersion(current, applyRosterChanges(current.doc, changes, DEFAULT_POLICY), signer, now);
+    const roster = verifyRosterVersion(current, envelope);
+    if (apply) await this.source.save([...(await this.source.load()), envelope]);
+    return { envelope, roster };
+  }
+
+  /**
+   * Applies versions received from elsewhere: one next version, or a whole chain. With no roster here, the
+   * chain is accepted only if its version 1 was signed by `trustAdminFingerprint` (compared out of band).
+   * Returns the versions that were new.
+   */
+  async apply(incoming: Envelope[], trustAdminFingerprint?: string): Promise<Roster[]> {
+    const local = await this.source.load();
+    const versions = local.length ? await this.versions() : [];
+    const docs = incoming.map((e) => openEnvelope(e, 'roster', rosterDocSchema, 'roster change'));
+    let fresh = incoming;
+    if (local.length === 0) {
+      // Throws for a chain that does not start at version 1.
+      const genesis = verifyRosterVersion(null, incoming[0]);
+      const admin = genesis.person(genesis.doc.signer);
+      if (trustAdminFingerprint !== genesis.doc.signer)
+        throw new DeskError(
+          'ROSTER_TRUST_REQUIRED',
+          `This machine has no roster yet. The roster was started by "${admin?.name}" with key ${genesis.doc.signer}: confirm that fingerprint with them (by phone or in person), then import again trusting it.`,
+          { adminFingerprint: genesis.doc.signer, adminName: admin?.name ?? null },
+        );
+    } else {
+      const known = new Map(versions.map((v) => [v.doc.version, v.digest]));
+      fresh = incoming.filter((_, i) => {
+        const have = known.get(docs[i].value.version);
+        if (have !== undefined && have !== docs[i].digest)
+          throw new DeskError('ROSTER_FORK', `Roster version ${docs[i].value.version} differs from this machine's version ${docs[i].value.version}: two admins changed the roster at once. Agree on one and re-sign the change.`);
+        return have === undefined;
+      });
+    }
+    const added: Roster[] = [];
+    let current: Roster | null = versions.at(-1) ?? null;
+    for (const env of fresh) {
+      current = verifyRosterVersion(current, env);
+      added.push(current);
+    }
+    if (local.length === 0 && added.length) this.store.setMeta(ANCHOR, added[0].digest);
+    if (added.length) await this.source.save([...local, ...fresh]);
+    return added;
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { z } from 'zod';
+import { canonicalize } from '../../shared/canonical-json';
+import { DeskError } from '../../shared/errors';
+import type { ExportedItem } from '../../shared/api/approvals';
+import { envelopeSchema } from './envelope';
+
+/**
+ * How requests, decisions and the roster travel without a server: a JSON file, the same content as a
+ * chat-sized text token, or a file dropped in a folder both machines see. Transport adds no trust: every
+ * envelope inside is verified on import. The token's checksum only tells a mangled paste from a forgery.
+ */
+export const BUNDLE_FORMAT = 'drdesk-bundle/1';
+export const TOKEN_PREFIX = 'drdesk1.';
+const MAX_TOKEN_BYTES = 4 * 1024 * 1024;
+
+export const bundleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ format: z.literal(BUNDLE_FORMAT), kind: z.literal('request'), request: envelopeSchema, statusSnapshot: z.unknown().optional() }),
+  z.strictObject({ format: z.literal(BUNDLE_FORMAT), kind: z.literal('decision'), decision: envelopeSchema }),
+  z.strictObject({ format: z.literal(BUNDLE_FORMAT), kind: z.literal('roster'), chain: z.array(envelopeSchema).min(1) }),
+]);
+export type Bundle = z.infer<typeof bundleSchema>;
+
+function checksum(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest().subarray(0, 6).toString('base64url');
+}
+
+export function encodeToken(bundle: Bundle): string {
+  const packed = deflateRawSync(Buffer.from(canonicalize(bundle), 'utf8'), { level: 9 });
+  return `${TOKEN_PREFIX}${packed.toString('base64url')}.${checksum(packed)}`;
+}
+
+function corrupt(): DeskError {
+  return new DeskError('TOKEN_CORRUPT', 'The token was changed or cut in transit (its checksum does not match): copy the whole token again from the sender, from "drdesk1." to the end.');
+}
+
+export function decodeToken(token: string): unknown {
+  const t = token.replace(/\s+/g, '');
+  if (!t.startsWith(TOKEN_PREFIX)) throw new DeskError('TOKEN_MALFORMED', 'This is not a DR Desk token (it starts with "drdesk1."): paste the whole token, or import the file instead.');
+  const parts = t.slice(TOKEN_PREFIX.length).split('.');
+  if (parts.length !== 2 || !parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p))) throw corrupt();
+  const packed = Buffer.from(parts[0], 'base64url');
+  // Re-encoding must give the same text: a changed padding bit would otherwise slip through base64.
+  if (packed.toString('base64url') !== parts[0] || checksum(packed) !== parts[1]) throw corrupt();
+  let text: string;
+  try {
+    text = inflateRawSync(packed, { maxOutputLength: MAX_TOKEN_BYTES }).toString('utf8');
+  } catch {
+    throw corrupt();
+  }
+  return JSON.parse(text) as unknown;
+}
+
+/** Reads a file's JSON text or a token into a bundle of the expected kind. */
+export function readTransport<K extends Bundle['kind']>(text: string, kind: K): Extract<Bundle, { kind: K }> {
+  const trimmed = text.trim();
+  let raw: unknown;
+  if (trimmed.startsWith(TOKEN_PREFIX)) raw = decodeToken(trimmed);
+  else if (trimmed.startsWith('{')) {
+    try {
+      raw = JSON.parse(trimmed);
+    } catch {
+      throw new DeskError('BUNDLE_MALFORMED', 'The file is not valid JSON: it was damaged; export it again on the sending machine.');
+    }
+  } else throw new DeskError('TOKEN_MALFORMED', 'Give a DR Desk token (drdesk1.…) or the content of an exported .json file.');
+  const parsed = bundleSchema.safeParse(raw);
+  if (!parsed.success) throw new DeskError('BUNDLE_MALFORMED', 'This is not a DR Desk export (request, approval or roster): export it again on the sending machine.');
+  if (parsed.data.kind !== kind)
+    throw new DeskError('BUNDLE_WRONG_KIND', `This is a ${parsed.data.kind === 'decision' ? 'approval' : parsed.data.kind}, not a${kind === 'request' ? ' request' : kind === 'decision' ? 'n approval' : ' roster'}: import it in the right place.`);
+  return parsed.data as Extract<Bundle, { kind: K }>;
+}
+
+export function exportItem(bundle: Bundle, fileName: string): ExportedItem {
+  return { kind: bundle.kind, fileName, file: `${JSON.stringify(bundle, null, 2)}\n`, token: encodeToken(bundle) };
+}

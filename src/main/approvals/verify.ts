@@ -1,0 +1,216 @@
+import { DeskError } from '../../shared/errors';
+import type { DecisionView, PersonRef, RefusalView, RequestState, VerificationResult } from '../../shared/api/approvals';
+import { openEnvelope, signedBy, type Envelope, type Opened } from './envelope';
+import { fingerprintOf } from './keys';
+import { evaluateRequirements, groupAccepted, type Approver } from './policy';
+import { decisionDocSchema, isEmptyPlan, requestDocSchema, type DecisionDoc, type RequestDoc } from './request';
+import type { Roster } from './roster';
+
+/**
+ * The gate in front of execution. Checks the request (signature, requester's role, expiry within policy,
+ * reason, nonce) and each decision (signature, bound to this request's id and digest and checkpoint, a
+ * roster approver distinct from the requester, counted once per public key), then the policy's
+ * requirements together. Every refusal carries a stable code and a sentence.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface VerifyInput {
+  request: Envelope;
+  decisions: Envelope[];
+  roster: Roster;
+  now: Date;
+  /** The id of another request that already used this nonce, if any. */
+  nonceUsedBy?: (nonce: string, requestId: string) => string | null;
+  executedAt?: string | null;
+}
+
+export interface Verified {
+  result: VerificationResult;
+  request: Opened<RequestDoc>;
+  decisions: DecisionView[];
+}
+
+function ref(roster: Roster, fingerprint: string): PersonRef {
+  const p = roster.person(fingerprint);
+  return { fingerprint, name: p?.name ?? null, group: p?.group ?? null };
+}
+
+function who(r: PersonRef): string {
+  return r.name ? `"${r.name}"${r.group ? ` (${r.group})` : ''}` : `the key ${r.fingerprint}`;
+}
+
+/** Opens a request envelope and checks its signature; a DeskError names what is wrong. */
+export function openRequest(raw: unknown): Opened<RequestDoc> {
+  const opened = openEnvelope(raw, 'request', requestDocSchema, 'request');
+  const env = raw as Envelope;
+  if (env.signatures.length === 0) throw new DeskError('REQUEST_UNSIGNED', `Request ${opened.value.id} carries no signature: ask the requester to export it again.`);
+  if (fingerprintOf(Buffer.from(opened.value.requesterKey, 'base64')) !== opened.value.requester || !signedBy(env, opened.value.requesterKey))
+    throw new DeskError('REQUEST_SIGNATURE_INVALID', `Request ${opened.value.id}'s signature does not match its content: it was changed after the requester signed it. Do not act on it; ask for a fresh export.`);
+  return opened;
+}
+
+/** Opens a decision envelope and checks its signature. */
+export function openDecision(raw: unknown): Opened<DecisionDoc> {
+  const opened = openEnvelope(raw, 'decision', decisionDocSchema, 'approval');
+  const env = raw as Envelope;
+  if (env.signatures.length === 0) throw new DeskError('DECISION_UNSIGNED', 'The approval carries no signature: ask the approver to export it again.');
+  if (fingerprintOf(Buffer.from(opened.value.approverKey, 'base64')) !== opened.value.approver || !signedBy(env, opened.value.approverKey))
+    throw new DeskError('DECISION_SIGNATURE_INVALID', 'The approval\'s signature does not match its content: it was changed after the approver signed it. Ask the approver to export it again.');
+  return opened;
+}
+
+/** Request-level refusals; `expired` is reported separately because an expired request was still valid. */
+function checkRequest(doc: RequestDoc, input: VerifyInput): RefusalView[] {
+  const { roster, now } = input;
+  const policy = roster.doc.policy[doc.action];
+  const out: RefusalView[] = [];
+  const add = (code: string, message: string) => out.push({ code, message, fingerprint: doc.requester });
+  const requester = roster.person(doc.requester);
+  if (!requester) add('REQUESTER_NOT_IN_ROSTER', `The requester ${doc.requester} is not in the roster (version ${roster.doc.version}): only enrolled operators may request.`);
+  else if (!requester.roles.includes('operator')) add('REQUESTER_NOT_OPERATOR', `The requester "${requester.name}" is not an operator in the roster: only operators may request.`);
+  const created = Date.parse(doc.createdAt);
+  const expires = Date.parse(doc.expiresAt);
+  if (expires <= created) add('REQUEST_EXPIRY_INVALID', `The request expires (${doc.expiresAt}) before it was created (${doc.createdAt}).`);
+  else if (expires - created > policy.maxExpiryMinutes * 60_000)
+    add('REQUEST_EXPIRY_BEYOND_POLICY', `The request stays open ${Math.round((expires - created) / 60_000)} minutes; the policy allows at most ${policy.maxExpiryMinutes} for ${doc.action}.`);
+  if (created > now.getTime() + CLOCK_SKEW_MS) add('REQUEST_FROM_FUTURE', `The request is dated ${doc.createdAt}, in the future: check the requester's clock and create it again.`);
+  if (doc.reason.length < policy.minReasonLength)
+    add(
+      doc.action === 'break-glass' ? 'BREAK_GLASS_REASON_REQUIRED' : 'REQUEST_REASON_TOO_SHORT',
+      `A ${doc.action} request needs a written reason of at least ${policy.minReasonLength} characters; this one has ${doc.reason.length}.`,
+    );
+  if (doc.action === 'break-glass' && isEmptyPlan(doc.plan)) add('BREAK_GLASS_PLAN_REQUIRED', 'A break-glass request must state the exact plan it runs: this one has none.');
+  const other = input.nonceUsedBy?.(doc.nonce, doc.id) ?? null;
+  if (other) add('REQUEST_NONCE_REPLAYED', `The request's nonce was already used by request ${other}: this is a replay. Create a new request.`);
+  return out;
+}
+
+interface Candidate {
+  opened: Opened<DecisionDoc>;
+  view: DecisionView;
+}
+
+function refusal(view: DecisionView, code: string, message: string): void {
+  view.counted = false;
+  view.refusal = { code, message, decision: view.digest, fingerprint: view.approver.fingerprint };
+}
+
+/** Decision-level refusals, in the order an operator would want to hear them. */
+function checkDecision(c: Candidate, req: Opened<RequestDoc>, roster: Roster): void {
+  const d = c.opened.value;
+  const r = req.value;
+  const v = c.view;
+  const policy = roster.doc.policy[r.action];
+  const person = roster.person(d.approver);
+  if (d.requestId !== r.id)
+    return refusal(v, 'APPROVAL_FOR_OTHER_REQUEST', `This approval by ${who(v.approver)} is for request ${d.requestId}, not ${r.id}: an approval replayed from another request does not count.`);
+  if (d.requestDigest !== req.digest)
+    return refusal(v, 'REQUEST_CHANGED_SINCE_APPROVAL', `${who(v.approver)} approved a different version of request ${r.id}: the request was changed after approval. Have it approved again.`);
+  if (d.checkpoint.logId !== r.checkpoint.logId || d.checkpoint.count !== r.checkpoint.count || d.checkpoint.head !== r.checkpoint.head)
+    return refusal(v, 'DECISION_CHECKPOINT_MISMATCH', `The approval by ${who(v.approver)} co-signs another audit checkpoint than the request carries: it was not made for this request.`);
+  if (d.approverKey === r.requesterKey) return refusal(v, 'SELF_APPROVAL', `${who(v.approver)} made this request and cannot approve it: a second person must approve.`);
+  if (!person) return refusal(v, 'APPROVER_NOT_IN_ROSTER', `The approval is signed by ${d.approver}, which is not in the roster (version ${roster.doc.version}): only enrolled approvers count.`);
+  if (!person.roles.includes('approver')) return refusal(v, 'APPROVER_NOT_APPROVER', `"${person.name}" is in the roster but not as an approver: their approval does not count.`);
+  if (!groupAccepted(policy, person.group))
+    return refusal(v, 'APPROVER_GROUP_NOT_ACCEPTED', `"${person.name}" approves for group ${person.group}, which no requirement of the ${r.action} policy accepts: ${policy.requirements.map((q) => q.group ?? 'any group').join(' and ')}.`);
+  const t = Date.parse(d.createdAt);
+  if (t > Date.parse(r.expiresAt)) return refusal(v, 'DECISION_AFTER_EXPIRY', `${who(v.approver)} decided at ${d.createdAt}, after the request expired at ${r.expiresAt}: it does not count.`);
+  if (t < Date.parse(r.createdAt) - CLOCK_SKEW_MS) return refusal(v, 'DECISION_BEFORE_REQUEST', `${who(v.approver)}'s decision is dated before the request was created: check that machine's clock.`);
+}
+
+function decisionView(opened: Opened<DecisionDoc>, roster: Roster): DecisionView {
+  const d = opened.value;
+  return {
+    digest: opened.digest,
+    requestId: d.requestId,
+    decision: d.decision,
+    approver: ref(roster, d.approver),
+    comment: d.comment,
+    createdAt: d.createdAt,
+    checkpoint: d.checkpoint,
+    counted: true,
+    refusal: null,
+  };
+}
+
+export function verifyRequest(input: VerifyInput): Verified {
+  const { roster, now } = input;
+  const req = openRequest(input.request);
+  const r = req.value;
+  const requestRefusals = checkRequest(r, input);
+  const refusals = [...requestRefusals];
+  const views: DecisionView[] = [];
+  const candidates: Candidate[] = [];
+  for (const raw of input.decisions) {
+    try {
+      const opened = openDecision(raw);
+      const view = decisionView(opened, roster);
+      views.push(view);
+      candidates.push({ opened, view });
+    } catch (err) {
+      const e = err instanceof DeskError ? err : new DeskError('DECISION_MALFORMED', String(err));
+      refusals.push({ code: e.code, message: e.message });
+    }
+  }
+  candidates.sort((a, b) => a.opened.value.createdAt.localeCompare(b.opened.value.createdAt) || a.view.digest.localeCompare(b.view.digest));
+  const seenKeys = new Map<string, DecisionView>();
+  for (const c of candidates) {
+    checkDecision(c, req, roster);
+    if (!c.view.counted) continue;
+    const first = seenKeys.get(c.opened.value.approverKey);
+    // A deny outweighs an approval by the same key; otherwise one key counts once, whatever its id or name.
+    if (first && !(first.decision === 'approve' && c.view.decision === 'deny')) {
+      refusal(c.view, 'DUPLICATE_APPROVER', `${who(c.view.approver)} already decided on this request: one key counts once, whatever key id or name it comes under.`);
+    } else {
+      if (first) refusal(first, 'SUPERSEDED_BY_DENIAL', `${who(first.approver)} later denied this request; the denial stands.`);
+      seenKeys.set(c.opened.value.approverKey, c.view);
+    }
+  }
+  for (const c of candidates) if (c.view.refusal) refusals.push(c.view.refusal);
+  const counted = candidates.filter((c) => c.view.counted);
+  const approvers: Approver[] = counted.filter((c) => c.view.decision === 'approve').map((c) => ({ ...c.view.approver }));
+  const requirements = evaluateRequirements(roster.doc.policy[r.action], approvers);
+  const denial = counted.find((c) => c.view.decision === 'deny')?.view;
+  const expired = now.getTime() > Date.parse(r.expiresAt);
+  const allMet = requirements.every((q) => q.met);
+  let state: RequestState;
+  let summary: string;
+  if (requestRefusals.length > 0) {
+    state = 'invalid';
+    summary = `Locked: ${requestRefusals[0].message}`;
+  } else if (input.executedAt) {
+    state = 'executed';
+    summary = `Executed at ${input.executedAt}: a request runs once; create a new one to run again.`;
+    refusals.push({ code: 'REQUEST_ALREADY_EXECUTED', message: summary });
+  } else if (denial) {
+    state = 'denied';
+    summary = `Denied by ${who(denial.approver)}: ${denial.comment}`;
+    refusals.push({ code: 'REQUEST_DENIED', message: summary, decision: denial.digest, fingerprint: denial.approver.fingerprint });
+  } else if (expired) {
+    state = 'expired';
+    summary = `Expired at ${r.expiresAt}: it can no longer run. Create a new request (this one stays on record).`;
+    refusals.push({ code: 'REQUEST_EXPIRED', message: summary });
+  } else if (allMet) {
+    state = 'approved';
+    summary = `Unlocked: ${requirements.map((q) => `${q.label} (${q.approvers.map(who).join(', ')})`).join('; ')}.`;
+  } else {
+    state = 'pending';
+    summary = `Locked: ${requirements
+      .filter((q) => !q.met)
+      .map((q) => q.message)
+      .join('; ')}.`;
+  }
+  const result: VerificationResult = {
+    requestId: r.id,
+    requestDigest: req.digest,
+    state,
+    unlocked: state === 'approved',
+    breakGlass: r.action === 'break-glass',
+    expiresAt: r.expiresAt,
+    checkedAt: now.toISOString(),
+    requirements,
+    refusals,
+    summary,
+  };
+  return { result, request: req, decisions: views };
+}
