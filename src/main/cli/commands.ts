@@ -4,4 +4,5 @@ export interface CommandModule {
 }
 
 export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  sandbox: { summary: 'start the built-in practice topology on loopback', load: () => import('./commands/sandbox') },
 };

@@ -1,13 +1,9 @@
 import { UUID, deserialize, serialize, type Document } from 'bson';
+import { ByteArena } from './byte-arena';
 import { CommandError } from './errors';
 import { Oplog } from './oplog';
 import { pathValues } from './query/filter';
 import { idKey, valuesEqual } from './query/values';
-
-/** bson returns a Uint8Array; a Buffer view over the same bytes costs nothing. */
-export function toBuffer(u: Uint8Array): Buffer {
-  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-}
 
 export interface IndexSpec {
   v: number;
@@ -20,6 +16,7 @@ export interface IndexSpec {
 export class Collection {
   readonly docs = new Map<string, Buffer>();
   readonly indexes: IndexSpec[] = [{ v: 2, key: { _id: 1 }, name: '_id_' }];
+  private readonly arena = new ByteArena();
 
   constructor(
     readonly name: string,
@@ -60,7 +57,7 @@ export class Collection {
           throw new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.name} index: ${ix.name}`, { keyPattern: ix.key });
       }
     }
-    this.docs.set(key, toBuffer(serialize(doc)));
+    this.docs.set(key, this.arena.copy(serialize(doc)));
   }
 
   remove(id: unknown): boolean {

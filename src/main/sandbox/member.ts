@@ -160,6 +160,8 @@ export class Member {
         this.topologyEvents.off('change', onChange);
         resolve(false);
       }, ms);
+      // A monitor waiting on a member must not keep the process alive after the sandbox stops.
+      timer.unref();
       this.topologyEvents.once('change', onChange);
     });
   }

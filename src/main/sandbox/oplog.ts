@@ -1,4 +1,5 @@
 import { Long, Timestamp, deserialize, serialize, type Document } from 'bson';
+import { ByteArena } from './byte-arena';
 
 /** An oplog timestamp as one comparable number: seconds in the high 32 bits, increment in the low. */
 export type OpTs = bigint;
@@ -9,6 +10,11 @@ export function tsToBig(ts: Timestamp): OpTs {
 
 export function bigToTs(v: OpTs): Timestamp {
   return new Timestamp({ t: Number(v >> 32n), i: Number(v & 0xffffffffn) });
+}
+
+/** "seconds:increment", the way the shell prints Timestamp(seconds, increment). */
+export function formatTs(v: OpTs): string {
+  return `${Number(v >> 32n)}:${Number(v & 0xffffffffn)}`;
 }
 
 export interface OpTime {
@@ -47,6 +53,7 @@ export class Oplog {
   private slots: OplogSlot[] = [];
   private head = 0;
   private bytes = 0;
+  private readonly arena = new ByteArena();
 
   constructor(readonly maxBytes: number) {}
 
@@ -60,12 +67,11 @@ export class Oplog {
 
   /** Appends an entry document (which must carry ts and t) and trims the oldest entries past the cap. */
   append(entry: Document): OplogSlot {
-    const bson = serialize(entry);
     const slot: OplogSlot = {
       ts: tsToBig(entry.ts as Timestamp),
       t: Number(entry.t),
       wall: entry.wall instanceof Date ? entry.wall.getTime() : Date.now(),
-      bytes: Buffer.from(bson.buffer, bson.byteOffset, bson.byteLength),
+      bytes: this.arena.copy(serialize(entry)),
     };
     this.appendSlot(slot);
     return slot;

@@ -9,7 +9,7 @@ import { FaultError } from './faults';
 import { Ledger } from './ledger';
 import { Member } from './member';
 import { Network } from './network';
-import { bigToTs } from './oplog';
+import { formatTs } from './oplog';
 import { ReplicaSet } from './replica-set';
 import { makeCredential, type ScramCredential } from './scram';
 import { MemberListener } from './server/listener';
@@ -136,7 +136,7 @@ export class SandboxImpl implements Sandbox {
           alive: m.alive,
           stateStr: m.alive ? m.state : '(not reachable/healthy)',
           term: m.term,
-          optime: applied ? { ts: bigToTs(applied.ts).toString(), t: applied.t } : null,
+          optime: applied ? { ts: formatTs(applied.ts), t: applied.t } : null,
           lagMs,
           host: m.host,
           lagInjectedMs: m.lagMs,

@@ -3,7 +3,7 @@ import { CommandError } from '../errors';
 import { matches, pathValues } from '../query/filter';
 import { project, sortDocuments } from '../query/shape';
 import { addNumbers } from '../query/update';
-import { compareValues, idKey, isNumeric, toNumber } from '../query/values';
+import { bsonTypeOf, compareValues, idKey, isNumeric, toNumber } from '../query/values';
 import { docArg, stringArg, type CommandContext, type CommandTable } from './context';
 import { runQuery } from './query-exec';
 
@@ -13,14 +13,12 @@ function fieldValue(doc: Document, expr: unknown): unknown {
     const v = pathValues(doc, expr.slice(1).split('.'))[0];
     return typeof v === 'symbol' ? undefined : v;
   }
-  if (expr && typeof expr === 'object' && !Array.isArray(expr) && Object.keys(expr as Document)[0]?.startsWith('$'))
+  if (bsonTypeOf(expr) !== 'object') return expr;
+  if (Object.keys(expr as Document)[0]?.startsWith('$'))
     throw new CommandError('BadValue', `expression operator ${Object.keys(expr as Document)[0]} is not supported by the sandbox`);
-  if (expr && typeof expr === 'object' && !Array.isArray(expr)) {
-    const out: Document = {};
-    for (const [k, v] of Object.entries(expr as Document)) out[k] = fieldValue(doc, v);
-    return out;
-  }
-  return expr;
+  const out: Document = {};
+  for (const [k, v] of Object.entries(expr as Document)) out[k] = fieldValue(doc, v);
+  return out;
 }
 
 function group(docs: Document[], spec: Document): Document[] {

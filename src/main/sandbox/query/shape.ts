@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import { CommandError } from '../errors';
 import { pathValues } from './filter';
 import { cloneValue } from './update';
-import { compareValues, toNumber } from './values';
+import { bsonTypeOf, compareValues, toNumber } from './values';
 
 /** Sorting and projection of query results (manual: cursor.sort, "Project Fields to Return from Query"). */
 function sortKey(doc: Document, path: string, direction: number): unknown {
@@ -48,13 +48,13 @@ function pick(src: Document, parts: string[], dst: Document): void {
   if (Array.isArray(v)) {
     const out = (Array.isArray(dst[head]) ? dst[head] : []) as Document[];
     v.forEach((el, i) => {
-      if (el && typeof el === 'object' && !Array.isArray(el)) {
+      if (bsonTypeOf(el) === 'object') {
         out[i] = out[i] ?? {};
         pick(el as Document, rest, out[i]);
       }
     });
     dst[head] = out.filter((x) => x !== undefined);
-  } else if (v && typeof v === 'object') {
+  } else if (bsonTypeOf(v) === 'object') {
     const sub = (dst[head] as Document) ?? {};
     pick(v as Document, rest, sub);
     dst[head] = sub;
