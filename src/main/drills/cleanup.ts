@@ -38,6 +38,8 @@ export async function cleanupAndVerify(sandbox: Sandbox, mongo: MongoAccess, top
     }
   };
   for (const site of topology.sites) await act(`heal ${site.name}`, () => sandbox.fault({ action: 'heal', target: site.name }));
+  for (const m of sandbox.state().members.filter((x) => x.lagMs !== null && x.lagMs > 0 && x.alive)) await act(`no lag on ${m.name}`, () => sandbox.fault({ action: 'lag', target: m.name, ms: 0 }));
+  for (const site of topology.sites) await act(`no slowness on ${site.name}`, () => sandbox.fault({ action: 'slow', target: site.name, ms: 0 }));
   for (const m of sandbox.state().members.filter((x) => !x.alive)) await act(`revive ${m.name}`, () => sandbox.fault({ action: 'revive', target: m.name }));
   for (const site of topology.sites) await act(`application on ${site.name} ${baseline.apps[site.name] ? 'running' : 'stopped'}`, () => sandbox.fault({ action: 'app', target: site.name, running: baseline.apps[site.name] }));
   const dataMembers = topology.sites.flatMap((s) => s.replicaSets.flatMap((rs) => rs.members.filter((m) => m.role !== 'arbiter').map((m) => ({ site: s.name, rs: rs.name, name: m.name, address: `${m.host}:${m.port}` }))));

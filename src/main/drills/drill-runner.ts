@@ -43,7 +43,7 @@ export async function runDrill(env: DrillEnv, name: string, opts: { drillId?: st
   await env.audit.sink.append({ action: 'drill.started', actor: env.initiator, subject: `drill:${drillId}`, details: { scenario: name } });
 
   const targetSite = env.topology.sites.find((s) => s.name === scenario.targetSite(env.topology))!;
-  let tracker = new DataTracker(env.mongo, env.sandbox.ledger, env.workloadNamespace, dataMembers(targetSite), startedAt);
+  let tracker = new DataTracker(env.mongo, env.sandbox.ledger, dataMembers(targetSite), startedAt);
   const charts: ChartPoint[][] = [tracker.samples];
   let sampling = false;
   const sampler = setInterval(() => {
@@ -61,7 +61,7 @@ export async function runDrill(env: DrillEnv, name: string, opts: { drillId?: st
       return tracker;
     },
     retrack(ledger: WorkloadLedger, members: MemberAddress[]) {
-      tracker = new DataTracker(env.mongo, ledger, env.workloadNamespace, members, startedAt);
+      tracker = new DataTracker(env.mongo, ledger, members, startedAt);
       charts.push(tracker.samples);
     },
     mark(label) {
@@ -109,7 +109,7 @@ export async function runDrill(env: DrillEnv, name: string, opts: { drillId?: st
   progress('report', 'building the report');
   let checkpoint: DrillReport['audit']['checkpoint'] = null;
   try {
-    checkpoint = env.audit.checkpoint();
+    checkpoint = await env.audit.checkpoint();
   } catch (err) {
     errors.push(`The audit checkpoint could not be signed: ${errorText(err)}`);
   }

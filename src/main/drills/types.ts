@@ -31,7 +31,7 @@ export interface DrillAudit {
   /** Number of entries in the log now. */
   count(): number;
   /** A signed checkpoint of the log as it is now. */
-  checkpoint(): NonNullable<DrillReport['audit']['checkpoint']>;
+  checkpoint(): Promise<NonNullable<DrillReport['audit']['checkpoint']>>;
 }
 
 /** The backup pipeline as a drill drives it: the runbook port plus the fault a drill injects into it. */
@@ -51,7 +51,6 @@ export interface DrillEnv {
   initiator: string;
   /** Runbook settings for the sandbox (its applications, a local traffic hook). */
   settings: RunbookSettingsInput;
-  workloadNamespace: { db: string; collection: string };
   onProgress?: (p: DrillProgress) => void;
 }
 

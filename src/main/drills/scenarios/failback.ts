@@ -1,3 +1,4 @@
+import { ObjectId } from 'mongodb';
 import { DeskError } from '../../../shared/errors';
 import { buildPlan } from '../../runbooks/plans/index';
 import type { WorkloadLedger } from '../../sandbox/types';
@@ -34,9 +35,9 @@ export const failback: Scenario = {
     if (!primary) throw new DeskError('DRILL_SETUP', `${dr.name} has no primary after activation.`);
     const acked: Array<{ id: string; at: number; majority: boolean }> = [];
     for (let i = 0; i < DR_WRITES; i++) {
-      const id = `${ctx.drillId}-dr-${i}`;
-      const r = await env.mongo.command(primary.member.address, { insert: env.workloadNamespace.collection, documents: [{ _id: id, at: new Date(), site: dr.name }], writeConcern: { w: 'majority' } }, { db: env.workloadNamespace.db, timeoutMs: 10_000 });
-      if (r.n === 1) acked.push({ id, at: Date.now(), majority: true });
+      const _id = new ObjectId();
+      const r = await env.mongo.command(primary.member.address, { insert: 'events', documents: [{ _id, seq: i, type: 'alert', source: `drill ${ctx.drillId} on ${dr.name}`, at: new Date() }], writeConcern: { w: 'majority' } }, { db: 'soar', timeoutMs: 10_000 });
+      if (r.n === 1) acked.push({ id: `soar.events/${_id.toHexString()}`, at: Date.now(), majority: true });
     }
     ctx.mark(`${acked.length} writes acknowledged on ${dr.name}`);
     const drLedger: WorkloadLedger = {

@@ -1,0 +1,69 @@
+import { writeFileSync } from 'node:fs';
+import { DeskError } from '../../../shared/errors';
+import { renderReportHtml } from '../../drills/report/html';
+import { htmlToPdf } from '../../drills/report/pdf';
+import { runSandboxDrill } from '../../drills/sandbox-drill';
+import { SCENARIOS, scenarioByName } from '../../drills/scenarios/index';
+import { intOption, parseOptions } from '../args';
+
+const HELP = `Usage:
+  drdesk drill --list
+  drdesk drill --sandbox --scenario NAME --out FILE.pdf [--html FILE.html] [--fast] [--ops N] [--tester NAME] [--json]
+
+Runs a complete drill headless on a fresh sandbox: fault, request, two local test approvers (IT and
+business), approved execution, RTO/RPO measurement, verified cleanup, and the report as a PDF.
+  --fast       sandbox elections on a 10x faster clock (default: the manual's 10 s election timeout)
+  --ops N      workload writes per second against the DC primary (default 50)
+Exit code: 0 the drill passed, 2 it failed (targets, expectations or cleanup), 3 it could not run.
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseOptions(args, {
+    list: { type: 'boolean' },
+    sandbox: { type: 'boolean' },
+    scenario: { type: 'string' },
+    out: { type: 'string' },
+    html: { type: 'string' },
+    fast: { type: 'boolean' },
+    ops: { type: 'string' },
+    tester: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.list) {
+    if (values.json) process.stdout.write(`${JSON.stringify(SCENARIOS.map((s) => ({ ...s.info, needs: s.needs })), null, 2)}\n`);
+    else for (const s of SCENARIOS) process.stdout.write(`${s.info.name.padEnd(20)} ${s.info.title}\n${' '.repeat(21)}${s.info.expectation}\n`);
+    return 0;
+  }
+  if (!values.sandbox) throw new DeskError('USAGE', 'Drills run on the built-in sandbox: pass --sandbox (and --scenario NAME --out FILE.pdf), or --list.');
+  if (!values.scenario) throw new DeskError('USAGE', `--scenario is required: one of ${SCENARIOS.map((s) => s.info.name).join(', ')}.`);
+  scenarioByName(values.scenario);
+  if (!values.out && !values.html && !values.json) throw new DeskError('USAGE', '--out FILE.pdf is required (or --html FILE.html / --json).');
+  const ops = intOption(values.ops, 'ops', 0, 5000);
+  const started = Date.now();
+  const report = await runSandboxDrill({
+    scenario: values.scenario,
+    fast: values.fast ?? false,
+    workloadOpsPerSec: ops ?? 50,
+    tester: values.tester,
+    onProgress: (p) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${p.phase.padEnd(9)} ${p.message}\n`),
+  });
+  const html = renderReportHtml(report);
+  if (values.html) writeFileSync(values.html, html);
+  if (values.out) {
+    const t = Date.now();
+    writeFileSync(values.out, await htmlToPdf(html, { title: `DR Desk drill ${report.id} — ${report.scenario.title}` }));
+    process.stderr.write(`PDF written to ${values.out} in ${Date.now() - t} ms\n`);
+  }
+  const m = report.measured;
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else
+    process.stdout.write(
+      `${report.scenario.name}: ${report.outcome.toUpperCase()} — RTO ${m.rtoSeconds === null ? '—' : `${m.rtoSeconds.toFixed(1)} s`} (target ${report.targets.rtoSeconds} s), RPO ${m.rpoSeconds === null ? '—' : `${m.rpoSeconds.toFixed(1)} s`} / ${m.rpoWrites ?? '—'} writes (target ${report.targets.rpoSeconds} s), cleanup ${report.cleanup.ok ? 'verified' : 'FAILED'}${report.errors.length ? `\nerrors: ${report.errors.join('; ')}` : ''}\n`,
+    );
+  return report.outcome === 'passed' ? 0 : report.outcome === 'failed' ? 2 : 3;
+}

@@ -1,0 +1,73 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DrillReport } from '../../shared/api/drill-report';
+import type { DrillProgress } from '../../shared/api/runbooks';
+import { topologySchema, type Topology } from '../../shared/topology';
+import { HostKeyPins } from '../connectors/ssh-host-keys';
+import { Executor } from '../runbooks/executor';
+import { createHandlers } from '../runbooks/handlers/index';
+import { createMongoAccess, type MongoAccess } from '../runbooks/handlers/mongo-access';
+import type { RunbookSettingsInput } from '../runbooks/settings';
+import { startSandbox } from '../sandbox/index';
+import type { Sandbox } from '../sandbox/types';
+import { MemorySecretStore } from '../store/memory-secret-store';
+import { runDrill } from './drill-runner';
+import { createLocalDrillDesks } from './local-approvers';
+import type { DrillBackup } from './types';
+
+export interface SandboxDrillOptions {
+  scenario: string;
+  /** Sandbox timing: the manual's (heartbeat 2 s, election timeout 10 s) unless fast. */
+  fast?: boolean;
+  workloadOpsPerSec?: number;
+  tester?: string;
+  drillId?: string;
+  onProgress?: (p: DrillProgress) => void;
+  /** The backup pipeline between the sandbox's sites, for the scenarios that need one. */
+  backup?: (parts: { sandbox: Sandbox; topology: Topology; dir: string }) => Promise<DrillBackup | null>;
+}
+
+/** The sandbox's traffic "switch": a local program run without a shell (there is no load balancer to call). */
+export function sandboxSettings(): RunbookSettingsInput {
+  return {
+    sandboxApps: true,
+    trafficHook: { kind: 'command', argv: [process.execPath, '-e', 'process.stdout.write("traffic now served by " + process.argv[1])', '{site}'] },
+  };
+}
+
+/**
+ * A complete headless drill: a fresh sandbox with its workload, three local identities (operator, IT and
+ * business approvers), an executor with the real handlers, the scenario, cleanup and the report. Every
+ * resource is released before it returns, also when the drill fails.
+ */
+export async function runSandboxDrill(opts: SandboxDrillOptions): Promise<DrillReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'drdesk-drill-'));
+  const closers: Array<() => unknown> = [() => rmSync(dir, { recursive: true, force: true })];
+  try {
+    opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: 'starting the sandbox', at: new Date().toISOString() });
+    const sandbox = await startSandbox({ fast: opts.fast ?? false, workloadOpsPerSec: opts.workloadOpsPerSec ?? 50, dir });
+    closers.unshift(() => sandbox.stop());
+    const topology = topologySchema.parse(sandbox.topology);
+    const desks = await createLocalDrillDesks(dir);
+    closers.unshift(() => desks.close());
+    const secrets = new MemorySecretStore();
+    const mongo: MongoAccess = createMongoAccess(topology, secrets);
+    closers.unshift(() => mongo.close());
+    const journal = new Database(join(dir, 'journal.sqlite'));
+    journal.pragma('journal_mode = WAL');
+    closers.unshift(() => journal.close());
+    const backup = opts.backup ? await opts.backup({ sandbox, topology, dir }) : null;
+    const handlers = createHandlers({ topology, secrets, pins: new HostKeyPins(journal), mongo, backup, sandboxFault: (req) => sandbox.fault(req) });
+    const executor = new Executor({ db: journal, handlers, audit: desks.audit.sink });
+    closers.unshift(() => executor.close());
+    return await runDrill(
+      { sandbox, topology, mongo, executor, backup, approvals: desks.approvals, audit: desks.audit, initiator: desks.operatorName, settings: sandboxSettings(), onProgress: opts.onProgress },
+      opts.scenario,
+      { drillId: opts.drillId, tester: opts.tester },
+    );
+  } finally {
+    for (const c of closers) await Promise.resolve(c()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExecutionSummary, ExecutionView } from '../../shared/api/runbooks';
+import { DeskError } from '../../shared/errors';
+import type { Topology } from '../../shared/topology';
+import { Executor } from './executor';
+import type { OperationHandlers } from './handlers';
+import { planDigest } from './plan-digest';
+import { buildPlan } from './plans/index';
+import type { SwitchoverParams } from './plans/switchover';
+import type { AuditSink, Notifier } from './ports';
+import { planSchema, type Plan, type RunbookId } from './runbook';
+import { runbookSettingsSchema, type RunbookSettings } from './settings';
+import type Database from 'better-sqlite3';
+
+export const RUNBOOK_SETTINGS_FILE = 'runbooks.json';
+
+/** The gate in front of execution: the approvals engine's authorizeExecution, reduced to what runs. */
+export interface ExecutionGate {
+  authorize(requestId: string): Promise<{ plan: unknown; planDigest: string; breakGlass: { reason: string; approvers: string[] } | null }>;
+  /** Who this workstation's operator is, for the journal and the audit log. */
+  operator(): string;
+}
+
+/** Reads runbooks.json from the data directory (traffic hook, service commands, timings); absent = defaults. */
+export function loadRunbookSettings(dataDir: string, sandbox: boolean): RunbookSettings {
+  const file = join(dataDir, RUNBOOK_SETTINGS_FILE);
+  let raw: unknown = {};
+  if (existsSync(file)) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new DeskError('RUNBOOK_SETTINGS_INVALID', `${file} is not JSON (${(err as Error).message}): fix or remove it.`);
+    }
+  }
+  const r = runbookSettingsSchema.safeParse({ sandboxApps: sandbox, ...(raw as object) });
+  if (!r.success) throw new DeskError('RUNBOOK_SETTINGS_INVALID', `${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  return r.data;
+}
+
+/** Plans, approved execution, resume and abort: what the DeskApi runbook methods call. */
+export class RunbookService {
+  readonly executor: Executor;
+
+  constructor(
+    private readonly d: { db: Database.Database; topology: Topology; settings: RunbookSettings; handlers: OperationHandlers; audit: AuditSink; notifier?: Notifier; gate: ExecutionGate | null },
+  ) {
+    this.executor = new Executor({ db: d.db, handlers: d.handlers, audit: d.audit, notifier: d.notifier });
+  }
+
+  preview(runbook: RunbookId, params: SwitchoverParams = {}): { plan: Plan; digest: string } {
+    const plan = buildPlan(runbook, this.d.topology, this.d.settings, params);
+    return { plan, digest: planDigest(plan) };
+  }
+
+  async start(requestId: string): Promise<ExecutionView> {
+    if (!this.d.gate) throw new DeskError('APPROVALS_UNAVAILABLE', 'This engine has no approvals module: executions only start from an approved request.');
+    const approved = await this.d.gate.authorize(requestId);
+    const parsed = planSchema.safeParse(approved.plan);
+    if (!parsed.success) throw new DeskError('REQUEST_PLAN_INVALID', `Request ${requestId} does not carry a runbook plan this engine can run (${parsed.error.issues[0]?.message}): create the request from a plan preview.`);
+    return this.executor.start({ plan: parsed.data, planDigest: approved.planDigest, requestId, initiator: this.d.gate.operator(), breakGlass: approved.breakGlass });
+  }
+
+  list(limit?: number): ExecutionSummary[] {
+    return this.executor.list(limit);
+  }
+
+  get(id: string): ExecutionView {
+    return this.executor.get(id);
+  }
+
+  resume(id: string, confirmSteps: number[]): ExecutionView {
+    return this.executor.resume(id, { confirmSteps, by: this.d.gate?.operator() ?? 'operator' });
+  }
+
+  abort(id: string): Promise<ExecutionView> {
+    return this.executor.abort(id, this.d.gate?.operator() ?? 'operator');
+  }
+
+  confirm(id: string, step: number): ExecutionView {
+    return this.executor.confirmStep(id, step, this.d.gate?.operator() ?? 'operator');
+  }
+
+  close(): void {
+    this.executor.close();
+  }
+}
