@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS backup_cycles (
 CREATE TABLE IF NOT EXISTS backup_rpo (at INTEGER NOT NULL, seconds REAL, target REAL NOT NULL, level TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS backup_rpo_at ON backup_rpo(at);
 CREATE TABLE IF NOT EXISTS backup_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS backup_lock (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, label TEXT NOT NULL, expires_at INTEGER NOT NULL);
 `;
 
 type Row = Record<string, unknown>;
@@ -280,6 +281,24 @@ export class BackupStore {
   /** The last `n` finished cycles of a kind, newest first. */
   lastFinished(kind: CycleRecord['kind'], n: number): CycleRecord[] {
     return (this.db.prepare("SELECT * FROM backup_cycles WHERE kind = ? AND state != 'running' ORDER BY id DESC LIMIT ?").all(kind, n) as Row[]).map(cycleFrom);
+  }
+
+  // Cross-process lock: the app and `drdesk agent` may share a data directory; one cycle at a time across both.
+
+  /** Takes (or renews) the lock for `owner`; returns the current holder when someone else has it. */
+  acquireLock(owner: string, label: string, ttlMs: number): { ok: true } | { ok: false; owner: string; label: string } {
+    return this.db.transaction(() => {
+      const r = this.db.prepare('SELECT owner, label, expires_at FROM backup_lock WHERE id = 1').get() as Row | undefined;
+      if (r && String(r.owner) !== owner && Number(r.expires_at) > Date.now()) return { ok: false as const, owner: String(r.owner), label: String(r.label) };
+      this.db
+        .prepare('INSERT INTO backup_lock (id, owner, label, expires_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, label = excluded.label, expires_at = excluded.expires_at')
+        .run(owner, label, Date.now() + ttlMs);
+      return { ok: true as const };
+    }).immediate();
+  }
+
+  releaseLock(owner: string): void {
+    this.db.prepare('DELETE FROM backup_lock WHERE id = 1 AND owner = ?').run(owner);
   }
 
   // RPO series and settings

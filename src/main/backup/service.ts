@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { BackupProgress, BackupSchedule, BackupStatus, CycleRecord, VerifyReport } from '../../shared/api/backup';
@@ -38,6 +40,8 @@ export interface BackupServiceDeps {
   onStatus?: (s: BackupStatus) => void;
 }
 
+const LOCK_TTL_MS = 60_000;
+
 const RANGE_MS: Record<HistoryRange, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
 
 export class BackupService {
@@ -51,6 +55,8 @@ export class BackupService {
   private readonly scheduler: BackupScheduler;
   private running: BackupProgress | null = null;
   private sampler: NodeJS.Timeout | null = null;
+  /** This process, as other processes see it in the lock. */
+  private readonly owner = `pid ${process.pid} on ${hostname()} (${randomBytes(3).toString('hex')})`;
 
   constructor(private readonly d: BackupServiceDeps) {
     this.store = new BackupStore(d.db);
@@ -130,6 +136,9 @@ export class BackupService {
   async run(kind: CycleRecord['kind'], trigger: CycleRecord['trigger'], wait: boolean): Promise<CycleRecord> {
     if (!this.configured) throw this.configError as DeskError;
     if (this.gate.running) throw new DeskError('BACKUP_BUSY', `A backup ${this.gate.running.label} is already running: wait for it to finish.`);
+    const lock = this.store.acquireLock(this.owner, kind, LOCK_TTL_MS);
+    if (!lock.ok)
+      throw new DeskError('BACKUP_BUSY', `Another DR Desk process (${lock.owner}) is running a backup ${lock.label} on this data directory: wait for it to finish.`);
     const deadlineMs = kind === 'baseline' ? (this.d.options?.baselineDeadlineMs ?? 6 * 3_600_000) : this.cycleDeadlineMs(this.schedule().intervalMinutes);
     const rec = this.store.startCycle(kind, trigger, new Date(Date.now() + deadlineMs));
     this.log.write({ event: `${kind}-started`, cycle: rec.id, trigger });
@@ -150,6 +159,7 @@ export class BackupService {
       },
       async (signal) => {
         const ctx = { cycleId: rec.id, progress, signal };
+        const renew = setInterval(() => this.store.acquireLock(this.owner, kind, LOCK_TTL_MS), LOCK_TTL_MS / 3);
         try {
           if (kind === 'baseline') await this.pipeline.runBaseline(ctx);
           else await this.pipeline.runCycle(ctx);
@@ -160,6 +170,8 @@ export class BackupService {
           this.store.finishCycle(rec.id, 'failed', { code: e.code, message: e.message });
           this.log.write({ event: `${kind}-failed`, cycle: rec.id, code: e.code, message: e.message });
         } finally {
+          clearInterval(renew);
+          this.store.releaseLock(this.owner);
           progress.phase('done', 'Finished');
           this.running = null;
           this.sampleRpo();

@@ -1,0 +1,38 @@
+import { DeskError } from '../../../shared/errors';
+import { openBackupService } from '../../backup/open';
+import { defaultDataDir } from '../../config/data-dir';
+import { parseOptions } from '../args';
+
+const HELP = `Usage: drdesk agent [--topology FILE] [--data-dir DIR] [--run-now]
+
+Headless mode for a server that stays up: runs the cross-site backup cycle on the topology's schedule
+(backup.intervalMinutes, or the interval set from the app), one cycle at a time, each with a deadline,
+every cycle recorded in the data directory's database. Log lines (JSON) go to stdout and to
+DATA_DIR/backup/backup.log. Stops cleanly on SIGINT/SIGTERM, letting a running cycle finish.
+  --run-now   start the first cycle immediately instead of after one interval
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseOptions(args, { topology: { type: 'string' }, 'data-dir': { type: 'string' }, 'run-now': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const { service, close } = await openBackupService({
+    topologyPath: values.topology,
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    echo: (line) => process.stdout.write(`${line}\n`),
+  });
+  const s = service.status();
+  process.stdout.write(`${JSON.stringify({ event: 'agent-started', pid: process.pid, from: s.from, to: s.to, intervalMinutes: s.schedule.intervalMinutes, enabled: s.schedule.enabled, level: s.level })}\n`);
+  service.start(values['run-now'] === true);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  process.stdout.write(`${JSON.stringify({ event: 'agent-stopping', signal })}\n`);
+  await close().catch((err: unknown) => {
+    throw new DeskError('AGENT_STOP_FAILED', `The agent did not stop cleanly: ${(err as Error).message}`);
+  });
+  return 0;
+}

@@ -1,0 +1,83 @@
+import type { BackupProgress } from '../../../shared/api/backup';
+import { DeskError } from '../../../shared/errors';
+import type { Level } from '../../../shared/status';
+import { openBackupService } from '../../backup/open';
+import { renderCycle, renderProgress, renderStatus, renderVerify } from '../../backup/render-text';
+import { defaultDataDir } from '../../config/data-dir';
+import { parseOptions } from '../args';
+
+const HELP = `Usage: drdesk backup <run|status|verify|trust-host> [options]
+
+Cross-site backup & restore: DC's oplog as verified slices over SSH, applied on DR in order.
+  run [--baseline]      run one cycle now (capture, ship, verify, apply) and wait for it;
+                        --baseline starts a new chain with a consistent copy of DC (replaces DR's data)
+  status                the chain (slice states and problems), RPO, schedule, recent cycles, reasons
+  verify [--local]      re-check every manifest link and sha256, in DC's outbox and (unless --local) on DR
+  trust-host HOST:PORT FINGERPRINT
+                        accept a landing host's new SSH key after comparing it out of band
+Options:
+  --json                machine-readable output
+  --topology FILE       the topology file; default: the one configured in the data directory's settings
+  --data-dir DIR        database, outbox and settings (default: $DRDESK_DATA_DIR or the per-user config dir)
+Exit code: 0 green, 1 yellow, 2 red, 3 error.
+`;
+
+const EXIT: Record<Level, number> = { green: 0, yellow: 1, red: 2, unknown: 3 };
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(
+    args,
+    {
+      json: { type: 'boolean' },
+      baseline: { type: 'boolean' },
+      local: { type: 'boolean' },
+      topology: { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  const [sub, ...rest] = positionals;
+  if (values.help || !sub) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 3;
+  }
+  if (!['run', 'status', 'verify', 'trust-host'].includes(sub)) throw new DeskError('USAGE', `Unknown backup command "${sub}": use run, status, verify or trust-host.`);
+  if (sub === 'trust-host' ? rest.length !== 2 : rest.length > 0) throw new DeskError('USAGE', `Unexpected arguments for "backup ${sub}": ${rest.join(' ') || '(missing HOST:PORT FINGERPRINT)'}`);
+  if (values.baseline && sub !== 'run') throw new DeskError('USAGE', '--baseline goes with "backup run".');
+  let lastPhase = '';
+  const onProgress = (p: BackupProgress) => {
+    if (values.json || p.phase === lastPhase) return;
+    lastPhase = p.phase;
+    process.stderr.write(`${renderProgress(p)}\n`);
+  };
+  const { service, close } = await openBackupService({ topologyPath: values.topology, dataDir: values['data-dir'] ?? defaultDataDir(), onProgress });
+  try {
+    const out = (value: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(value, null, 2)}\n` : text);
+    switch (sub) {
+      case 'run': {
+        const cycle = await service.run(values.baseline ? 'baseline' : 'cycle', 'manual', true);
+        const status = service.status();
+        out({ cycle, status }, `${renderCycle(cycle)}\n\n${renderStatus(status)}`);
+        return EXIT[status.level];
+      }
+      case 'status': {
+        const status = service.status();
+        out(status, renderStatus(status));
+        return EXIT[status.level];
+      }
+      case 'verify': {
+        const report = await service.verify(!values.local);
+        out(report, renderVerify(report));
+        return report.ok ? 0 : 2;
+      }
+      default: {
+        const pin = service.trustHostKey(rest[0], rest[1]);
+        out(pin, `Trusted ${pin.hostPort}: ${pin.fingerprint}\n`);
+        return 0;
+      }
+    }
+  } finally {
+    await close();
+  }
+}
