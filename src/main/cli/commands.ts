@@ -4,6 +4,8 @@ export interface CommandModule {
 }
 
 export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  backup: { summary: 'cross-site backup: run a cycle (or --baseline), status, verify the chain, trust-host (exit 0 green, 1 yellow, 2 red, 3 error)', load: () => import('./commands/backup') },
+  agent: { summary: 'headless mode: run the backup cycle on its schedule until stopped', load: () => import('./commands/agent') },
   sandbox: { summary: 'start the built-in practice topology on loopback', load: () => import('./commands/sandbox') },
   drill: { summary: 'run a drill on the sandbox (fault, approvals, execution, RTO/RPO) and write its PDF report; --list names the scenarios', load: () => import('./commands/drill') },
 };
