@@ -1,15 +1,16 @@
 import type { ApprovalsEvents, ApprovalsMethods } from './api/approvals';
 import type { BackupEvents, BackupMethods } from './api/backup';
 import type { MonitorEvents, MonitorMethods } from './api/monitor';
+import type { RunbookEvents, RunbookMethods } from './api/runbooks';
 
 /**
  * The one contract between the engine and every host. Each method takes at most one argument (an object)
  * and returns a promise; the engine validates every input with zod. Later features add their own
  * `XxxMethods` / `XxxEvents` interfaces in src/shared/api/ and extend these two.
  */
-export interface DeskMethods extends ApprovalsMethods, BackupMethods, MonitorMethods {}
+export interface DeskMethods extends ApprovalsMethods, BackupMethods, MonitorMethods, RunbookMethods {}
 
-export interface DeskEvents extends ApprovalsEvents, BackupEvents, MonitorEvents {}
+export interface DeskEvents extends ApprovalsEvents, BackupEvents, MonitorEvents, RunbookEvents {}
 
 export type DeskMethodName = keyof DeskMethods;
 export type DeskEventName = keyof DeskEvents;

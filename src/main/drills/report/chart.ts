@@ -21,7 +21,7 @@ function niceMax(v: number): number {
 }
 
 function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2)));
 }
 
 function panel(points: ChartPoint[], pick: (p: ChartPoint) => number | null, y0: number, tMax: number, label: string, color: string, target: number | null): string {

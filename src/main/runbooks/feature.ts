@@ -1,0 +1,56 @@
+import type { DeskContext, FeatureParts } from '../desk';
+import { approvalsFor } from '../approvals/feature';
+import { HostKeyPins } from '../connectors/ssh-host-keys';
+import { DrillService } from '../drills/drill-service';
+import { runbookMethods } from './desk-runbooks';
+import { createHandlers } from './handlers/index';
+import type { BackupPort } from './handlers/backup-handlers';
+import { createMongoAccess } from './handlers/mongo-access';
+import { loadRunbookSettings, RunbookService } from './runbook-service';
+
+/**
+ * The runbooks + drills feature for src/main/features.ts: the executor on Desk's database with the real
+ * handlers, gated by the approvals engine and audited through it; progress and drill events forwarded.
+ * `backup` is the backup pipeline's port when the backup feature provides one.
+ */
+export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPort | null } = {}) {
+  return (ctx: DeskContext): FeatureParts => {
+    const topology = ctx.topology.topology;
+    const approvals = approvalsFor(ctx);
+    const mongo = createMongoAccess(topology, ctx.secrets);
+    const sandbox = ctx.sandbox;
+    const handlers = createHandlers({
+      topology,
+      secrets: ctx.secrets,
+      pins: new HostKeyPins(ctx.database.db),
+      mongo,
+      backup: opts.backup?.(ctx) ?? null,
+      sandboxFault: sandbox ? (req) => sandbox.fault(req) : null,
+    });
+    const runbooks = new RunbookService({
+      db: ctx.database.db,
+      topology,
+      settings: loadRunbookSettings(ctx.dataDir, sandbox !== null),
+      handlers,
+      audit: approvals.auditSink(),
+      gate: {
+        authorize: async (id) => {
+          const d = await approvals.authorizeExecution(id);
+          const approvers = d.decisionsList.filter((x) => x.decision === 'approve' && x.counted).map((x) => x.approver.name ?? x.approver.fingerprint);
+          return { plan: d.plan, planDigest: d.planDigest, breakGlass: d.breakGlass ? { reason: d.reason, approvers } : null };
+        },
+        operator: () => approvals.getIdentity()?.name ?? 'operator',
+      },
+    });
+    runbooks.executor.onProgress((p) => ctx.events.emit('executionProgress', p));
+    const drills = new DrillService({ db: ctx.database.db, onProgress: (p) => ctx.events.emit('drillProgress', p) });
+    return {
+      methods: runbookMethods({ runbooks, drills }),
+      close: async () => {
+        runbooks.close();
+        await drills.close();
+        await mongo.close();
+      },
+    };
+  };
+}
