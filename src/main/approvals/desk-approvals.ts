@@ -7,17 +7,17 @@ import { AuditLog } from '../audit/audit-log';
 import { AuditTrail } from '../audit/audit-trail';
 import { isBreakGlass } from '../audit/audit-entry';
 import type { Envelope } from './envelope';
-import { createEnrollmentToken, readEnrollmentToken } from './enrollment';
+import { createEnrollmentToken } from './enrollment';
 import { IdentityStore, type Signer } from './identity';
 import { createDecision, createRequest, plainJson, planDigestOf, statusDigestOf } from './request';
 import { requestDetail, requestSummary } from './request-views';
 import { RosterBook } from './roster-book';
-import type { Roster } from './roster';
+import { describeRosterChange, type Roster } from './roster';
 import type { RosterSource } from './roster-source';
-import { ApprovalsStore } from './store';
+import { ApprovalsStore, envelopeOf } from './store';
 import { exportItem, readTransport, type Bundle } from './transport';
 import { syncDropFolder, writeDrop, type DropSyncResult } from './drop-folder';
-import { openDecision, openRequest, verifyRequest } from './verify';
+import { judgeDecision, openDecision, openRequest, verifyRequest } from './verify';
 
 export interface Clock {
   now(): Date;
@@ -116,7 +116,7 @@ export class DeskApprovals {
     const signer = await this.identity.signer();
     const { envelope, roster } = await this.roster.propose(signer, changes, this.clock.now(), apply);
     if (apply) {
-      this.audit.append(signer, { action: 'roster.changed', subject: `roster v${roster.doc.version}`, details: { version: roster.doc.version, digest: roster.digest, signer: signer.fingerprint, changes: changes.map(describeChange) } });
+      this.audit.append(signer, { action: 'roster.changed', subject: `roster v${roster.doc.version}`, details: { version: roster.doc.version, digest: roster.digest, signer: signer.fingerprint, changes: changes.map(describeRosterChange) } });
       this.changed(null, null, 'roster');
     }
     return { roster: roster.view(), export: this.rosterExport([envelope], roster.doc.version) };
@@ -272,16 +272,10 @@ export class DeskApprovals {
     return { decision: this.storeDecision(signer, env, 'local', roster), export: this.decisionExport(env) };
   }
 
-  /** The decision's own verdict when added to the request's others. */
   private judge(id: string, env: Envelope, now: Date, roster: Roster): DecisionView {
     const row = this.store.request(id);
     if (!row) throw new DeskError('REQUEST_UNKNOWN', `There is no request ${id} on this machine: import the request before its approvals.`);
-    const opened = openDecision(env);
-    const others = this.store.decisions(id).map((d) => JSON.parse(d.envelope) as Envelope);
-    const v = verifyRequest({ request: JSON.parse(row.envelope) as Envelope, decisions: [...others, env], roster, now });
-    const view = v.decisions.find((d) => d.digest === opened.digest);
-    if (!view) throw new DeskError('DECISION_MALFORMED', 'The approval could not be evaluated.');
-    return view;
+    return judgeDecision(envelopeOf(row.envelope), this.store.decisions(id).map((d) => envelopeOf(d.envelope)), env, roster, now);
   }
 
   private storeDecision(signer: Signer, env: Envelope, origin: 'local' | 'imported', roster: Roster): DecisionView {
@@ -387,13 +381,4 @@ export class DeskApprovals {
   async exportAudit(q: AuditQuery = {}) {
     return this.audit.export(q, this.clock.now());
   }
-}
-
-function describeChange(c: RosterChange): Record<string, unknown> {
-  if (c.op === 'add') {
-    const e = readEnrollmentToken(c.enrollmentToken);
-    return { op: c.op, name: e.name, fingerprint: e.fingerprint, roles: c.roles, group: c.group ?? null };
-  }
-  if (c.op === 'set-policy') return { op: c.op, action: c.action, policy: c.policy };
-  return { ...c };
 }

@@ -167,3 +167,13 @@ export function signRosterVersion(current: Roster | null, content: Pick<RosterDo
   checkRosterContent(doc);
   return seal('roster', doc, signer);
 }
+
+/** A roster change for the audit log: who was added (by name and fingerprint), never the raw token. */
+export function describeRosterChange(c: RosterChange): Record<string, unknown> {
+  if (c.op === 'add') {
+    const e = readEnrollmentToken(c.enrollmentToken);
+    return { op: c.op, name: e.name, fingerprint: e.fingerprint, roles: c.roles, group: c.group ?? null };
+  }
+  if (c.op === 'set-policy') return { op: c.op, action: c.action, policy: c.policy };
+  return { ...c };
+}

@@ -214,3 +214,27 @@ export function verifyRequest(input: VerifyInput): Verified {
   };
   return { result, request: req, decisions: views };
 }
+
+/**
+ * The verdict on one new decision added to a request's others. Of two decisions by one key, the one
+ * arriving second is the duplicate, whichever sorts first — except a denial after an approval, which stands.
+ */
+export function judgeDecision(request: Envelope, others: Envelope[], env: Envelope, roster: Roster, now: Date): DecisionView {
+  const opened = openDecision(env);
+  const v = verifyRequest({ request, decisions: [...others, env], roster, now });
+  const view = v.decisions.find((d) => d.digest === opened.digest);
+  if (!view) throw new DeskError('DECISION_MALFORMED', 'The approval could not be evaluated: export it again on the approver\'s machine.');
+  const mine = opened.value;
+  const prior = v.decisions.find((d) => d.digest !== opened.digest && d.approver.fingerprint === mine.approver && !(d.decision === 'approve' && mine.decision === 'deny'));
+  if (view.refusal || !prior) return view;
+  return {
+    ...view,
+    counted: false,
+    refusal: {
+      code: 'DUPLICATE_APPROVER',
+      message: `${who(view.approver)} already ${prior.decision === 'approve' ? 'approved' : 'denied'} this request at ${prior.createdAt}: one key counts once, whatever key id or name it comes under.`,
+      decision: view.digest,
+      fingerprint: mine.approver,
+    },
+  };
+}
