@@ -34,6 +34,10 @@ export async function applyFault(sb: SandboxImpl, input: FaultRequest): Promise<
       for (const t of targets) await sb.revive(t.member, t.site);
       return { ok: true, message: `revived ${names(targets)}` };
     case 'partition': {
+      if (req.from === 'clients') {
+        for (const t of targets) await sb.listeners.get(t.member.name)!.blockClients(true);
+        return { ok: true, message: `partitioned ${names(targets)} from every client (members still see each other)` };
+      }
       const others = req.from ? resolve(sb, req.from) : sb.sites.flatMap((site) => site.set.members.map((member) => ({ member, site })));
       const mine = new Set(targets.map((t) => t.member.name));
       let n = 0;
@@ -49,7 +53,12 @@ export async function applyFault(sb: SandboxImpl, input: FaultRequest): Promise<
       return { ok: true, message: `partitioned ${names(targets)} from ${req.from ? names(others.filter((o) => !mine.has(o.member.name))) : 'every other member'}` };
     }
     case 'heal': {
-      const n = sb.network.healMembers(targets.map((t) => t.member.name));
+      let n = sb.network.healMembers(targets.map((t) => t.member.name));
+      for (const t of targets) {
+        const l = sb.listeners.get(t.member.name)!;
+        if (l.clientsBlocked) n++;
+        await l.blockClients(false);
+      }
       for (const s of sb.sites) for (const m of s.set.members) s.elections.heartbeatFrom(m);
       for (const s of sb.sites) s.set.replicator.kick();
       return { ok: true, message: `healed ${n} partitioned link(s) of ${names(targets)}` };

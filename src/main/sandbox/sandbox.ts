@@ -143,6 +143,7 @@ export class SandboxImpl implements Sandbox {
           slowMs: m.slowMs,
           frozenUntil: m.frozenUntil > Date.now() ? new Date(m.frozenUntil).toISOString() : null,
           oplogEntries: m.store?.oplog.size ?? null,
+          clientsBlocked: this.listeners.get(m.name)?.clientsBlocked ?? false,
           rollbacks: m.rollbacks,
           rolledBackOps: m.rolledBackOps,
         };

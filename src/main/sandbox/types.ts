@@ -30,7 +30,11 @@ export interface FaultRequest {
   /** lag: replication delay in ms; slow: added response delay in ms; freeze/stepdown: seconds. */
   ms?: number;
   seconds?: number;
-  /** partition: the other side (member or site); without it the target is cut off from everyone. */
+  /**
+   * partition: the other side (member or site); without it the target is cut off from every other member
+   * (a site from the other sites). "clients" cuts the target off from client connections only (it keeps
+   * running and replicating: "alive but unreachable from the desk").
+   */
   from?: string;
   /** app: start/stop the simulated application on a site. */
   running?: boolean;
@@ -65,6 +69,8 @@ export interface MemberStateSnapshot {
   /** ISO time until which the member will not stand for election (replSetFreeze / stepdown), or null. */
   frozenUntil?: string | null;
   oplogEntries?: number | null;
+  /** Partitioned from client connections (refused) while still running. */
+  clientsBlocked?: boolean;
   /** Rollbacks this member went through, and the oplog entries they undid. */
   rollbacks?: number;
   rolledBackOps?: number;

@@ -24,6 +24,8 @@ export class MemberConnection {
   private readonly framer = new MessageFramer();
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  /** True once the connection carries a driver monitor's streaming hello. */
+  streaming = false;
   readonly state: ConnectionState = { id: nextConnectionId++, user: null, conversations: new Map(), nextConversationId: 1 };
 
   constructor(
@@ -100,6 +102,7 @@ export class MemberConnection {
     }
     // The streaming hello of the driver's monitor: keep answering (moreToCome) whenever the topology changes
     // or maxAwaitTimeMS passes, each reply in answer to the previous one, until the connection closes.
+    this.streaming = true;
     let to = requestId;
     for (;;) {
       const id = responseId();

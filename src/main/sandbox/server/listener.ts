@@ -11,6 +11,8 @@ export class MemberListener {
   private readonly connections = new Set<MemberConnection>();
   private readonly sockets = new Set<Socket>();
   port = 0;
+  /** A partition between this member and every client: connections are refused while it stays up. */
+  clientsBlocked = false;
 
   constructor(private readonly rt: MemberRuntime) {}
 
@@ -41,7 +43,7 @@ export class MemberListener {
 
   private accept(socket: Socket): void {
     const m = this.rt.member;
-    if (!m.alive) {
+    if (!m.alive || this.clientsBlocked) {
       socket.destroy();
       return;
     }
@@ -57,12 +59,31 @@ export class MemberListener {
     });
   }
 
-  /** Stops listening and drops every connection. */
+  /**
+   * Stops listening and drops every connection. Application connections go first and monitoring ones a
+   * moment later: when the driver's monitor sees the loss first, it clears the pool and an operation that
+   * failed on the same kill counts as stale and is not retried (mongodb 7, sdam/server.js
+   * connectionIsStale), which would make "the next retryable write succeeds" a matter of luck.
+   */
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
-    for (const c of this.connections) c.close();
+    const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    await this.dropConnections();
+    await closing;
+  }
+
+  /** Cuts clients off (or lets them back) without stopping the member. */
+  async blockClients(blocked: boolean): Promise<void> {
+    this.clientsBlocked = blocked;
+    if (blocked) await this.dropConnections();
+  }
+
+  private async dropConnections(): Promise<void> {
+    const monitors = [...this.connections].filter((c) => c.streaming);
+    for (const c of this.connections) if (!c.streaming) c.close();
+    if (monitors.length) await new Promise((r) => setTimeout(r, 50));
+    for (const c of monitors) c.close();
     for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
