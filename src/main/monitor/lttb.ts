@@ -62,7 +62,8 @@ export function downsample(xs: Float64Array, ys: Float64Array, threshold: number
   }
   if (runStart >= 0) runs.push([runStart, ys.length]);
   const total = runs.reduce((n, [s, e]) => n + e - s, 0);
-  const budget = Math.max(runs.length * 2, threshold - runs.length);
+  // One null point marks each gap between runs; the rest of the budget goes to the data.
+  const budget = Math.max(runs.length * 2, threshold - (runs.length - 1));
   const out: Point[] = [];
   runs.forEach(([s, e], k) => {
     if (k > 0) out.push([xs[s - 1], null]);

@@ -17,8 +17,8 @@ export class DeskDatabase {
   readonly db: SqliteDatabase;
 
   constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       this.db = new BetterSqlite3(file);
     } catch (err) {
       throw new DeskError('DB_OPEN_FAILED', `Cannot open the database ${file}: ${(err as Error).message}. Check the data directory's permissions and free space.`);

@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import type { DeskApi, DeskEventName, DeskEvents, DeskMethodName, DeskMethods } from '../shared/desk-api';
+import type { AlertRecord, HistoryQuery, Overview, SecretInfo, Series } from '../shared/monitor';
+import type { Topology } from '../shared/topology';
+import { SettingsFile } from './config/settings';
+import { loadTopologyFile, validateTopology, type LoadedTopology } from './config/topology-file';
+import { features as registeredFeatures } from './features';
+import { monitorMethods } from './monitor/methods';
+import { Monitor } from './monitor/monitor';
+import { TypedEmitter } from './monitor/typed-emitter';
+import { RpcRouter, type MethodTable } from './rpc-router';
+import type { Sandbox, SandboxOptions } from './sandbox/types';
+import { openDatabase, type DeskDatabase } from './store/database';
+import type { SecretStore } from './store/secret-store';
+
+export const DATABASE_FILE = 'desk.sqlite';
+
+/** What a feature (backup, approvals, runbooks, drills…) gets to build on. */
+export interface DeskContext {
+  dataDir: string;
+  database: DeskDatabase;
+  secrets: SecretStore;
+  topology: LoadedTopology;
+  /** The sandbox Desk started because no topology was configured, else null. */
+  sandbox: Sandbox | null;
+  monitor: Monitor;
+  /** Emit a DeskEvents event: it reaches every host's subscribers. */
+  events: TypedEmitter<DeskEvents>;
+  settings: SettingsFile;
+}
+
+/** A feature registers its DeskApi methods (schema + handler) and may clean up when Desk closes. */
+export type DeskFeature = (ctx: DeskContext) => FeatureParts | Promise<FeatureParts>;
+export interface FeatureParts {
+  methods?: MethodTable;
+  close?: () => Promise<void>;
+}
+
+/**
+ * The engine as one object behind DeskApi. Every call — typed, from a host's transport, or in-process —
+ * goes through the one router, so input validation and error shapes are the same everywhere.
+ */
+export class Desk {
+  readonly router = new RpcRouter();
+  readonly events = new TypedEmitter<DeskEvents>();
+  private readonly closers: Array<() => Promise<void>> = [];
+  private closed = false;
+
+  constructor(readonly context: Omit<DeskContext, 'events'>) {
+    context.monitor.events.onAny((event, payload) => this.events.emit(event as DeskEventName, payload as never));
+    this.router.register(monitorMethods({ monitor: context.monitor, secrets: context.secrets, topology: context.topology, sandbox: context.sandbox !== null }));
+  }
+
+  get ctx(): DeskContext {
+    return { ...this.context, events: this.events };
+  }
+
+  /** Adds a feature's methods; called by createDesk for each entry of src/main/features.ts. */
+  async install(feature: DeskFeature): Promise<void> {
+    const parts = await feature(this.ctx);
+    if (parts.methods) this.router.register(parts.methods);
+    if (parts.close) this.closers.push(parts.close);
+  }
+
+  call<K extends DeskMethodName>(method: K, input?: DeskMethods[K]['in']): Promise<DeskMethods[K]['out']> {
+    return this.router.call(method, input) as Promise<DeskMethods[K]['out']>;
+  }
+
+  getOverview(): Promise<Overview> {
+    return this.call('getOverview');
+  }
+  getHistory(q: HistoryQuery): Promise<Series[]> {
+    return this.call('getHistory', q);
+  }
+  getAlerts(input?: { limit?: number }): Promise<AlertRecord[]> {
+    return this.call('getAlerts', input);
+  }
+  getTopology(): Promise<{ source: string; sandbox: boolean; topology: Topology }> {
+    return this.call('getTopology');
+  }
+  listSecrets(): Promise<SecretInfo[]> {
+    return this.call('listSecrets');
+  }
+  setSecret(input: { name: string; kind: SecretInfo['kind']; value: string }): Promise<SecretInfo> {
+    return this.call('setSecret', input);
+  }
+  deleteSecret(input: { name: string }): Promise<{ deleted: boolean }> {
+    return this.call('deleteSecret', input);
+  }
+
+  subscribe<E extends DeskEventName>(event: E, listener: (payload: DeskEvents[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** The whole DeskApi in-process (every registered method, validated by the router). */
+  api(): DeskApi {
+    const subscribe = this.subscribe.bind(this);
+    return new Proxy({ subscribe } as DeskApi, {
+      get: (target, prop) => {
+        if (prop === 'subscribe') return subscribe;
+        if (typeof prop !== 'string' || prop === 'then') return undefined;
+        return (input?: unknown) => this.router.call(prop, input);
+      },
+    });
+  }
+
+  /** Stops polling, closes features and the database, and stops the sandbox Desk started. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.context.monitor.stop();
+    for (const c of this.closers.reverse()) await c().catch((err: unknown) => process.emitWarning(`DR Desk: closing a feature failed: ${(err as Error).message}`));
+    this.context.database.close();
+    await this.context.sandbox?.stop();
+  }
+}
+
+export interface CreateDeskOptions {
+  dataDir: string;
+  /** A topology file; else the one in the settings; else Desk starts the sandbox and uses its topology. */
+  topologyPath?: string;
+  secretStore: SecretStore;
+  /** Options for the sandbox started when no topology is configured (e.g. { fast: true }). */
+  sandbox?: SandboxOptions;
+  /** Start polling at once (default true). */
+  autoStart?: boolean;
+  /** Features to install; default: the list in src/main/features.ts. */
+  features?: DeskFeature[];
+  /** First webhook retry delay in ms (tests shorten it). */
+  webhookBackoffMs?: number;
+}
+
+export interface ResolvedTopology {
+  loaded: LoadedTopology;
+  sandbox: Sandbox | null;
+}
+
+/** The topology to watch: the given file, else the configured one, else a sandbox started for it. */
+export async function resolveTopology(opts: { dataDir: string; topologyPath?: string; sandbox?: SandboxOptions }): Promise<ResolvedTopology> {
+  const path = opts.topologyPath ?? new SettingsFile(opts.dataDir).read().topologyPath;
+  if (path) return { loaded: await loadTopologyFile(path), sandbox: null };
+  const { startSandbox } = await import('./sandbox');
+  const sandbox = await startSandbox(opts.sandbox ?? {});
+  try {
+    return { loaded: { topology: validateTopology(sandbox.topology, 'the sandbox topology'), source: sandbox.description.topologyFile }, sandbox };
+  } catch (err) {
+    await sandbox.stop();
+    throw err;
+  }
+}
+
+export async function createDesk(opts: CreateDeskOptions): Promise<Desk> {
+  const { loaded, sandbox } = await resolveTopology(opts);
+  let database: DeskDatabase | null = null;
+  try {
+    database = openDatabase(join(opts.dataDir, DATABASE_FILE));
+    const monitor = new Monitor({ topology: loaded.topology, secrets: opts.secretStore, database, sandbox: sandbox !== null, webhookBackoffMs: opts.webhookBackoffMs });
+    const desk = new Desk({ dataDir: opts.dataDir, database, secrets: opts.secretStore, topology: loaded, sandbox, monitor, settings: new SettingsFile(opts.dataDir) });
+    for (const f of opts.features ?? registeredFeatures) await desk.install(f);
+    if (opts.autoStart !== false) monitor.start();
+    return desk;
+  } catch (err) {
+    database?.close();
+    await sandbox?.stop();
+    throw err;
+  }
+}

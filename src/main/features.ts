@@ -1,0 +1,8 @@
+import type { DeskFeature } from './desk';
+
+/**
+ * The features Desk installs beyond monitoring: each later feature (backup, approvals, runbooks, drills)
+ * adds ONE entry here, a function in its own folder that registers its DeskApi methods, e.g.
+ * `import { backupFeature } from './backup/feature';` and `backupFeature,` in the list.
+ */
+export const features: DeskFeature[] = [];
