@@ -1,6 +1,9 @@
+import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
-import type { DeskContext, FeatureParts } from '../desk';
+import type { BackupEvents } from '../../shared/api/backup';
+import type { Topology } from '../../shared/topology';
 import { noInput, type MethodTable } from '../rpc-router';
+import type { SecretStore } from '../store/secret-store';
 import { BackupService, type BackupServiceOptions } from './service';
 
 /**
@@ -51,12 +54,21 @@ export class DeskBackup {
   }
 }
 
+/** What the feature needs from Desk's context (a subset of DeskContext in src/main/desk.ts). */
+export interface BackupFeatureContext {
+  dataDir: string;
+  database: { db: Database };
+  secrets: SecretStore;
+  topology: { topology: Topology };
+  events: { emit<E extends keyof BackupEvents>(event: E, payload: BackupEvents[E]): void };
+}
+
 /**
  * The feature entry for src/main/features.ts: builds the service on Desk's database, secrets and topology,
  * registers the methods, forwards the events, starts the schedule while the app is open.
  */
 export function backupFeature(options: BackupServiceOptions & { autoStart?: boolean } = {}) {
-  return (ctx: DeskContext): FeatureParts => {
+  return (ctx: BackupFeatureContext): { methods: MethodTable; close: () => Promise<void> } => {
     const service = new BackupService({
       topology: ctx.topology.topology,
       secrets: ctx.secrets,

@@ -113,6 +113,7 @@ export class BackupScheduler {
       this.setNext(null);
       // Paused: look again in a minute so re-enabling from another process is noticed.
       this.timer = setTimeout(() => this.arm(), 60_000);
+      this.timer.unref();
       return;
     }
     const at = Math.max(Date.now(), this.lastStart + intervalMs);

@@ -124,6 +124,7 @@ export class BackupService {
   }
 
   private sampleRpo(): void {
+    if (!this.configured) return;
     const s = this.status();
     this.store.addRpoSample(Date.now(), s.rpo.seconds, s.rpo.targetSeconds, s.rpo.level);
     this.store.pruneRpo(Date.now() - this.d.topology.historyRetentionDays * 86_400_000);
