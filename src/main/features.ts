@@ -1,3 +1,4 @@
+import { backupFeature } from './backup/feature';
 import type { DeskFeature } from './desk';
 
 /**
@@ -5,4 +6,6 @@ import type { DeskFeature } from './desk';
  * adds ONE entry here, a function in its own folder that registers its DeskApi methods, e.g.
  * `import { backupFeature } from './backup/feature';` and `backupFeature,` in the list.
  */
-export const features: DeskFeature[] = [];
+export const features: DeskFeature[] = [
+  backupFeature,
+];
