@@ -29,12 +29,21 @@ export async function readOplogInfo(client: MongoClient): Promise<OplogInfo | nu
   const firstMs = entryTimeMs(first);
   const lastMs = entryTimeMs(last);
   if (firstMs === null || lastMs === null) return null;
-  const spanHours = Math.max(0, lastMs - firstMs) / 3_600_000;
   const usedBytes = stats && typeof stats.size === 'number' ? stats.size : null;
   const maxBytes = stats && typeof stats.maxSize === 'number' && stats.maxSize > 0 ? stats.maxSize : null;
-  const full = usedBytes !== null && maxBytes !== null ? usedBytes >= maxBytes * FULL_RATIO : null;
-  // Until the oplog wraps, its span only says how long the set has been up; what matters is how long the
-  // oplog will last at the rate it is filling, which is the span scaled by capacity over use.
-  const windowHours = full === false && usedBytes! > 0 ? spanHours * (maxBytes! / usedBytes!) : spanHours;
-  return { firstMs, lastMs, spanHours, usedBytes, maxBytes, full, windowHours };
+  return oplogWindow({ firstMs, lastMs, usedBytes, maxBytes, nowMs: Date.now() });
+}
+
+/**
+ * The oplog window from its first and last entries and its capped size. Once the oplog has wrapped, the
+ * window is the time between its first and last entries. Until then that span only says how long the set
+ * has been up; what matters is how long the oplog will hold at the rate it has been filling:
+ * capacity / (bytes used / time since the first entry).
+ */
+export function oplogWindow(o: { firstMs: number; lastMs: number; usedBytes: number | null; maxBytes: number | null; nowMs: number }): OplogInfo {
+  const spanHours = Math.max(0, o.lastMs - o.firstMs) / 3_600_000;
+  const full = o.usedBytes !== null && o.maxBytes !== null ? o.usedBytes >= o.maxBytes * FULL_RATIO : null;
+  const filling = Math.max(o.nowMs, o.lastMs) - o.firstMs;
+  const windowHours = full === false && o.usedBytes! > 0 ? (filling * (o.maxBytes! / o.usedBytes!)) / 3_600_000 : spanHours;
+  return { firstMs: o.firstMs, lastMs: o.lastMs, spanHours, usedBytes: o.usedBytes, maxBytes: o.maxBytes, full, windowHours };
 }
