@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Document } from 'mongodb';
 import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { directUri, memberHost, primaryOf, setUri, waitFor, withClient } from './helpers';
+import { directUri, memberHost, primaryOf, setUri, waitFor, withClient, type AnyDoc } from './helpers';
 
 /** Failover with fast timing (same rules as the manual's, 10x faster clock). */
 describe('failover, rejoin and rollback (fast timing)', () => {
@@ -18,7 +18,7 @@ describe('failover, rejoin and rollback (fast timing)', () => {
   });
 
   it('elects dc-2 when dc-1 dies; the next retryable write succeeds; status shows dc-1 unreachable', async () => {
-    const col = client.db('soar').collection('events');
+    const col = client.db('soar').collection<AnyDoc>('events');
     await col.insertMany(
       Array.from({ length: 20 }, (_, i) => ({ _id: `pre-${i}`, i })),
       { writeConcern: { w: 'majority', wtimeoutMS: 5000 } },
@@ -40,11 +40,11 @@ describe('failover, rejoin and rollback (fast timing)', () => {
   });
 
   it('a revived member rejoins as secondary, catches up from the oplog, then takes over by priority', async () => {
-    await client.db('soar').collection('events').insertOne({ _id: 'while-dc1-down' });
+    await client.db('soar').collection<AnyDoc>('events').insertOne({ _id: 'while-dc1-down' });
     await sb.fault({ action: 'revive', target: 'dc-1' });
     await waitFor(() => primaryOf(sb, 'rs-dc') === 'dc-1', 20_000, 'dc-1 to take over by priority');
     await withClient(directUri(sb, 'dc-1'), async (c) => {
-      const ids = (await c.db('soar').collection('events').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+      const ids = (await c.db('soar').collection<AnyDoc>('events').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
       expect(ids).toContain('while-dc1-down');
       expect(ids).toHaveLength(22);
     });
@@ -57,7 +57,7 @@ describe('failover, rejoin and rollback (fast timing)', () => {
   });
 
   it('writes only the old primary had are rolled back when it rejoins', async () => {
-    const col = client.db('soar').collection('events');
+    const col = client.db('soar').collection<AnyDoc>('events');
     await col.insertOne({ _id: 'majority-before' }, { writeConcern: { w: 'majority', wtimeoutMS: 5000 } });
     await sb.fault({ action: 'lag', target: 'dc-2', ms: 600_000 });
     await col.insertMany([{ _id: 'w1-only-a' }, { _id: 'w1-only-b' }], { writeConcern: { w: 1 } });

@@ -1,6 +1,9 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import type { Sandbox } from '../../../src/main/sandbox';
 
+/** Documents with any _id (the driver's default typing wants ObjectId). */
+export type AnyDoc = { _id?: string | number } & Record<string, unknown>;
+
 /** Connection strings and small waits shared by the sandbox integration tests. */
 export function setUri(sb: Sandbox, site = 'DC', extra = ''): string {
   const s = sb.description.sites.find((x) => x.name === site)!;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, MongoWriteConcernError, type Document } from 'mongodb';
 import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { directUri, memberHost, primaryOf, setUri, waitFor, withClient } from './helpers';
+import { directUri, memberHost, primaryOf, setUri, waitFor, withClient, type AnyDoc } from './helpers';
 
 describe('network partition (fast timing)', () => {
   let sb: Sandbox;
@@ -13,17 +13,17 @@ describe('network partition (fast timing)', () => {
   });
 
   it('a primary cut off from its secondary and arbiter steps down; the majority side elects; heal rejoins it', async () => {
-    await withClient(setUri(sb), (c) => c.db('soar').collection('events').insertOne({ _id: 'before' }, { writeConcern: { w: 'majority' } }));
+    await withClient(setUri(sb), (c) => c.db('soar').collection<AnyDoc>('events').insertOne({ _id: 'before' }, { writeConcern: { w: 'majority' } }));
     await sb.fault({ action: 'partition', target: 'dc-1', from: 'DC' });
     // The isolated primary still takes w:1 writes until it notices it lost the majority.
-    await withClient(directUri(sb, 'dc-1'), (c) => c.db('soar').collection('events').insertOne({ _id: 'minority-side' }, { writeConcern: { w: 1 } }));
+    await withClient(directUri(sb, 'dc-1'), (c) => c.db('soar').collection<AnyDoc>('events').insertOne({ _id: 'minority-side' }, { writeConcern: { w: 1 } }));
     await waitFor(() => sb.state().members.find((m) => m.name === 'dc-1')!.stateStr === 'SECONDARY', 10_000, 'dc-1 to step down');
     await waitFor(() => primaryOf(sb, 'rs-dc') === 'dc-2', 10_000, 'dc-2 to be elected');
     const downs = sb.state().elections!.filter((e) => e.member === 'dc-1' && e.type === 'steppedDown');
     expect(downs.map((e) => e.reason)).toContain('could not see a majority of voting members');
 
     await withClient(setUri(sb), async (c) => {
-      await c.db('soar').collection('events').insertOne({ _id: 'majority-side' }, { writeConcern: { w: 1 } });
+      await c.db('soar').collection<AnyDoc>('events').insertOne({ _id: 'majority-side' }, { writeConcern: { w: 1 } });
       const st = await c.db('admin').command({ replSetGetStatus: 1 });
       const dc1 = st.members.find((m: Document) => m.name === memberHost(sb, 'dc-1'));
       expect(dc1.health).toBe(0);
@@ -33,7 +33,7 @@ describe('network partition (fast timing)', () => {
     await sb.fault({ action: 'heal', target: 'dc-1' });
     await waitFor(() => primaryOf(sb, 'rs-dc') === 'dc-1', 20_000, 'dc-1 to rejoin and take over by priority');
     await withClient(setUri(sb), async (c) => {
-      const ids = (await c.db('soar').collection('events').find().toArray()).map((d) => d._id);
+      const ids = (await c.db('soar').collection<AnyDoc>('events').find().toArray()).map((d) => d._id);
       expect(ids.sort()).toEqual(['before', 'majority-side']);
     });
   });
@@ -45,7 +45,7 @@ describe('network partition (fast timing)', () => {
     await sb.fault({ action: 'app', target: 'DR', running: true });
     const res = await fetch(sb.description.sites[1].appHealthUrl);
     expect(res.status).toBe(503);
-    expect((await res.json()).reason).toMatch(/no writable primary/);
+    expect(((await res.json()) as { reason: string }).reason).toMatch(/no writable primary/);
     await sb.fault({ action: 'heal', target: 'DR' });
     await waitFor(() => primaryOf(sb, 'rs-dr') === 'dr-1', 20_000, 'dr-1 primary again');
     expect((await fetch(sb.description.sites[1].appHealthUrl)).status).toBe(200);
@@ -55,7 +55,7 @@ describe('network partition (fast timing)', () => {
   it('a partition from clients keeps the site running but refuses connections', async () => {
     await sb.fault({ action: 'partition', target: 'DC', from: 'clients' });
     const err = await withClient(setUri(sb), (c) => c.db('admin').command({ ping: 1 }), { serverSelectionTimeoutMS: 500 }).catch((e: Error) => e);
-    expect(String(err)).toMatch(/Server selection timed out|ECONNREFUSED|connect/i);
+    expect(String(err as Error)).toMatch(/Server selection timed out|ECONNREFUSED|connect/i);
     expect(primaryOf(sb, 'rs-dc')).toBe('dc-1');
     expect(sb.state().members.find((m) => m.name === 'dc-1')!.clientsBlocked).toBe(true);
     expect((await fetch(sb.description.sites[0].appHealthUrl)).status).toBe(200);
@@ -79,7 +79,7 @@ describe('replication lag', () => {
 
   it('a lagged secondary shows the lag in its optimeDate, and w:majority times out', async () => {
     await sb.fault({ action: 'lag', target: 'dc-2', ms: 4000 });
-    const col = client.db('soar').collection('events');
+    const col = client.db('soar').collection<AnyDoc>('events');
     for (let i = 0; i < 25; i++) {
       await col.insertOne({ i });
       await new Promise((r) => setTimeout(r, 100));
@@ -96,7 +96,7 @@ describe('replication lag', () => {
     await sb.fault({ action: 'lag', target: 'dc-2', ms: 0 });
     await col.insertOne({ caughtUp: true }, { writeConcern: { w: 'majority', wtimeoutMS: 5000 } });
     await withClient(directUri(sb, 'dc-2', '&readPreference=secondary'), async (c) => {
-      expect(await c.db('soar').collection('events').countDocuments({})).toBe(27);
+      expect(await c.db('soar').collection<AnyDoc>('events').countDocuments({})).toBe(27);
     });
   });
 });
