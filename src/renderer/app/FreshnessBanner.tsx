@@ -1,5 +1,5 @@
 import { formatAgo, formatClock, formatDuration } from '../format/time';
-import { freshness } from './freshness';
+import { freshness, type Silent } from './freshness';
 import { useConnection, useNow, useOverview } from './desk-context';
 
 /** Shown on every page whenever the data on screen may be old: connection lost, polls late, a site silent. */
@@ -24,11 +24,11 @@ export function FreshnessBanner() {
       </div>
     );
   }
-  const late = f.pollLate || !f.silentSites.length;
+  const since = (x: Silent) => (x.since ? ` since ${formatClock(x.since, now)} (${formatAgo(x.since, now)})` : '');
   return (
     <div className="banner banner-yellow" role="status" data-testid="freshness-banner" data-kind="stale">
       <strong>Stale data.</strong>{' '}
-      {late && (
+      {f.pollLate && (
         <>
           Last poll {f.polledAt ? `at ${formatClock(f.polledAt, now)} (${formatAgo(f.polledAt, now)})` : 'never completed'}; polls are due every{' '}
           {formatDuration(f.pollIntervalMs)}.{' '}
@@ -36,9 +36,14 @@ export function FreshnessBanner() {
       )}
       {f.silentSites.map((s) => (
         <span key={s.name}>
-          {s.name} is not answering{s.since ? ` since ${formatClock(s.since, now)} (${formatAgo(s.since, now)})` : ''}: its last known state is shown.{' '}
+          {s.name} is not answering{since(s)}: its last known state is shown.{' '}
         </span>
       ))}
+      {f.silentMembers.length > 0 && (
+        <span>
+          {f.silentMembers.map((m) => `${m.name}${since(m)}`).join(', ')} {f.silentMembers.length === 1 ? 'is' : 'are'} not answering: {f.silentMembers.length === 1 ? 'its' : 'their'} values are the last known.
+        </span>
+      )}
     </div>
   );
 }

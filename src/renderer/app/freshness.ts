@@ -1,11 +1,17 @@
 import type { ConnectionState } from '../desk-client/connection';
 import type { OverviewSnapshot } from './overview-store';
 
+/** Something that stopped answering: a whole site, or one member of a site that still answers. */
+export interface Silent {
+  name: string;
+  since: string | null;
+}
+
 export type Freshness =
   | { kind: 'fresh' }
   | { kind: 'loading' }
   | { kind: 'lost'; connection: Extract<ConnectionState, { kind: 'lost' }>; polledAt: string | null }
-  | { kind: 'stale'; polledAt: string | null; pollIntervalMs: number; pollLate: boolean; silentSites: Array<{ name: string; since: string | null }> }
+  | { kind: 'stale'; polledAt: string | null; pollIntervalMs: number; pollLate: boolean; silentSites: Silent[]; silentMembers: Silent[] }
   | { kind: 'error'; message: string };
 
 /**
@@ -18,7 +24,11 @@ export function freshness(snap: OverviewSnapshot, connection: ConnectionState, n
   if (!o) return snap.error ? { kind: 'error', message: `${snap.error.code}: ${snap.error.message}` } : { kind: 'loading' };
   const age = o.polledAt ? now - Date.parse(o.polledAt) : Infinity;
   const silentSites = o.sites.filter((s) => !s.reachable).map((s) => ({ name: s.name, since: s.unreachableSince }));
+  const silentMembers = o.sites
+    .filter((s) => s.reachable)
+    .flatMap((s) => s.replicaSets.flatMap((rs) => rs.members.filter((m) => !m.reachable).map((m) => ({ name: m.name, since: m.unreachableSince }))));
   const pollLate = age > 2 * o.pollIntervalMs;
-  if (o.stale || pollLate || silentSites.length) return { kind: 'stale', polledAt: o.polledAt, pollIntervalMs: o.pollIntervalMs, pollLate, silentSites };
+  if (o.stale || pollLate || silentSites.length)
+    return { kind: 'stale', polledAt: o.polledAt, pollIntervalMs: o.pollIntervalMs, pollLate: pollLate || (!silentSites.length && !silentMembers.length), silentSites, silentMembers };
   return { kind: 'fresh' };
 }

@@ -24,3 +24,8 @@ export function isDataBearing(m: MemberView): boolean {
 }
 
 export const LEVEL_LABEL: Record<Level, string> = { green: 'Healthy', yellow: 'Warning', red: 'Critical', unknown: 'Unknown' };
+
+/** What the member was last seen as: its own last report, or what a peer last reported for it. */
+export function lastKnownState(m: MemberView): string {
+  return m.lastKnownStateStr ?? m.stateStr;
+}

@@ -1,5 +1,5 @@
 import type { MemberView } from '../../../shared/monitor';
-import { LEVEL_LABEL, memberLevel } from '../../format/member-state';
+import { LEVEL_LABEL, lastKnownState, memberLevel } from '../../format/member-state';
 import { formatAgo, formatClock, formatHours, formatLag } from '../../format/time';
 
 interface Props {
@@ -15,7 +15,8 @@ interface Props {
 export function MemberDetails({ member: m, siteName, replicaSet, now, lastKnown, onClose }: Props) {
   const level = lastKnown ? 'unknown' : memberLevel(m);
   const rows: Array<[string, string]> = [
-    ['State', lastKnown ? `${m.stateStr} (last known)` : `${m.stateStr}${m.state === null ? '' : ` (${m.state})`}`],
+    ['State', lastKnown ? `${lastKnownState(m)} (last known)` : `${m.stateStr}${m.state === null ? '' : ` (${m.state})`}`],
+    ['Last known state', m.lastKnownStateStr ?? '—'],
     ['Health', m.health === null ? '—' : m.health === 1 ? 'up (1)' : `down (${m.health})`],
     ['Expected role', m.expectedRole],
     ['Host', m.host],

@@ -1,6 +1,6 @@
 import type { MemberView } from '../../../shared/monitor';
-import { memberLevel, roleLetter } from '../../format/member-state';
-import { formatLag } from '../../format/time';
+import { lastKnownState, memberLevel, roleLetter } from '../../format/member-state';
+import { formatClock, formatLag } from '../../format/time';
 import { NODE_R, type MemberPlace } from './layout';
 
 interface Props {
@@ -8,12 +8,18 @@ interface Props {
   at: MemberPlace;
   /** The whole site is unreachable: draw the last known state, greyed. */
   lastKnown: boolean;
+  /** Since when the site is unreachable; a member lost before that was already down in the last known state. */
+  siteLostAt: string | null;
   selected: boolean;
   onSelect: (name: string) => void;
 }
 
-function subtitle(m: MemberView, lastKnown: boolean): string {
-  if (lastKnown) return `last known ${m.stateStr}`;
+function downBeforeSite(m: MemberView, siteLostAt: string | null): boolean {
+  return m.unreachableSince !== null && siteLostAt !== null && Date.parse(m.unreachableSince) < Date.parse(siteLostAt);
+}
+
+function subtitle(m: MemberView, lastKnown: boolean, siteLostAt: string | null): string {
+  if (lastKnown) return downBeforeSite(m, siteLostAt) ? `down since ${formatClock(m.unreachableSince)}` : `last known ${lastKnownState(m)}`;
   if (!m.reachable) return 'DOWN';
   return m.stateStr;
 }
@@ -25,9 +31,10 @@ function detailLine(m: MemberView): string {
   return `lag ${formatLag(m.lagSeconds)}`;
 }
 
-export function MemberNode({ member: m, at, lastKnown, selected, onSelect }: Props) {
+export function MemberNode({ member: m, at, lastKnown, siteLostAt, selected, onSelect }: Props) {
   const level = lastKnown ? 'unknown' : memberLevel(m);
-  const letter = !lastKnown && !m.reachable ? '✕' : roleLetter(m.stateStr);
+  const letter = lastKnown ? (downBeforeSite(m, siteLostAt) ? '✕' : roleLetter(lastKnownState(m))) : m.reachable ? roleLetter(m.stateStr) : '✕';
+  const sub = subtitle(m, lastKnown, siteLostAt);
   const select = () => onSelect(m.name);
   return (
     <g
@@ -35,7 +42,7 @@ export function MemberNode({ member: m, at, lastKnown, selected, onSelect }: Pro
       transform={`translate(${at.x},${at.y})`}
       role="button"
       tabIndex={0}
-      aria-label={`${m.name}: ${subtitle(m, lastKnown)}`}
+      aria-label={`${m.name}: ${sub}`}
       aria-pressed={selected}
       data-testid={`member-${m.name}`}
       data-state={m.stateStr}
@@ -55,7 +62,7 @@ export function MemberNode({ member: m, at, lastKnown, selected, onSelect }: Pro
           {m.name}
         </text>
         <text className="node-state" y={28}>
-          {subtitle(m, lastKnown)}
+          {sub}
         </text>
         <text className="node-detail" y={44}>
           {lastKnown ? m.host : detailLine(m)}

@@ -5,6 +5,7 @@ import { MemberNode } from './MemberNode';
 interface Props {
   place: ReplicaSetPlace;
   lastKnown: boolean;
+  siteLostAt: string | null;
   selected: string | null;
   onSelect: (name: string) => void;
 }
@@ -19,7 +20,7 @@ function lagClass(m: MemberView): string {
   return lag ? `repl-edge level-${lag.level}` : 'repl-edge';
 }
 
-export function ReplicaSetGroup({ place, lastKnown, selected, onSelect }: Props) {
+export function ReplicaSetGroup({ place, lastKnown, siteLostAt, selected, onSelect }: Props) {
   const { rs, members: places } = place;
   const at = new Map(places.map((p) => [p.name, p]));
   const centre: Point = {
@@ -63,7 +64,7 @@ export function ReplicaSetGroup({ place, lastKnown, selected, onSelect }: Props)
         );
       })}
       {rs.members.map((m) => (
-        <MemberNode key={m.name} member={m} at={at.get(m.name)!} lastKnown={lastKnown} selected={selected === m.name} onSelect={onSelect} />
+        <MemberNode key={m.name} member={m} at={at.get(m.name)!} lastKnown={lastKnown} siteLostAt={siteLostAt} selected={selected === m.name} onSelect={onSelect} />
       ))}
     </g>
   );

@@ -78,10 +78,18 @@ function SitePanel({ place, now, selected, onSelect }: { place: SitePlace; now: 
           <line key={i} className="app-edge" x1={box.x + box.width / 2} y1={place.app.y + APP_H} x2={box.x + box.width / 2} y2={place.replicaSets[0].top} />
         ))}
       {apps.map((a, i) => (
-        <AppEndpoint key={a?.url ?? i} app={a} x={place.app.boxes[i].x} y={place.app.y} width={place.app.boxes[i].width} lastKnown={lastKnown} />
+        <AppEndpoint
+          key={a?.url ?? i}
+          app={a}
+          x={place.app.boxes[i].x}
+          y={place.app.y}
+          width={place.app.boxes[i].width}
+          lastKnown={lastKnown}
+          flagged={site.status.reasons.some((r) => r.code === 'APP_UNHEALTHY')}
+        />
       ))}
       {place.replicaSets.map((r) => (
-        <ReplicaSetGroup key={r.rs.name} place={r} lastKnown={lastKnown} selected={selected} onSelect={onSelect} />
+        <ReplicaSetGroup key={r.rs.name} place={r} lastKnown={lastKnown} siteLostAt={site.unreachableSince} selected={selected} onSelect={onSelect} />
       ))}
       <SiteFooter place={place} now={now} />
     </g>

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HistoryRange, Series } from '../../../shared/monitor';
 import { useDrawTiming } from './chart-timing';
@@ -54,6 +54,8 @@ function tickFormatter(range: HistoryRange) {
 
 export function HistoryChart({ id, title, unit, series, range, endAt, thresholds, format }: Props) {
   const ref = useRef<HTMLDivElement>(null);
+  // The tooltip makes recharts index every point; it is mounted on first hover so the draw stays fast.
+  const [hovered, setHovered] = useState(false);
   const lines = useMemo(
     () =>
       (series ?? [])
@@ -77,7 +79,7 @@ export function HistoryChart({ id, title, unit, series, range, endAt, thresholds
         <h2>{title}</h2>
         <span className="muted">{thresholds.map((t) => `${t.level} ${t.label}`).join(' · ')}</span>
       </header>
-      <div className="chart-area" ref={ref}>
+      <div className="chart-area" ref={ref} onPointerEnter={() => setHovered(true)}>
         {series === null ? (
           <div className="empty">Loading…</div>
         ) : lines.length === 0 ? (
@@ -93,10 +95,11 @@ export function HistoryChart({ id, title, unit, series, range, endAt, thresholds
               ticks={timeTicks(endAt - RANGE_MS[range], endAt, range)}
               tickFormatter={ticks}
               tick={{ fontSize: 12 }}
-              allowDuplicatedCategory={false}
             />
             <YAxis tickFormatter={(v: number) => `${v}${unit}`} tick={{ fontSize: 12 }} width={56} domain={[0, 'auto']} />
-            <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} />
+            {hovered && (
+              <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} />
+            )}
             {thresholds.map((t) => (
               <ReferenceLine key={t.level} y={t.value} stroke={THRESHOLD_COLOR[t.level]} strokeDasharray="4 4" />
             ))}
