@@ -93,7 +93,9 @@ try {
         lag: performance.getEntriesByName('chart-draw:lag')[0].duration,
         oplog: performance.getEntriesByName('chart-draw:oplogWindow')[0].duration,
         both: Math.max(lagDrawn.startTime, oplogDrawn.startTime) - click.startTime,
-        points: [...document.querySelectorAll('[data-testid="lag-chart"] .recharts-line-curve')].map((p) => (p.getAttribute('d')?.match(/[LC]/g) ?? []).length + 1),
+        points: [...(globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ getAttribute(a: string): string | null }> } }).document.querySelectorAll('[data-testid="lag-chart"] .recharts-line-curve')].map(
+          (p) => (p.getAttribute('d')?.match(/[LC]/g) ?? []).length + 1,
+        ),
       };
     });
     draw.push(m.lag);
