@@ -52,8 +52,8 @@ export function decodeToken(token: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
-/** Reads a file's JSON text or a token into a bundle of the expected kind. */
-export function readTransport<K extends Bundle['kind']>(text: string, kind: K): Extract<Bundle, { kind: K }> {
+/** Reads a file's JSON text or a token into a bundle of any kind. */
+export function readBundle(text: string): Bundle {
   const trimmed = text.trim();
   let raw: unknown;
   if (trimmed.startsWith(TOKEN_PREFIX)) raw = decodeToken(trimmed);
@@ -66,6 +66,12 @@ export function readTransport<K extends Bundle['kind']>(text: string, kind: K): 
   } else throw new DeskError('TOKEN_MALFORMED', 'Give a DR Desk token (drdesk1.…) or the content of an exported .json file.');
   const parsed = bundleSchema.safeParse(raw);
   if (!parsed.success) throw new DeskError('BUNDLE_MALFORMED', 'This is not a DR Desk export (request, approval or roster): export it again on the sending machine.');
+  return parsed.data;
+}
+
+/** Reads a file's JSON text or a token into a bundle of the expected kind. */
+export function readTransport<K extends Bundle['kind']>(text: string, kind: K): Extract<Bundle, { kind: K }> {
+  const parsed = { data: readBundle(text) };
   if (parsed.data.kind !== kind)
     throw new DeskError('BUNDLE_WRONG_KIND', `This is a ${parsed.data.kind === 'decision' ? 'approval' : parsed.data.kind}, not a${kind === 'request' ? ' request' : kind === 'decision' ? 'n approval' : ' roster'}: import it in the right place.`);
   return parsed.data as Extract<Bundle, { kind: K }>;

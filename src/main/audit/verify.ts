@@ -67,7 +67,14 @@ export function verifyAuditLog(input: VerifyAuditInput): AuditVerifyReport {
     return entrySigOk(r);
   };
   let byHash: Map<string, number> | null = null;
-  const positionOf = (hash: string) => (byHash ??= new Map(rows.map((r, i) => [r.hash, i]))).get(hash);
+  const positionOf = (hash: string) => {
+    if (!byHash) {
+      // The first entry carrying a hash wins: a forged copy of a hash must not displace the genuine entry.
+      byHash = new Map();
+      for (let i = 0; i < rows.length; i++) if (!byHash.has(rows[i].hash)) byHash.set(rows[i].hash, i);
+    }
+    return byHash.get(hash);
+  };
 
   const keyProblem = new Map<string, string | null>();
   const signerProblem = (r: AuditEntryRow): string | null => {

@@ -1,0 +1,95 @@
+import { writeFileSync } from 'node:fs';
+import { DeskError } from '../../../shared/errors';
+import type { AuditQuery, AuditVerifyReport } from '../../../shared/api/approvals';
+import { DATA_DIR_HELP, printJson, withApprovals } from '../../approvals/cli-support';
+import { intOption, parseOptions } from '../args';
+
+const HELP = `Usage: drdesk audit <verify|list|export> [options]
+
+The append-only audit log: every entry hash-chained to the one before and signed by the acting identity,
+with signed checkpoints that approvers co-sign on their machines.
+  verify [--full]         recompute the chain, checkpoints and signatures; names the first bad entry
+                          (--full verifies every entry's signature, not only the last of each run)
+  list                    entries, newest first (filters below)
+  export [--out FILE]     entries as JSON lines, oldest first, with hashes, signatures and checkpoints
+Filters: --actor FINGERPRINT --action PREFIX --subject S --since ISO --until ISO --break-glass --limit N
+Options:
+  --json                  machine-readable output
+${DATA_DIR_HELP}
+Exit code (verify): 0 intact, 2 tampered, 3 error.
+`;
+
+function verifyText(r: AuditVerifyReport): string {
+  const head = `${r.entries} entries, ${r.checkpoints} checkpoints (${r.coSignedCheckpoints} co-signed by approvers), ${r.signaturesVerified} signatures checked (${r.mode} mode) in ${r.durationMs} ms`;
+  if (r.ok) return `OK: the audit log ${r.logId} is intact: ${head}.\n  head ${r.head}\n`;
+  const f = r.firstProblem;
+  const lines = [`TAMPERED: the audit log ${r.logId} was altered — first at entry ${f?.seq} (${f?.kind}, ${f?.code}).`, `  ${f?.message}`, `  ${head}.`];
+  if (r.problems.length > 1) lines.push(`  ${r.problems.length - 1} more problem(s):`, ...r.problems.slice(1, 20).map((p) => `    entry ${p.seq}: ${p.kind} (${p.code}) ${p.message}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(
+    args,
+    {
+      full: { type: 'boolean' },
+      actor: { type: 'string' },
+      action: { type: 'string' },
+      subject: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      'break-glass': { type: 'boolean' },
+      limit: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  const [sub, ...rest] = positionals;
+  if (values.help || !sub) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 3;
+  }
+  if (rest.length) throw new DeskError('USAGE', `Unexpected arguments: ${rest.join(' ')}`);
+  const query: AuditQuery = {
+    actor: values.actor,
+    action: values.action,
+    subject: values.subject,
+    since: values.since,
+    until: values.until,
+    breakGlassOnly: values['break-glass'],
+    limit: intOption(values.limit, 'limit', 1, 5000),
+  };
+  return withApprovals(values['data-dir'], async (a) => {
+    switch (sub) {
+      case 'verify': {
+        const report = await a.verifyAudit(values.full ?? false);
+        if (values.json) printJson(report);
+        else process.stdout.write(verifyText(report));
+        return report.ok ? 0 : 2;
+      }
+      case 'list': {
+        const { entries, total } = await a.getAudit(query);
+        if (values.json) printJson({ entries, total });
+        else {
+          for (const e of entries)
+            process.stdout.write(`${String(e.seq).padStart(6)} ${e.time} ${(e.actorName ?? e.actor).padEnd(20)} ${e.action.padEnd(26)} ${e.subject}${e.breakGlass ? '  BREAK-GLASS' : ''}  ${JSON.stringify(e.details)}\n`);
+          process.stderr.write(`${entries.length} of ${total} matching entries\n`);
+        }
+        return 0;
+      }
+      case 'export': {
+        const exp = await a.exportAudit(query);
+        if (values.out) {
+          writeFileSync(values.out, exp.jsonl);
+          process.stderr.write(`wrote ${exp.count} entries to ${values.out}\n`);
+        } else process.stdout.write(exp.jsonl);
+        return 0;
+      }
+      default:
+        throw new DeskError('USAGE', `Unknown audit command "${sub}": use verify, list or export.`);
+    }
+  });
+}
