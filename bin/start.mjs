@@ -68,14 +68,11 @@ if (electron) {
   if (!existsSync(join(root, 'out/renderer/index.html'))) build();
   const child = spawn(process.execPath, [join(root, 'bin/drdesk.mjs'), 'web', ...args], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
   forwardSignals(child);
+  // The host's first stdout line is JSON for scripts; it prints the URL for people on stderr itself.
   let first = true;
   createInterface({ input: child.stdout }).on('line', (line) => {
-    if (!first) return void console.log(line);
+    if (first && line.startsWith('{"url"')) return void (first = false);
     first = false;
-    try {
-      console.log(`DR Desk is running at ${JSON.parse(line).url}`);
-    } catch {
-      console.log(line);
-    }
+    console.log(line);
   });
 }
