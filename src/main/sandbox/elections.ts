@@ -131,7 +131,9 @@ export class Elections {
       const me = this.set.configMember(m.name)!;
       const theirs = primary ? this.set.configMember(primary.name) : undefined;
       const view = primary ? m.peers.get(primary.name) : undefined;
-      const fresh = view !== undefined && m.lastAppliedWall >= view.optimeWall - priorityTakeoverFreshnessMs;
+      // Fresh enough: same term as the primary's last write and within the freshness window (mongod's
+      // _amIFreshEnoughForPriorityTakeover), so a member with a diverged history never takes over.
+      const fresh = view !== undefined && m.lastApplied().t === view.optime.t && m.lastAppliedWall >= view.optimeWall - priorityTakeoverFreshnessMs;
       if (primary && theirs && me.priority > theirs.priority && fresh) {
         if (m.takeoverSince === null) {
           m.takeoverSince = now;

@@ -172,7 +172,10 @@ export class Member {
     return processId instanceof ObjectId && processId.equals(this.processId) && Number(counter) === this.topologyCounter;
   }
 
-  /** A restart: new process id, fresh uptime, no cursors; data, term and oplog survive (they are on disk). */
+  /**
+   * A restart: new process id, fresh uptime, no cursors; data, term and oplog survive (they are on disk).
+   * A data-bearing member comes back as SECONDARY (its data is consistent) and syncs or rolls back from there.
+   */
   restart(): void {
     this.processId = new ObjectId();
     this.topologyCounter = 0;
@@ -183,7 +186,7 @@ export class Member {
     this.noPrimarySince = null;
     this.takeoverSince = null;
     this.electionDate = 0;
-    this.state = this.arbiter ? 'ARBITER' : 'STARTUP2';
+    this.state = this.arbiter ? 'ARBITER' : 'SECONDARY';
     this.topologyEvents.emit('change');
   }
 }

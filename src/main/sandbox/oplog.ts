@@ -24,9 +24,10 @@ export interface OpTime {
 
 export const NULL_OPTIME: OpTime = { ts: 0n, t: -1 };
 
+/** OpTimes order by term first, then timestamp, as mongod compares them. */
 export function compareOpTime(a: OpTime, b: OpTime): number {
-  if (a.t !== b.t && a.ts === b.ts) return a.t < b.t ? -1 : 1;
-  return a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.t < b.t ? -1 : a.t > b.t ? 1 : 0;
+  if (a.t !== b.t) return a.t < b.t ? -1 : 1;
+  return a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0;
 }
 
 export function opTimeDoc(o: OpTime): Document {

@@ -35,8 +35,9 @@ describe('capped oplog', () => {
     expect(o.size).toBe(3);
   });
 
-  it('orders optimes by timestamp, then term', () => {
+  it('orders optimes by term, then timestamp', () => {
     expect(compareOpTime({ ts: 5n, t: 1 }, { ts: 6n, t: 1 })).toBe(-1);
     expect(compareOpTime({ ts: 5n, t: 2 }, { ts: 5n, t: 1 })).toBe(1);
+    expect(compareOpTime({ ts: 9n, t: 1 }, { ts: 5n, t: 2 })).toBe(-1);
   });
 });
