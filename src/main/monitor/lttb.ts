@@ -62,14 +62,20 @@ export function downsample(xs: Float64Array, ys: Float64Array, threshold: number
   }
   if (runStart >= 0) runs.push([runStart, ys.length]);
   const total = runs.reduce((n, [s, e]) => n + e - s, 0);
-  // One null point marks each gap between runs; the rest of the budget goes to the data.
-  const budget = Math.max(runs.length * 2, threshold - (runs.length - 1));
+  const leading = runs.length > 0 && runs[0][0] > 0;
+  const trailing = runs.length > 0 && runs[runs.length - 1][1] < ys.length;
+  // One null point marks each gap (between runs, before the first, after the last); the rest of the budget
+  // goes to the data.
+  const gaps = runs.length - 1 + (leading ? 1 : 0) + (trailing ? 1 : 0);
+  const budget = Math.max(runs.length * 2, threshold - gaps);
   const out: Point[] = [];
+  if (leading) out.push([xs[runs[0][0] - 1], null]);
   runs.forEach(([s, e], k) => {
     if (k > 0) out.push([xs[s - 1], null]);
-    const share = total <= threshold ? e - s : Math.max(2, Math.round((budget * (e - s)) / total));
+    const share = total <= budget ? e - s : Math.max(2, Math.round((budget * (e - s)) / total));
     for (const i of lttbIndices(xs, ys, s, e, share)) out.push([xs[i], ys[i]]);
   });
+  if (trailing) out.push([xs[runs[runs.length - 1][1]], null]);
   return out;
 }
 

@@ -41,8 +41,9 @@ export class MonitorMemory {
   readonly apps = new Map<string, AppObservation>();
   lastCycle: CycleObservation | null = null;
 
-  record(cycle: CycleObservation): void {
-    this.lastCycle = cycle;
+  /** Records a poll cycle, or (late = true) results that arrived after their cycle had ended. */
+  record(cycle: CycleObservation, late = false): void {
+    if (!late) this.lastCycle = cycle;
     for (const o of cycle.members) this.recordMember(o);
     for (const a of cycle.apps) this.apps.set(`${a.site} ${a.url}`, a);
     const bySet = new Map<string, MemberObservation[]>();
@@ -71,6 +72,13 @@ export class MonitorMemory {
   /** The config name of a topology member: what its hello said, else host:port from the topology. */
   rsName(o: { site: string; replicaSet: string; member: string; address: string }): string {
     return this.members.get(memberKey(o))?.me ?? o.address;
+  }
+
+  /** Whether the member a replica-set view came from still answers: only then is the view current. */
+  viewIsLive(site: string, replicaSet: string): boolean {
+    const view = this.replicaSets.get(replicaSetKey({ site, replicaSet }))?.view;
+    if (!view) return false;
+    return this.members.get(memberKey({ site, replicaSet, member: view.from }))?.last.reachable ?? false;
   }
 
   private recordReplicaSet(key: string, obs: MemberObservation[]): void {

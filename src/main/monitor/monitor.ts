@@ -7,6 +7,7 @@ import { AlertManager } from './alerts';
 import { Collector } from './collector';
 import { HistoryStore } from './history';
 import { MonitorMemory } from './memory';
+import type { CycleObservation } from './observations';
 import { evaluate } from './rules';
 import { PollScheduler } from './scheduler';
 import { TypedEmitter } from './typed-emitter';
@@ -25,6 +26,11 @@ export interface MonitorOptions {
   sandbox?: boolean;
   /** First webhook retry delay (tests shorten it). */
   webhookBackoffMs?: number;
+  /**
+   * How long a cycle waits for its probes. Default: the poll interval, or one probe's deadline if that is
+   * shorter — a slower probe reports when it finishes. A one-shot status waits for every probe.
+   */
+  cycleBudgetMs?: number;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -55,7 +61,20 @@ export class Monitor {
       (a) => this.events.emit('alert', a),
     );
     this.scheduler = new PollScheduler(() => this.cycle(), t.pollIntervalSeconds * 1000);
+    this.collector.onLate = (late) => this.update(late);
     this.current = this.build(Date.now());
+  }
+
+  private get cycleBudgetMs(): number {
+    return this.opts.cycleBudgetMs ?? Math.min(this.pollIntervalMs, this.collector.probeBoundMs);
+  }
+
+  /** Results that came after their cycle: shown and alerted at once; history keeps the cycle's rhythm. */
+  private update(late: CycleObservation): void {
+    this.memory.record(late, true);
+    this.current = this.build(Date.now());
+    this.alerts.onOverview(this.current);
+    this.events.emit('overview', this.current);
   }
 
   get pollIntervalMs(): number {
@@ -69,7 +88,7 @@ export class Monitor {
   }
 
   private async cycle(): Promise<void> {
-    const cycle = await this.collector.collect();
+    const cycle = await this.collector.collect(this.cycleBudgetMs);
     this.memory.record(cycle);
     this.current = this.build(Date.now());
     this.history?.recordOverview(this.current);

@@ -34,7 +34,7 @@ export function buildDraft(topology: Topology, memory: MonitorMemory, opts: Draf
   const sites: SiteView[] = topology.sites.map((site) => {
     const replicaSets: ReplicaSetView[] = site.replicaSets.map((rs) => {
       const rsMem = memory.replicaSets.get(replicaSetKey({ site: site.name, replicaSet: rs.name }));
-      const liveView = rsMem?.view && cycle && rsMem.view.at >= cycle.startedAt ? rsMem.view.status : null;
+      const liveView = rsMem?.view && memory.viewIsLive(site.name, rs.name) ? rsMem.view.status : null;
       const members: MemberView[] = rs.members.map((m) => {
         const ref = { site: site.name, replicaSet: rs.name, member: m.name, address: `${m.host}:${m.port}` };
         const mem = memory.members.get(memberKey(ref));

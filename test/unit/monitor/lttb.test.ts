@@ -45,3 +45,21 @@ describe('LTTB', () => {
     expect(downsample(xs, ys, 1000)).toHaveLength(1000);
   });
 });
+
+describe('LTTB gaps at the edges', () => {
+  it('marks a gap before the first and after the last run', () => {
+    const pts: Point[] = [
+      [1, null],
+      [2, 5],
+      [3, 6],
+      [4, null],
+      [5, null],
+    ];
+    expect(lttb(pts, 100)).toEqual([
+      [1, null],
+      [2, 5],
+      [3, 6],
+      [4, null],
+    ]);
+  });
+});

@@ -5,6 +5,7 @@ import { defaultDataDir } from '../../config/data-dir';
 import { SettingsFile } from '../../config/settings';
 import { loadTopologyFile, validateTopology, type LoadedTopology } from '../../config/topology-file';
 import { withDeadline } from '../../connectors/deadline';
+import { PROBE_SLACK_MS } from '../../monitor/collector';
 import { Monitor } from '../../monitor/monitor';
 import type { Sandbox } from '../../sandbox/types';
 import { KeyringSecretStore } from '../../store/keyring-secret-store';
@@ -94,7 +95,8 @@ export async function run(args: string[]): Promise<number> {
       );
     loaded = await loadTopologyFile(path);
   }
-  const monitor = new Monitor({ topology: loaded.topology, secrets: new KeyringSecretStore(dataDir), sandbox: sandbox !== null });
+  // One shot: wait for every probe (each bounded by the request deadline), not just one poll interval.
+  const monitor = new Monitor({ topology: loaded.topology, secrets: new KeyringSecretStore(dataDir), sandbox: sandbox !== null, cycleBudgetMs: loaded.topology.requestTimeoutMs + PROBE_SLACK_MS });
   try {
     const overview = sandbox ? await settle(monitor, 15_000) : await monitor.pollOnce();
     process.stdout.write(values.json ? `${JSON.stringify(overview, null, 2)}\n` : renderText(overview));
