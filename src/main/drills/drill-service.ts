@@ -13,7 +13,7 @@ export class DrillService {
   private readonly store: DrillStore;
   private readonly running = new Map<string, Promise<void>>();
 
-  constructor(private readonly d: { db: Database.Database; onProgress: (p: DrillProgress) => void; backup?: SandboxDrillOptions['backup']; fast?: boolean }) {
+  constructor(private readonly d: { db: Database.Database; onProgress: (p: DrillProgress) => void; landing?: SandboxDrillOptions['landing']; fast?: boolean }) {
     this.store = new DrillStore(d.db);
     this.store.failOrphans(new Date().toISOString(), new Set());
   }
@@ -26,7 +26,7 @@ export class DrillService {
     scenarioByName(scenario);
     const drillId = newDrillId();
     this.store.started(drillId, scenario, new Date().toISOString());
-    const job = runSandboxDrill({ scenario, drillId, tester, fast: this.d.fast, backup: this.d.backup, onProgress: this.d.onProgress })
+    const job = runSandboxDrill({ scenario, drillId, tester, fast: this.d.fast, landing: this.d.landing, onProgress: this.d.onProgress })
       .then((report) => this.store.finished(report))
       .catch((err: Error & { code?: string }) => {
         const message = `${err.code ?? 'DRILL_FAILED'}: ${err.message}`;

@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DrillReport } from '../../shared/api/drill-report';
 import type { DrillProgress } from '../../shared/api/runbooks';
-import { topologySchema, type Topology } from '../../shared/topology';
+import { topologySchema } from '../../shared/topology';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
 import { Executor } from '../runbooks/executor';
 import { createHandlers } from '../runbooks/handlers/index';
 import { createMongoAccess, type MongoAccess } from '../runbooks/handlers/mongo-access';
 import type { RunbookSettingsInput } from '../runbooks/settings';
 import { startSandbox } from '../sandbox/index';
-import type { Sandbox } from '../sandbox/types';
 import { MemorySecretStore } from '../store/memory-secret-store';
 import { runDrill } from './drill-runner';
 import { createLocalDrillDesks } from './local-approvers';
+import { sandboxBackup, type SshLanding } from './sandbox-backup';
 import type { DrillBackup } from './types';
 
 export interface SandboxDrillOptions {
@@ -25,8 +25,8 @@ export interface SandboxDrillOptions {
   tester?: string;
   drillId?: string;
   onProgress?: (p: DrillProgress) => void;
-  /** The backup pipeline between the sandbox's sites, for the scenarios that need one. */
-  backup?: (parts: { sandbox: Sandbox; topology: Topology; dir: string }) => Promise<DrillBackup | null>;
+  /** An SSH landing host for DR's slices: with it, the real backup pipeline runs between the sandbox's sites. */
+  landing?: SshLanding;
 }
 
 /** The sandbox's traffic "switch": a local program run without a shell (there is no load balancer to call). */
@@ -49,7 +49,15 @@ export async function runSandboxDrill(opts: SandboxDrillOptions): Promise<DrillR
     opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: 'starting the sandbox', at: new Date().toISOString() });
     const sandbox = await startSandbox({ fast: opts.fast ?? false, workloadOpsPerSec: opts.workloadOpsPerSec ?? 50, dir });
     closers.unshift(() => sandbox.stop());
-    const topology = topologySchema.parse(sandbox.topology);
+    let topology = topologySchema.parse(sandbox.topology);
+    let backup: DrillBackup | null = null;
+    if (opts.landing) {
+      opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: `baseline DC → DR over SSH to ${opts.landing.username}@${opts.landing.host}:${opts.landing.port}`, at: new Date().toISOString() });
+      const b = await sandboxBackup(sandbox, dir, opts.landing);
+      closers.unshift(() => b.close());
+      backup = b.backup;
+      topology = b.topology;
+    }
     const desks = await createLocalDrillDesks(dir);
     closers.unshift(() => desks.close());
     const secrets = new MemorySecretStore();
@@ -58,7 +66,6 @@ export async function runSandboxDrill(opts: SandboxDrillOptions): Promise<DrillR
     const journal = new Database(join(dir, 'journal.sqlite'));
     journal.pragma('journal_mode = WAL');
     closers.unshift(() => journal.close());
-    const backup = opts.backup ? await opts.backup({ sandbox, topology, dir }) : null;
     const handlers = createHandlers({ topology, secrets, pins: new HostKeyPins(journal), mongo, backup, sandboxFault: (req) => sandbox.fault(req) });
     const executor = new Executor({ db: journal, handlers, audit: desks.audit.sink });
     closers.unshift(() => executor.close());
@@ -68,6 +75,6 @@ export async function runSandboxDrill(opts: SandboxDrillOptions): Promise<DrillR
       { drillId: opts.drillId, tester: opts.tester },
     );
   } finally {
-    for (const c of closers) await Promise.resolve(c()).catch(() => undefined);
+    for (const c of closers) await (async () => c())().catch(() => undefined);
   }
 }

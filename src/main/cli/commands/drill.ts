@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
 import { renderReportHtml } from '../../drills/report/html';
 import { htmlToPdf } from '../../drills/report/pdf';
+import type { SshLanding } from '../../drills/sandbox-backup';
 import { runSandboxDrill } from '../../drills/sandbox-drill';
 import { SCENARIOS, scenarioByName } from '../../drills/scenarios/index';
 import { intOption, parseOptions } from '../args';
@@ -9,11 +10,16 @@ import { intOption, parseOptions } from '../args';
 const HELP = `Usage:
   drdesk drill --list
   drdesk drill --sandbox --scenario NAME --out FILE.pdf [--html FILE.html] [--fast] [--ops N] [--tester NAME] [--json]
+               [--ssh-landing USER@HOST:PORT:DIR --ssh-key FILE]
 
 Runs a complete drill headless on a fresh sandbox: fault, request, two local test approvers (IT and
 business), approved execution, RTO/RPO measurement, verified cleanup, and the report as a PDF.
   --fast       sandbox elections on a 10x faster clock (default: the manual's 10 s election timeout)
   --ops N      workload writes per second against the DC primary (default 50)
+  --ssh-landing, --ssh-key
+               an SSH host that receives DR's backup slices: the scenarios that activate DR run the real
+               backup pipeline (baseline, slices, verify, apply) through it. The key file, or the password
+               in DRDESK_LANDING_PASSWORD, is read once and kept in memory only.
 Exit code: 0 the drill passed, 2 it failed (targets, expectations or cleanup), 3 it could not run.
 `;
 
@@ -28,6 +34,8 @@ export async function run(args: string[]): Promise<number> {
     ops: { type: 'string' },
     tester: { type: 'string' },
     json: { type: 'boolean' },
+    'ssh-landing': { type: 'string' },
+    'ssh-key': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -41,15 +49,19 @@ export async function run(args: string[]): Promise<number> {
   }
   if (!values.sandbox) throw new DeskError('USAGE', 'Drills run on the built-in sandbox: pass --sandbox (and --scenario NAME --out FILE.pdf), or --list.');
   if (!values.scenario) throw new DeskError('USAGE', `--scenario is required: one of ${SCENARIOS.map((s) => s.info.name).join(', ')}.`);
-  scenarioByName(values.scenario);
   if (!values.out && !values.html && !values.json) throw new DeskError('USAGE', '--out FILE.pdf is required (or --html FILE.html / --json).');
   const ops = intOption(values.ops, 'ops', 0, 5000);
+  const landing = values['ssh-landing'] ? parseLanding(values['ssh-landing'], values['ssh-key']) : undefined;
+  const scenario = scenarioByName(values.scenario);
+  if (scenario.needs.includes('backup') && !landing)
+    throw new DeskError('USAGE', `The ${scenario.info.name} drill ships backup slices to DR over SSH: pass --ssh-landing USER@HOST:PORT:DIR and --ssh-key FILE (or DRDESK_LANDING_PASSWORD).`);
   const started = Date.now();
   const report = await runSandboxDrill({
     scenario: values.scenario,
     fast: values.fast ?? false,
     workloadOpsPerSec: ops ?? 50,
     tester: values.tester,
+    landing,
     onProgress: (p) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${p.phase.padEnd(9)} ${p.message}\n`),
   });
   const html = renderReportHtml(report);
@@ -66,4 +78,12 @@ export async function run(args: string[]): Promise<number> {
       `${report.scenario.name}: ${report.outcome.toUpperCase()} — RTO ${m.rtoSeconds === null ? '—' : `${m.rtoSeconds.toFixed(1)} s`} (target ${report.targets.rtoSeconds} s), RPO ${m.rpoSeconds === null ? '—' : `${m.rpoSeconds.toFixed(1)} s`} / ${m.rpoWrites ?? '—'} writes (target ${report.targets.rpoSeconds} s), cleanup ${report.cleanup.ok ? 'verified' : 'FAILED'}${report.errors.length ? `\nerrors: ${report.errors.join('; ')}` : ''}\n`,
     );
   return report.outcome === 'passed' ? 0 : report.outcome === 'failed' ? 2 : 3;
+}
+
+function parseLanding(spec: string, keyFile: string | undefined): SshLanding {
+  const m = /^([^@\s]+)@([^:\s]+):(\d{1,5}):(\/.*)$/.exec(spec);
+  if (!m) throw new DeskError('USAGE', `--ssh-landing must look like USER@HOST:PORT:/absolute/dir, got "${spec}".`);
+  const password = process.env.DRDESK_LANDING_PASSWORD;
+  if (!keyFile && !password) throw new DeskError('USAGE', '--ssh-landing needs --ssh-key FILE or the password in DRDESK_LANDING_PASSWORD.');
+  return { username: m[1], host: m[2], port: Number(m[3]), dir: m[4], ...(keyFile ? { privateKey: readFileSync(keyFile, 'utf8') } : { password }) };
 }

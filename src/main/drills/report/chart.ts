@@ -10,7 +10,7 @@ const W = 680;
 const PANEL_H = 120;
 const LEFT = 56;
 const RIGHT = 16;
-const TOP = 28;
+const TOP = 58;
 const GAP = 34;
 
 function niceMax(v: number): number {
@@ -68,11 +68,20 @@ export function renderChart(points: ChartPoint[], events: Array<{ t: number; lab
   const step = niceMax(tMax / 6);
   for (let t = 0; t <= tMax + 1e-9; t += step)
     ticks.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${bottom}" y2="${bottom + 4}" stroke="#333"/><text x="${x(t)}" y="${bottom + 15}" text-anchor="middle" font-size="10" fill="#333">${fmt(t)}</text>`);
-  const marks = events.map(
-    (e, i) =>
-      `<line x1="${x(e.t)}" x2="${x(e.t)}" y1="${TOP - 4}" y2="${bottom}" stroke="#6b7280" stroke-width="0.9" stroke-dasharray="3 3"/>` +
-      `<text x="${x(e.t) + 3}" y="${TOP + 10 + (i % 3) * 11}" font-size="9.5" fill="#374151">${esc(`${i + 1}. ${e.label}`)}</text>`,
-  );
+  // Markers carry only their number (the legend under the chart has the text); close ones go on the next row.
+  const rows: number[] = [];
+  const marks = events.map((e, i) => {
+    const px = x(e.t);
+    let row = 0;
+    while (row < 2 && rows[row] !== undefined && px - rows[row] < 16) row++;
+    rows[row] = px;
+    const y = 9 + row * 14;
+    return (
+      `<line x1="${px}" x2="${px}" y1="${y + 6}" y2="${bottom}" stroke="#6b7280" stroke-width="0.9" stroke-dasharray="3 3"/>` +
+      `<circle cx="${px}" cy="${y}" r="6" fill="#fff" stroke="#374151" stroke-width="0.9"/>` +
+      `<text x="${px}" y="${y + 3.3}" text-anchor="middle" font-size="8.5" font-weight="700" fill="#111">${esc(String(i + 1))}</text>`
+    );
+  });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Lag and RPO chart" font-family="system-ui, sans-serif">`,
     panel(points, (p) => p.missingWrites, TOP, tMax, 'Acknowledged DC writes missing on the target', '#1d4ed8', null),
