@@ -4,6 +4,9 @@ import { Binary, Decimal128, Double, Int32, Long, MongoClient, ObjectId, Timesta
 import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
 import { setUri, withClient, type AnyDoc } from './helpers';
 
+/** The incidents' shape as far as the updates below need it. */
+type Incident = { _id: string; status?: string; count?: number; tags?: string[]; none?: null; nested?: Document };
+
 /** Exact types survive only when the driver does not promote values to JS numbers. */
 const EXACT = { promoteValues: false, promoteLongs: false } as const;
 
@@ -41,8 +44,8 @@ describe('oplog reads and applyOps (DC → DR the way mongorestore --oplogReplay
       { _id: 'INC-2', status: 'open', count: new Int32(5) },
       { _id: 'INC-3', status: 'closed' },
     ]);
-    await soar.collection<AnyDoc>('incidents').updateOne({ _id: 'INC-1' }, { $set: { status: 'ack', 'nested.a.c': 2 }, $inc: { count: 2 }, $push: { tags: 'b' }, $unset: { none: '' } });
-    await soar.collection<AnyDoc>('incidents').updateMany({ status: 'open' }, { $inc: { count: 10 } });
+    await soar.collection<Incident>('incidents').updateOne({ _id: 'INC-1' }, { $set: { status: 'ack', 'nested.a.c': 2 }, $inc: { count: 2 }, $push: { tags: 'b' }, $unset: { none: '' } });
+    await soar.collection<Incident>('incidents').updateMany({ status: 'open' }, { $inc: { count: 10 } });
     await soar.collection<AnyDoc>('incidents').replaceOne({ _id: 'INC-3' }, { status: 'reopened', by: 'ops' });
     await soar.collection<AnyDoc>('incidents').findOneAndUpdate({ _id: 'INC-4' }, { $setOnInsert: { created: true }, $set: { status: 'new' } }, { upsert: true });
     await soar.collection('events').insertMany(Array.from({ length: 150 }, (_, i) => ({ seq: i, kind: i % 3 === 0 ? 'alert' : 'info' })));
