@@ -155,8 +155,10 @@ export class MongoMemberProbe {
         return null;
       });
     const arbiter = hello.arbiterOnly || this.target.member.role === 'arbiter';
+    // Where auth is on, an arbiter (no users to log in as) refuses replSetGetStatus; hello says what it is.
+    const noStatus = arbiter && this.target.replicaSet.auth !== undefined;
     const [statusDoc, build, oplog] = await Promise.all([
-      soft(admin.command({ replSetGetStatus: 1 }), 'replSetGetStatus'),
+      noStatus ? Promise.resolve(null) : soft(admin.command({ replSetGetStatus: 1 }), 'replSetGetStatus'),
       soft(admin.command({ buildInfo: 1 }), 'buildInfo'),
       arbiter ? Promise.resolve<OplogInfo | null>(null) : soft(readOplogInfo(client), 'oplog read'),
     ]);
