@@ -40,7 +40,7 @@ export class Workload {
   start(opsPerSec: number): void {
     this.opsPerSec = opsPerSec;
     if (this.timer || opsPerSec <= 0) return;
-    this.client ??= new MongoClient(this.opts.uri, { serverSelectionTimeoutMS: 30_000, retryWrites: true, maxPoolSize: 50, appName: 'soar-workload' });
+    this.client ??= new MongoClient(this.opts.uri, { serverSelectionTimeoutMS: 30_000, retryWrites: true, maxPoolSize: 100, appName: 'soar-workload' });
     let last = Date.now();
     this.timer = setInterval(() => {
       const now = Date.now();
