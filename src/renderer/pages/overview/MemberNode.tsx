@@ -8,18 +8,17 @@ interface Props {
   at: MemberPlace;
   /** The whole site is unreachable: draw the last known state, greyed. */
   lastKnown: boolean;
-  /** Since when the site is unreachable; a member lost before that was already down in the last known state. */
-  siteLostAt: string | null;
+  /**
+   * In the last known picture, this member last reported itself PRIMARY but another member was seen as
+   * primary later: it had already failed over, so it is drawn as down.
+   */
+  superseded: boolean;
   selected: boolean;
   onSelect: (name: string) => void;
 }
 
-function downBeforeSite(m: MemberView, siteLostAt: string | null): boolean {
-  return m.unreachableSince !== null && siteLostAt !== null && Date.parse(m.unreachableSince) < Date.parse(siteLostAt);
-}
-
-function subtitle(m: MemberView, lastKnown: boolean, siteLostAt: string | null): string {
-  if (lastKnown) return downBeforeSite(m, siteLostAt) ? `down since ${formatClock(m.unreachableSince)}` : `last known ${lastKnownState(m)}`;
+function subtitle(m: MemberView, lastKnown: boolean, superseded: boolean): string {
+  if (lastKnown) return superseded ? `down since ${formatClock(m.unreachableSince)}` : `last known ${lastKnownState(m)}`;
   if (!m.reachable) return 'DOWN';
   return m.stateStr;
 }
@@ -31,10 +30,10 @@ function detailLine(m: MemberView): string {
   return `lag ${formatLag(m.lagSeconds)}`;
 }
 
-export function MemberNode({ member: m, at, lastKnown, siteLostAt, selected, onSelect }: Props) {
+export function MemberNode({ member: m, at, lastKnown, superseded, selected, onSelect }: Props) {
   const level = lastKnown ? 'unknown' : memberLevel(m);
-  const letter = lastKnown ? (downBeforeSite(m, siteLostAt) ? '✕' : roleLetter(lastKnownState(m))) : m.reachable ? roleLetter(m.stateStr) : '✕';
-  const sub = subtitle(m, lastKnown, siteLostAt);
+  const letter = lastKnown ? (superseded ? '✕' : roleLetter(lastKnownState(m))) : m.reachable ? roleLetter(m.stateStr) : '✕';
+  const sub = subtitle(m, lastKnown, superseded);
   const select = () => onSelect(m.name);
   return (
     <g

@@ -1,11 +1,11 @@
 import type { MemberView } from '../../../shared/monitor';
+import { lastKnownState } from '../../format/member-state';
 import { arcAway, rimToRim, SITE_WIDTH, type Point, type ReplicaSetPlace } from './layout';
 import { MemberNode } from './MemberNode';
 
 interface Props {
   place: ReplicaSetPlace;
   lastKnown: boolean;
-  siteLostAt: string | null;
   selected: string | null;
   onSelect: (name: string) => void;
 }
@@ -15,12 +15,18 @@ function findSource(members: MemberView[], syncSource: string | null): MemberVie
   return members.find((m) => m.host === syncSource || m.name === syncSource);
 }
 
+/** The member last seen as primary; earlier "primaries" had been replaced before the site went silent. */
+function lastPrimary(members: MemberView[]): MemberView | undefined {
+  const claims = members.filter((m) => lastKnownState(m) === 'PRIMARY');
+  return claims.sort((a, b) => Date.parse(b.lastSeen ?? '') - Date.parse(a.lastSeen ?? ''))[0];
+}
+
 function lagClass(m: MemberView): string {
   const lag = m.status.reasons.find((r) => r.code === 'LAG_HIGH');
   return lag ? `repl-edge level-${lag.level}` : 'repl-edge';
 }
 
-export function ReplicaSetGroup({ place, lastKnown, siteLostAt, selected, onSelect }: Props) {
+export function ReplicaSetGroup({ place, lastKnown, selected, onSelect }: Props) {
   const { rs, members: places } = place;
   const at = new Map(places.map((p) => [p.name, p]));
   const centre: Point = {
@@ -28,6 +34,7 @@ export function ReplicaSetGroup({ place, lastKnown, siteLostAt, selected, onSele
     y: places.reduce((s, p) => s + p.y, 0) / places.length,
   };
   const pairs = rs.members.flatMap((a, i) => rs.members.slice(i + 1).map((b) => [a, b] as const));
+  const latestPrimary = lastKnown ? lastPrimary(rs.members) : undefined;
   const replication = rs.members.flatMap((m) => {
     const source = m.stateStr === 'SECONDARY' ? findSource(rs.members, m.syncSource) : undefined;
     return source ? [{ m, source }] : [];
@@ -64,7 +71,15 @@ export function ReplicaSetGroup({ place, lastKnown, siteLostAt, selected, onSele
         );
       })}
       {rs.members.map((m) => (
-        <MemberNode key={m.name} member={m} at={at.get(m.name)!} lastKnown={lastKnown} siteLostAt={siteLostAt} selected={selected === m.name} onSelect={onSelect} />
+        <MemberNode
+          key={m.name}
+          member={m}
+          at={at.get(m.name)!}
+          lastKnown={lastKnown}
+          superseded={lastKnown && lastKnownState(m) === 'PRIMARY' && m !== latestPrimary}
+          selected={selected === m.name}
+          onSelect={onSelect}
+        />
       ))}
     </g>
   );

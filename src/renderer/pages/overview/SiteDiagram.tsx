@@ -89,7 +89,7 @@ function SitePanel({ place, now, selected, onSelect }: { place: SitePlace; now: 
         />
       ))}
       {place.replicaSets.map((r) => (
-        <ReplicaSetGroup key={r.rs.name} place={r} lastKnown={lastKnown} siteLostAt={site.unreachableSince} selected={selected} onSelect={onSelect} />
+        <ReplicaSetGroup key={r.rs.name} place={r} lastKnown={lastKnown} selected={selected} onSelect={onSelect} />
       ))}
       <SiteFooter place={place} now={now} />
     </g>
