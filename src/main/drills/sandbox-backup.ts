@@ -30,26 +30,47 @@ function check(route: { from: { name: string }; to: { name: string } }, from: st
  * baseline at start, then the port the runbooks and drills use. `applyLatest` delivers what is already
  * captured (ship + verify + apply) without capturing, so it works with the DC gone.
  */
-export async function sandboxBackup(sandbox: Sandbox, dir: string, landing: SshLanding): Promise<{ backup: DrillBackup; topology: Topology; close(): Promise<void> }> {
+interface Route {
+  service: BackupService;
+  db: Database.Database;
+}
+
+/** One backup service for one direction, its landing on the receiving site's SSH host. */
+async function openRoute(sandbox: Sandbox, dir: string, landing: SshLanding, from: 'DC' | 'DR', secrets: MemorySecretStore): Promise<Route & { topology: Topology }> {
   const base = sandbox.topology;
+  const to = from === 'DC' ? 'DR' : 'DC';
+  const landingDir = from === 'DC' ? landing.dir : `${landing.dir}/failback`;
   const topology = topologySchema.parse({
     ...base,
     sites: base.sites.map((s) =>
-      s.role === 'dr'
-        ? { ...s, ssh: [{ name: 'dr-landing', host: landing.host, port: landing.port, username: landing.username, backupDir: landing.dir, ...(landing.privateKey ? { keySecret: 'drill-landing-key' } : { passwordSecret: 'drill-landing-password' }) }] }
+      s.name === to
+        ? { ...s, ssh: [{ name: `${to.toLowerCase()}-landing`, host: landing.host, port: landing.port, username: landing.username, backupDir: landingDir, ...(landing.privateKey ? { keySecret: 'drill-landing-key' } : { passwordSecret: 'drill-landing-password' }) }] }
         : s,
     ),
-    backup: { intervalMinutes: 60, keep: 10, from: 'DC', to: 'DR' },
+    backup: { intervalMinutes: 60, keep: 10, from, to },
   });
+  const db = new Database(join(dir, `backup-${from}-${to}.sqlite`));
+  db.pragma('journal_mode = WAL');
+  const service = new BackupService({ topology, secrets, db, dataDir: join(dir, `backup-${from}-${to}`), options: { cycleDeadlineMs: 120_000, baselineDeadlineMs: 300_000, retry: { attempts: 2, baseMs: 500, maxMs: 2000 } } });
+  const base0 = await service.run('baseline', 'manual', true);
+  if (base0.error) throw new DeskError(base0.error.code, `The drill's baseline ${from} → ${to} failed: ${base0.error.message}`);
+  return { service, db, topology };
+}
+
+/**
+ * The real backup pipeline (issue 4) between the sandbox's sites, shipping over SSH to `landing`: a
+ * baseline DC → DR at start, then the port the runbooks and drills use. `applyLatest` delivers what is
+ * already captured (ship + verify + apply) without capturing, so it works with the DC gone. Failback's
+ * DR → DC route starts (with its own baseline of DR's data onto DC) the first time a runbook asks for it.
+ */
+export async function sandboxBackup(sandbox: Sandbox, dir: string, landing: SshLanding): Promise<{ backup: DrillBackup; topology: Topology; close(): Promise<void> }> {
   const secrets = new MemorySecretStore();
   if (landing.privateKey) await secrets.set('drill-landing-key', landing.privateKey, 'ssh-key');
   if (landing.password) await secrets.set('drill-landing-password', landing.password, 'password');
-  const db = new Database(join(dir, 'backup.sqlite'));
-  db.pragma('journal_mode = WAL');
-  const service = new BackupService({ topology, secrets, db, dataDir: join(dir, 'backup-data'), options: { cycleDeadlineMs: 120_000, baselineDeadlineMs: 300_000, retry: { attempts: 2, baseMs: 500, maxMs: 2000 } } });
+  const forward = await openRoute(sandbox, dir, landing, 'DC', secrets);
+  const { service, topology } = forward;
   const route = service.pipeline.route;
-  const base0 = await service.run('baseline', 'manual', true);
-  if (base0.error) throw new DeskError(base0.error.code, `The drill's baseline DC → DR failed: ${base0.error.message}`);
+  let reverse: Route | null = null;
 
   /** Runs pipeline stages outside the scheduler (nothing else runs during a drill), recorded as a manual cycle. */
   async function stages<T>(fn: (run: { cycleId: number; progress: ProgressTracker; signal?: AbortSignal }) => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -89,11 +110,18 @@ export async function sandboxBackup(sandbox: Sandbox, dir: string, landing: SshL
       return { ...a, summary: `slices applied on ${to} up to #${a.sequence} (DC time ${a.appliedTo ?? 'unknown'})` };
     },
     async cycle(from, to) {
-      check(route, from, to);
-      const rec = await service.run('cycle', 'manual', true);
+      let svc = service;
+      let first = '';
+      if (from === route.to.name && to === route.from.name) {
+        if (!reverse) {
+          reverse = await openRoute(sandbox, dir, landing, 'DR', secrets);
+          first = `baseline ${from} → ${to} (a consistent copy of ${from} replaced ${to}'s data), then `;
+        }
+        svc = reverse.service;
+      } else check(route, from, to);
+      const rec = await svc.run('cycle', 'manual', true);
       if (rec.error) throw new DeskError(rec.error.code, rec.error.message);
-      const a = applied();
-      return { ...a, summary: `cycle #${rec.id}: ${rec.captured} captured, ${rec.shipped} shipped, ${rec.applied} applied` };
+      return { sequence: svc.status().chain?.appliedSeq ?? null, appliedTo: null, summary: `${first}cycle #${rec.id} ${from} → ${to}: ${rec.captured} captured, ${rec.shipped} shipped, ${rec.applied} applied` };
     },
     async corruptLatest(from, to) {
       check(route, from, to);
@@ -127,8 +155,11 @@ export async function sandboxBackup(sandbox: Sandbox, dir: string, landing: SshL
     backup,
     topology,
     close: async () => {
-      await service.stop();
-      db.close();
+      for (const r of [forward, reverse]) {
+        if (!r) continue;
+        await r.service.stop();
+        r.db.close();
+      }
     },
   };
 }

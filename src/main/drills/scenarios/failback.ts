@@ -30,6 +30,9 @@ export const failback: Scenario = {
     const activation = await dcSiteLoss.run(ctx);
     if (activation.execution?.status !== 'succeeded') throw new DeskError('DRILL_SETUP', `DR activation did not complete (${activation.execution?.status ?? 'not run'}): failback cannot be drilled.`);
 
+    // The application now runs on DR: the sandbox's workload (which writes to DC) stops with the DC's traffic.
+    // Its timer stops at once; writes still waiting for the dead DC settle in the background.
+    env.sandbox.stopWorkload().catch(() => undefined);
     ctx.phase('execution', `writing ${DR_WRITES} documents on ${dr.name} while it is active`);
     const primary = await waitPrimary(env.mongo, dataMembers(dr), null, 30_000);
     if (!primary) throw new DeskError('DRILL_SETUP', `${dr.name} has no primary after activation.`);
