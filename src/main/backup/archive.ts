@@ -18,6 +18,8 @@ export interface ArchiveSummary {
   sha256: string;
 }
 
+const BLOCK_BYTES = 256 * 1024;
+
 /** BSON caps a document at 16 MiB; anything claiming more than this is corruption, not data. */
 const MAX_DOC_BYTES = 48 * 1024 * 1024;
 
@@ -29,6 +31,9 @@ export class ArchiveWriter {
   private raw = 0;
   private docs = 0;
   private failure: Error | null = null;
+  /** Documents are gathered into blocks: one zlib call per small document would cost far more than the compression. */
+  private block: Buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+  private blockUsed = 0;
 
   constructor(
     readonly path: string,
@@ -62,10 +67,25 @@ export class ArchiveWriter {
     if (this.failure) throw this.writeError(this.failure);
     this.raw += doc.length;
     this.docs++;
-    if (!this.gzip.write(doc)) await once(this.gzip, 'drain');
+    if (doc.length > BLOCK_BYTES - this.blockUsed) await this.flushBlock();
+    if (doc.length >= BLOCK_BYTES) {
+      if (!this.gzip.write(doc)) await once(this.gzip, 'drain');
+      return;
+    }
+    this.block.set(doc, this.blockUsed);
+    this.blockUsed += doc.length;
+  }
+
+  private async flushBlock(): Promise<void> {
+    if (!this.blockUsed) return;
+    const full = this.block.subarray(0, this.blockUsed);
+    this.block = Buffer.allocUnsafe(BLOCK_BYTES);
+    this.blockUsed = 0;
+    if (!this.gzip.write(full)) await once(this.gzip, 'drain');
   }
 
   async finish(): Promise<ArchiveSummary> {
+    await this.flushBlock();
     this.gzip.end();
     await once(this.gzip, 'end');
     if (this.failure) throw this.writeError(this.failure);
