@@ -41,7 +41,7 @@ export function FreshnessBanner() {
       ))}
       {f.silentMembers.length > 0 && (
         <span>
-          {f.silentMembers.map((m) => `${m.name}${since(m)}`).join(', ')} {f.silentMembers.length === 1 ? 'is' : 'are'} not answering: {f.silentMembers.length === 1 ? 'its' : 'their'} values are the last known.
+          {f.silentMembers.map((m) => `${m.name} is not answering${since(m)}`).join('; ')}: {f.silentMembers.length === 1 ? 'its' : 'their'} values are the last known.
         </span>
       )}
     </div>

@@ -11,13 +11,21 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatAgo(iso: string | null, now: number): string {
-  if (!iso) return 'never';
+  if (!isRealDate(iso)) return 'never';
   return `${formatDuration(now - Date.parse(iso))} ago`;
+}
+
+/**
+ * mongod reports an optime of 0 (1970-01-01) for members it has not heard from: that is "unknown", not a
+ * date. Anything before 2000 is treated the same way.
+ */
+export function isRealDate(iso: string | null): iso is string {
+  return iso !== null && Date.parse(iso) > Date.UTC(2000, 0, 1);
 }
 
 /** Local wall-clock time; the date is added when it is not today. */
 export function formatClock(iso: string | null, now: number = Date.now()): string {
-  if (!iso) return '—';
+  if (!isRealDate(iso)) return '—';
   const d = new Date(iso);
   const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
   if (new Date(now).toDateString() === d.toDateString()) return time;
