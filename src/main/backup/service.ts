@@ -155,6 +155,7 @@ export class BackupService {
       () => {
         // The verdict is written the moment the deadline passes, not when the work finally unwinds.
         this.store.finishCycle(rec.id, 'failed', { code: 'CYCLE_DEADLINE', message: `The ${kind} did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped.` });
+        if (this.running) this.running = { ...this.running, message: 'Deadline passed: stopping at the next safe point' };
         this.log.write({ event: 'deadline', cycle: rec.id });
         this.emitStatus();
       },
