@@ -43,6 +43,7 @@ export class Elections {
     if (!m.alive || !this.set.inConfig(m)) return;
     const now = Date.now();
     const knownPrimaryBefore = this.knownPrimary(m)?.name;
+    for (const name of [...m.peers.keys()]) if (!this.set.configMember(name)) m.peers.delete(name);
     for (const p of this.set.members) {
       if (p === m || !this.set.inConfig(p)) continue;
       const prev = m.peers.get(p.name);

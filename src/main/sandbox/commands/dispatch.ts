@@ -48,7 +48,8 @@ export async function dispatch(base: Omit<CommandContext, 'secondaryOk'>, opQuer
     if (!spec) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
     if (base.credentials && !spec.noAuth && !base.conn.user) throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
     if (cmd.startTransaction !== undefined || cmd.autocommit !== undefined)
-      throw new CommandError('IllegalOperation', 'multi-document transactions are not supported by the DR Desk sandbox');
+      // Not IllegalOperation (20): the driver rewrites code 20 on writes into a "no retryable writes" message.
+      throw new CommandError('OperationNotSupportedInTransaction', 'multi-document transactions are not supported by the DR Desk sandbox');
     const ctx: CommandContext = { ...base, secondaryOk: wantsSecondaryOk(cmd, opQuerySecondaryOk) };
     checkState(ctx, name, spec);
     if (spec.counter) member.opcounters[spec.counter]++;
