@@ -203,7 +203,8 @@ describe('replica-set admin commands', () => {
       cfg.members = cfg.members.filter((m: Document) => m.host === memberHost(sb, 'dc-1'));
       const notPrimary = await c.db('admin').command({ replSetReconfig: cfg }).catch((e: MongoServerError) => e);
       expect((notPrimary as MongoServerError).code).toBe(10107);
-      await c.db('admin').command({ replSetReconfig: cfg, force: true });
+      // A fresh client: this one marked dc-1 unknown after "not primary" until its next streamed hello.
+      await withClient(directUri(sb, 'dc-1'), (c2) => c2.db('admin').command({ replSetReconfig: cfg, force: true }));
     });
     await waitFor(() => primaryOf(sb, 'rs-dc') === 'dc-1', 10_000, 'dc-1 alone elects itself after a forced reconfig');
   });
