@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { PAYLOAD_TYPES } from '../approvals/envelope';
 
 /**
@@ -35,7 +35,8 @@ export function entryText(e: EntryContent): string {
 }
 
 export function entryHash(e: EntryContent): string {
-  return createHash('sha256').update(entryText(e)).digest('hex');
+  // The one-shot hash() costs a third of createHash() on inputs this small; verification is mostly this.
+  return hash('sha256', entryText(e), 'hex');
 }
 
 /** What an entry's signature covers: the 32 hash bytes (under the PAE of ENTRY_PAYLOAD_TYPE). */

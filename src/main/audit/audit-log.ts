@@ -131,9 +131,10 @@ export class AuditLog {
     return rows.map((r) => ({ count: r.count, head: r.head, envelope: JSON.parse(r.envelope) as Envelope }));
   }
 
-  /** Every entry in order, as raw rows (for the verifier). */
+  /** Every entry in order (for the verifier). Read as arrays: better-sqlite3 builds them faster than objects. */
   rows(): AuditEntryRow[] {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`).all() as AuditEntryRow[];
+    const raw = this.db.prepare('SELECT seq, time, actor, actor_key, action, subject, details, prev, hash, sig FROM audit_log ORDER BY seq').raw(true).all() as [number, ...string[]][];
+    return raw.map((r) => ({ seq: r[0], time: r[1], actor: r[2], actorKey: r[3], action: r[4], subject: r[5], details: r[6], prev: r[7], hash: r[8], sig: r[9] }));
   }
 
   private where(q: AuditQuery): { sql: string; params: unknown[] } {
