@@ -18,10 +18,15 @@ test.describe.configure({ mode: 'serial' });
 let host: WebHostRun;
 let page: Page;
 let pollMs = 1000;
+const frames: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   host = await startWebHost();
   page = await browser.newPage();
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => frames.push(String(f.payload)));
+    ws.on('framereceived', (f) => frames.push(String(f.payload)));
+  });
   await page.goto(host.url);
 });
 
@@ -54,10 +59,35 @@ test('the overview draws DC and DR with three members each, in their roles', asy
   await page.screenshot({ path: `${SHOTS}/overview.png` });
 });
 
+test('a secret goes to the OS keychain once and never comes back', async () => {
+  const canary = `e2e-canary-${Date.now()}`;
+  await page.getByRole('link', { name: 'Credentials' }).click();
+  const form = page.getByTestId('secret-form');
+  await form.getByLabel('Name').fill('e2e-canary');
+  await form.getByTestId('secret-value').fill(canary);
+  await form.getByRole('button', { name: 'Save to keychain' }).click();
+  const outcome = page.getByTestId('secret-outcome');
+  await expect(outcome).toBeVisible();
+  const text = (await outcome.textContent()) ?? '';
+  test.skip(text.includes('KEYCHAIN_UNAVAILABLE'), `no OS keychain in this session (npm test runs e2e under dbus-run-session with gnome-keyring): ${text}`);
+  await expect(outcome).toContainText('Saved "e2e-canary"');
+  await expect(form.getByTestId('secret-value')).toHaveValue('');
+  const row = page.getByTestId('secret-e2e-canary');
+  await expect(row).toContainText('set');
+  await page.screenshot({ path: `${SHOTS}/credentials.png` });
+  expect(await page.content()).not.toContain(canary);
+  expect(frames.filter((f) => f.includes(canary)).map((f) => JSON.parse(f).method)).toEqual(['setSecret']);
+  await row.getByRole('button', { name: 'Delete…' }).click();
+  await row.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(row).toHaveCount(0);
+  await page.getByRole('link', { name: 'Overview' }).click();
+});
+
 test('killing the DC primary shows the new primary, the dead member and why', async () => {
   const dc = host.sites.find((s) => s.name === 'DC')!;
   const primary = dc.members.find((m) => m.role === 'primary')!;
   const heir = dc.members.find((m) => m.role === 'secondary')!;
+  await page.getByRole('link', { name: 'Overview' }).click();
   const started = Date.now();
   await host.fault({ action: 'kill', target: primary.name });
   // The engine believes a member dead only when its own probe times out (REQUEST_DEADLINE_MS), so the
@@ -92,6 +122,7 @@ test('the lag chart has a line per data-bearing member', async () => {
 test('losing every DC member shows DC unreachable with its last known state while DR keeps updating', async () => {
   const dc = host.sites.find((s) => s.name === 'DC')!;
   const dr = host.sites.find((s) => s.name === 'DR')!;
+  await page.getByRole('link', { name: 'Overview' }).click();
   const started = Date.now();
   await host.fault({ action: 'kill', target: 'DC' });
   const budget = pollMs + REQUEST_DEADLINE_MS + UI_SLACK_MS;

@@ -68,7 +68,7 @@ test('a secret goes in once, the field is cleared, and it is never sent back', a
   await expect(page.getByTestId('secret-outcome')).toContainText('Saved "dr-db-password"');
   await expect(form.getByTestId('secret-value')).toHaveValue('');
   await expect(page.getByTestId('secret-dr-db-password')).toContainText('set');
-  await page.screenshot({ path: `${SHOTS}/credentials.png` });
+  await page.screenshot({ path: `${SHOTS}/credentials-fixture.png` });
   expect(await page.content()).not.toContain(canary);
   expect(frames.filter((f) => f.includes(canary))).toHaveLength(1);
   expect(frames.find((f) => f.includes(canary))).toContain('"method":"setSecret"');

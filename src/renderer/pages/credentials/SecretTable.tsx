@@ -46,7 +46,7 @@ export function SecretTable({ rows, now, onDelete, onSet }: Props) {
           <tr key={r.name} data-testid={`secret-${r.name}`}>
             <td className="mono">{r.name}</td>
             <td>{r.kind}</td>
-            <td>
+            <td className="state">
               {r.info ? (
                 <span title={r.info.setAt}>
                   <span className="tag tag-set">set</span> {formatClock(r.info.setAt, now)} · {formatAgo(r.info.setAt, now)}
