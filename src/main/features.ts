@@ -1,3 +1,4 @@
+import { approvalsFeature } from './approvals/feature';
 import { backupFeature } from './backup/feature';
 import type { DeskFeature } from './desk';
 
@@ -8,4 +9,5 @@ import type { DeskFeature } from './desk';
  */
 export const features: DeskFeature[] = [
   backupFeature,
+  approvalsFeature,
 ];
