@@ -29,6 +29,12 @@ export interface SliceView {
   count: number;
   bytes: number;
   sha256: string;
+  /** sha256 of this slice's manifest: the next slice's prevManifestSha256 must equal it. */
+  manifestSha256: string;
+  /** The link to the previous slice (null for a baseline). */
+  prevManifestSha256: string | null;
+  /** DC's server version when the slice was captured. */
+  dcVersion: string;
   createdAt: string;
   shippedAt: string | null;
   verifiedAt: string | null;
