@@ -73,3 +73,27 @@ export async function syncDropFolder(approvals: DeskApprovals, dir: string, now:
   }
   return result;
 }
+
+/**
+ * Polls the folder every `everyMs` (polling, not inotify: network shares and synced folders often send no
+ * change events) and reports each sync that imported or refused something. Returns the stop function.
+ */
+export function watchDropFolder(approvals: DeskApprovals, dir: string, onSync: (r: DropSyncResult) => void, everyMs = 5000): () => void {
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const r = await approvals.syncDropFolder(dir);
+      if (r.imported.length || r.refused.length) onSync(r);
+    } catch (err) {
+      const e = err instanceof DeskError ? err : new DeskError('DROP_FOLDER_UNREADABLE', (err as Error).message);
+      onSync({ imported: [], refused: [{ file: dir, code: e.code, message: e.message }] });
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), everyMs);
+  void tick();
+  return () => clearInterval(timer);
+}

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApprovalsEvents } from '../../../src/shared/api/approvals';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
+import { watchDropFolder } from '../../../src/main/approvals/drop-folder';
 import { seal, type Envelope } from '../../../src/main/approvals/envelope';
 import { DEFAULT_POLICY } from '../../../src/main/approvals/policy';
 import { applyRosterChanges, signRosterVersion } from '../../../src/main/approvals/roster';
@@ -104,6 +105,22 @@ describe('DeskApprovals: the co-signing flow between machines', () => {
     const d = await ops.getRequest(id);
     expect(d.state).toBe('approved');
     expect(d.decisionsList.map((x) => [x.approver.name, x.approver.group, x.counted])).toEqual([['Ivan IT', 'IT', true], ['Bea Business', 'business', true]]);
+  });
+
+  it('a watcher on the shared folder picks up new files as they land', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'drdesk-watch-'));
+    const seen: string[] = [];
+    const stop = watchDropFolder(biz, folder, (r) => seen.push(...r.imported.map((i) => i.kind), ...r.refused.map((x) => x.code)), 20);
+    try {
+      const other = await ops.createRequest({ action: 'drill', target: 'rs-main', reason: 'Quarterly DR drill on the sandbox.', plan: [{ n: 1 }] });
+      await ops.exportRequest(other.id, folder);
+      writeFileSync(join(folder, 'drdesk-request-bogus.json'), '{"format":"drdesk-bundle/1"}');
+      for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(seen.sort()).toEqual(['BUNDLE_MALFORMED', 'request']);
+    } finally {
+      stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('refuses an approval replayed for another request', async () => {
