@@ -32,6 +32,8 @@ export function runbookMethods(d: { runbooks: RunbookService; drills: DrillServi
     },
     abortExecution: { input: z.strictObject({ id: executionId }), handler: (i) => runbooks.abort(i.id) },
     confirmStep: { input: z.strictObject({ id: executionId, step: z.number().int().min(1).max(1000) }), handler: async (i) => runbooks.confirm(i.id, i.step) },
+    getExecutionReport: { input: z.strictObject({ id: executionId }), handler: (i) => runbooks.report(i.id) },
+    exportExecutionReport: { input: z.strictObject({ id: executionId, format: z.enum(['pdf', 'html']) }), handler: (i) => runbooks.export(i.id, i.format) },
     listDrills: { input: noInput, handler: async () => drills.scenarios() },
     runDrill: { input: z.strictObject({ scenario: name, tester: name.optional() }), handler: async (i) => drills.start(i.scenario, i.tester) },
     listDrillRuns: { input: limit, handler: async (i) => drills.runs(i?.limit) },

@@ -2,6 +2,7 @@ import type { DeskContext, FeatureParts } from '../desk';
 import { approvalsFor } from '../approvals/feature';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
 import { DrillService } from '../drills/drill-service';
+import { approvalResult, auditCheckpoint } from '../drills/approval-report';
 import { runbookMethods } from './desk-runbooks';
 import { createHandlers } from './handlers/index';
 import type { BackupPort } from './handlers/backup-handlers';
@@ -40,6 +41,8 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
           return { plan: d.plan, planDigest: d.planDigest, breakGlass: d.breakGlass ? { reason: d.reason, approvers } : null };
         },
         operator: () => approvals.getIdentity()?.name ?? 'operator',
+        describe: async (id) => approvalResult(await approvals.getRequest(id)),
+        checkpoint: () => auditCheckpoint(approvals).catch(() => null),
       },
     });
     runbooks.executor.onProgress((p) => ctx.events.emit('executionProgress', p));

@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutionSummary, ExecutionView } from '../../shared/api/runbooks';
+import type { DrillReport } from '../../shared/api/drill-report';
+import type { ExecutionSummary, ExecutionView, ReportFile } from '../../shared/api/runbooks';
+import { executionReport } from '../drills/report/execution-report';
+import { renderReportHtml } from '../drills/report/html';
+import { htmlToPdf } from '../drills/report/pdf';
+import type { DrillApprovalResult } from '../drills/types';
 import { DeskError } from '../../shared/errors';
 import type { Topology } from '../../shared/topology';
 import { Executor } from './executor';
@@ -20,6 +25,10 @@ export interface ExecutionGate {
   authorize(requestId: string): Promise<{ plan: unknown; planDigest: string; breakGlass: { reason: string; approvers: string[] } | null }>;
   /** Who this workstation's operator is, for the journal and the audit log. */
   operator(): string;
+  /** The request's approvals and policy, as the report shows them. */
+  describe(requestId: string): Promise<DrillApprovalResult>;
+  /** A signed checkpoint of the audit log as it is now. */
+  checkpoint(): Promise<DrillReport['audit']['checkpoint']>;
 }
 
 /** Reads runbooks.json from the data directory (traffic hook, service commands, timings); absent = defaults. */
@@ -79,6 +88,21 @@ export class RunbookService {
 
   confirm(id: string, step: number): ExecutionView {
     return this.executor.confirmStep(id, step, this.d.gate?.operator() ?? 'operator');
+  }
+
+  /** The report of an execution (the drill report's layout, without drill measurements). */
+  async report(id: string): Promise<DrillReport> {
+    const e = this.executor.get(id);
+    const approval = e.requestId && this.d.gate ? await this.d.gate.describe(e.requestId) : null;
+    return executionReport(e, { topology: this.d.topology, approval, checkpoint: this.d.gate ? await this.d.gate.checkpoint() : null });
+  }
+
+  async export(id: string, format: 'pdf' | 'html'): Promise<ReportFile> {
+    const report = await this.report(id);
+    const html = renderReportHtml(report);
+    const base = `drdesk-${report.scenario.name}-${id}`;
+    if (format === 'html') return { fileName: `${base}.html`, mime: 'text/html', base64: Buffer.from(html).toString('base64') };
+    return { fileName: `${base}.pdf`, mime: 'application/pdf', base64: (await htmlToPdf(html, { title: `DR Desk ${report.scenario.title} — ${id}` })).toString('base64') };
   }
 
   close(): void {

@@ -101,6 +101,9 @@ export interface RunbookMethods {
   resumeExecution: { in: { id: string; confirmSteps?: number[] }; out: ExecutionView };
   abortExecution: { in: { id: string }; out: ExecutionView };
   confirmStep: { in: { id: string; step: number }; out: ExecutionView };
+  /** An execution's report (same layout as a drill report), for the page and the PDF. */
+  getExecutionReport: { in: { id: string }; out: DrillReport };
+  exportExecutionReport: { in: { id: string; format: 'pdf' | 'html' }; out: ReportFile };
   listDrills: { in: void; out: DrillScenarioInfo[] };
   /** Starts a drill on the built-in sandbox; progress arrives as `drillProgress`, the result via getDrillReport. */
   runDrill: { in: { scenario: string; tester?: string }; out: { drillId: string } };

@@ -1,0 +1,26 @@
+import type { RequestDetail } from '../../shared/api/approvals';
+import type { DrillReport } from '../../shared/api/drill-report';
+import type { DeskApprovals } from '../approvals/desk-approvals';
+import type { DrillApprovalResult } from './types';
+
+/** A verified request as the report shows it: approvers (name, group, fingerprint, comment, time), policy, expiry. */
+export function approvalResult(detail: RequestDetail): DrillApprovalResult {
+  const approvers = detail.decisionsList.filter((d) => d.decision === 'approve' && d.counted);
+  return {
+    requestId: detail.id,
+    planDigest: detail.planDigest,
+    request: { id: detail.id, reason: detail.reason, createdAt: detail.createdAt, expiresAt: detail.expiresAt },
+    approvals: approvers.map((d) => ({ name: d.approver.name ?? '(not in roster)', group: d.approver.group ?? '—', fingerprint: d.approver.fingerprint, comment: d.comment, at: d.createdAt })),
+    policy: { description: detail.verification.requirements.map((r) => r.label).join(' AND '), satisfied: detail.verification.unlocked, expiresAt: detail.expiresAt },
+    breakGlass: detail.breakGlass ? { reason: detail.reason, approvers: approvers.map((d) => d.approver.name ?? d.approver.fingerprint) } : null,
+  };
+}
+
+/** A signed checkpoint of the operator's audit log now, with the signature that verifies it. */
+export async function auditCheckpoint(a: DeskApprovals): Promise<NonNullable<DrillReport['audit']['checkpoint']>> {
+  const signer = await a.identity.signer();
+  const ref = a.auditLog.checkpoint(signer);
+  const env = a.auditLog.checkpoints().find((c) => c.count === ref.count && c.head === ref.head)?.envelope;
+  return { entries: ref.count, headHash: ref.head, signedBy: signer.name, fingerprint: ref.signer, signature: env?.signatures[0]?.sig ?? '', at: ref.time };
+}
+
