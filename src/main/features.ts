@@ -1,6 +1,7 @@
 import { approvalsFeature } from './approvals/feature';
 import { backupFeature } from './backup/feature';
 import type { DeskFeature } from './desk';
+import { runbooksFeature } from './runbooks/feature';
 
 /**
  * The features Desk installs beyond monitoring: each later feature (backup, approvals, runbooks, drills)
@@ -10,4 +11,5 @@ import type { DeskFeature } from './desk';
 export const features: DeskFeature[] = [
   backupFeature,
   approvalsFeature,
+  runbooksFeature(),
 ];
