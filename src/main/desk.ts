@@ -4,7 +4,6 @@ import type { AlertRecord, HistoryQuery, Overview, SecretInfo, Series } from '..
 import type { Topology } from '../shared/topology';
 import { SettingsFile } from './config/settings';
 import { loadTopologyFile, validateTopology, type LoadedTopology } from './config/topology-file';
-import { features as registeredFeatures } from './features';
 import { monitorMethods } from './monitor/methods';
 import { Monitor } from './monitor/monitor';
 import { TypedEmitter } from './monitor/typed-emitter';
@@ -156,7 +155,8 @@ export async function createDesk(opts: CreateDeskOptions): Promise<Desk> {
     database = openDatabase(join(opts.dataDir, DATABASE_FILE));
     const monitor = new Monitor({ topology: loaded.topology, secrets: opts.secretStore, database, sandbox: sandbox !== null, webhookBackoffMs: opts.webhookBackoffMs });
     const desk = new Desk({ dataDir: opts.dataDir, database, secrets: opts.secretStore, topology: loaded, sandbox, monitor, settings: new SettingsFile(opts.dataDir) });
-    for (const f of opts.features ?? registeredFeatures) await desk.install(f);
+    // Loaded only when used, so a Desk built with an explicit list does not load every feature's code.
+    for (const f of opts.features ?? (await import('./features')).features) await desk.install(f);
     if (opts.autoStart !== false) monitor.start();
     return desk;
   } catch (err) {

@@ -5,7 +5,7 @@ import type { HelloInfo, MemberObservation, MemberTargetRef, OplogInfo, ProbeErr
 import type { SecretStore } from '../store/secret-store';
 import { withDeadline } from './deadline';
 import { describeDriverError } from './mongo-errors';
-import { readOplogInfo } from './mongo-oplog';
+import { oplogWindow, readOplogInfo } from './mongo-oplog';
 
 export interface MemberProbeTarget {
   site: string;
@@ -17,7 +17,15 @@ export interface MemberProbeOptions {
   /** Deadline for each call and for the whole probe (topology.requestTimeoutMs). */
   timeoutMs: number;
   secrets: SecretStore;
+  /** How often to re-read the oplog's ends and size (default 30 s, plus up to 10 s of jitter). */
+  oplogRefreshMs?: number;
 }
+
+/** Failures that mean the member cannot be asked anything now (as opposed to refusing one command). */
+const UNREACHABLE_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'AUTH_FAILED', 'SECRET_MISSING']);
+
+/** The server version changes only with a restart (a new processId); re-read it at least this often. */
+const VERSION_TTL_MS = 10 * 60_000;
 
 const toMs = (d: unknown): number | null => (d instanceof Date ? d.getTime() : null);
 const toNum = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v && typeof v === 'object' && 'toNumber' in v ? (v as { toNumber(): number }).toNumber() : null);
@@ -43,8 +51,24 @@ export function parseReplStatus(doc: Document): ReplStatus {
   };
 }
 
-export function parseHello(doc: Document): HelloInfo {
+/** What hello would say, read from the member's own replSetGetStatus (no restart marker there). */
+export function helloFromStatus(s: ReplStatus): HelloInfo {
+  const self = s.members.find((m) => m.self);
   return {
+    processId: null,
+    isWritablePrimary: s.myState === 1,
+    secondary: s.myState === 2,
+    arbiterOnly: s.myState === 7,
+    setName: s.set || null,
+    primary: s.members.find((m) => m.state === 1 && m.health !== 0)?.name ?? null,
+    me: self?.name ?? null,
+  };
+}
+
+export function parseHello(doc: Document): HelloInfo {
+  const pid = (doc.topologyVersion as { processId?: { toHexString?: () => string } } | undefined)?.processId;
+  return {
+    processId: pid && typeof pid.toHexString === 'function' ? pid.toHexString() : null,
     isWritablePrimary: doc.isWritablePrimary === true || doc.ismaster === true,
     secondary: doc.secondary === true,
     arbiterOnly: doc.arbiterOnly === true,
@@ -62,6 +86,9 @@ export function parseHello(doc: Document): HelloInfo {
 export class MongoMemberProbe {
   readonly ref: MemberTargetRef;
   private client: MongoClient | null = null;
+  private version: { processId: string | null; value: string; at: number } | null = null;
+  private oplog: { processId: string | null; raw: Omit<Parameters<typeof oplogWindow>[0], 'nowMs'>; at: number } | null = null;
+  private readonly oplogRefreshMs: number;
 
   constructor(
     private readonly target: MemberProbeTarget,
@@ -74,6 +101,8 @@ export class MongoMemberProbe {
       address: `${target.member.host}:${target.member.port}`,
       expectedRole: target.member.role,
     };
+    // Jitter spreads the oplog reads of many members over several polls instead of all in one.
+    this.oplogRefreshMs = (opts.oplogRefreshMs ?? 30_000) + Math.random() * 10_000;
   }
 
   private async clientOptions(): Promise<MongoClientOptions> {
@@ -84,7 +113,9 @@ export class MongoMemberProbe {
       connectTimeoutMS: t,
       serverSelectionTimeoutMS: t,
       socketTimeoutMS: t,
-      heartbeatFrequencyMS: 10_000,
+      // DR Desk polls on its own schedule; the driver's monitor only needs to notice a server coming back.
+      heartbeatFrequencyMS: 30_000,
+      serverMonitoringMode: 'poll',
       maxPoolSize: 2,
       minPoolSize: 0,
       maxIdleTimeMS: 60_000,
@@ -114,6 +145,14 @@ export class MongoMemberProbe {
     const client = new MongoClient(`mongodb://${this.ref.address}/`, await this.clientOptions());
     // Driver-level errors (a heartbeat failing on a dead member) must not surface as unhandled events.
     client.on('error', () => undefined);
+    try {
+      // Connect explicitly: a client whose first connect failed keeps a closed topology ("Topology is
+      // closed") for good, so it is dropped and the next probe starts a fresh one.
+      await withDeadline(client.connect(), this.opts.timeoutMs, `connecting to ${this.ref.address}`);
+    } catch (err) {
+      void client.close(true).catch(() => undefined);
+      throw err;
+    }
     this.client = client;
     return client;
   }
@@ -136,11 +175,25 @@ export class MongoMemberProbe {
       return { ...base, at: Date.now(), durationMs: Date.now() - start, reachable: false, error: describeDriverError(err, this.ref.address, t) };
     }
     const admin = client.db('admin');
+    const errors: ProbeError[] = [];
+    // One round trip per poll: replSetGetStatus gives the member's state, its name and its view of the set.
+    // hello stands in where that is refused: an arbiter under auth (it has no users), a member not initiated.
+    const arbiterUnderAuth = this.target.member.role === 'arbiter' && this.target.replicaSet.auth !== undefined;
+    let status: ReplStatus | null = null;
     let hello: HelloInfo;
     let pingMs: number;
+    const h0 = Date.now();
     try {
-      const h0 = Date.now();
-      hello = parseHello(await withDeadline(admin.command({ hello: 1 }), t, `hello on ${this.ref.address}`));
+      if (!arbiterUnderAuth) {
+        try {
+          status = parseReplStatus(await withDeadline(admin.command({ replSetGetStatus: 1 }), t, `replSetGetStatus on ${this.ref.address}`));
+        } catch (err) {
+          const e = describeDriverError(err, this.ref.address, t);
+          if (UNREACHABLE_CODES.has(e.code)) throw err;
+          errors.push(e);
+        }
+      }
+      hello = status ? helloFromStatus(status) : parseHello(await withDeadline(admin.command({ hello: 1 }), Math.max(100, t - (Date.now() - h0)), `hello on ${this.ref.address}`));
       pingMs = Date.now() - h0;
     } catch (err) {
       const error = describeDriverError(err, this.ref.address, t);
@@ -148,20 +201,22 @@ export class MongoMemberProbe {
       return { ...base, at: Date.now(), durationMs: Date.now() - start, reachable: false, error };
     }
     const left = Math.max(100, t - (Date.now() - start));
-    const errors: ProbeError[] = [];
     const soft = <T>(p: Promise<T>, what: string): Promise<T | null> =>
       withDeadline(p, left, `${what} on ${this.ref.address}`).catch((err: unknown) => {
         errors.push(describeDriverError(err, this.ref.address, left));
         return null;
       });
     const arbiter = hello.arbiterOnly || this.target.member.role === 'arbiter';
-    // Where auth is on, an arbiter (no users to log in as) refuses replSetGetStatus; hello says what it is.
-    const noStatus = arbiter && this.target.replicaSet.auth !== undefined;
-    const [statusDoc, build, oplog] = await Promise.all([
-      noStatus ? Promise.resolve(null) : soft(admin.command({ replSetGetStatus: 1 }), 'replSetGetStatus'),
-      soft(admin.command({ buildInfo: 1 }), 'buildInfo'),
-      arbiter ? Promise.resolve<OplogInfo | null>(null) : soft(readOplogInfo(client), 'oplog read'),
+    const now = Date.now();
+    const pid = hello.processId;
+    const needVersion = !this.version || this.version.processId !== pid || now - this.version.at > VERSION_TTL_MS;
+    const needOplog = !arbiter && (!this.oplog || this.oplog.processId !== pid || now - this.oplog.at > this.oplogRefreshMs);
+    const [build, oplog] = await Promise.all([
+      needVersion ? soft(admin.command({ buildInfo: 1 }), 'buildInfo') : Promise.resolve(null),
+      needOplog ? soft(readOplogInfo(client), 'oplog read') : Promise.resolve<OplogInfo | null>(null),
     ]);
+    if (build && typeof build.version === 'string') this.version = { processId: pid, value: build.version, at: now };
+    if (oplog) this.oplog = { processId: pid, raw: { firstMs: oplog.firstMs, lastMs: oplog.lastMs, usedBytes: oplog.usedBytes, maxBytes: oplog.maxBytes }, at: now };
     return {
       ...base,
       at: Date.now(),
@@ -170,9 +225,10 @@ export class MongoMemberProbe {
       error: errors[0] ?? null,
       hello,
       pingMs,
-      status: statusDoc ? parseReplStatus(statusDoc) : null,
-      oplog,
-      version: build && typeof build.version === 'string' ? build.version : null,
+      status,
+      // Between reads, the window of a still-filling oplog keeps growing with the clock: recompute it.
+      oplog: arbiter || !this.oplog ? null : oplogWindow({ ...this.oplog.raw, nowMs: Date.now() }),
+      version: this.version?.processId === pid ? this.version.value : null,
     };
   }
 

@@ -23,6 +23,8 @@ export interface ReplStatus {
 }
 
 export interface HelloInfo {
+  /** topologyVersion.processId: changes when the server restarts. */
+  processId: string | null;
   isWritablePrimary: boolean;
   secondary: boolean;
   arbiterOnly: boolean;

@@ -49,7 +49,7 @@ function cycle(at: number, spec: Spec, terms: Record<string, number> = {}): Cycl
           ...base,
           reachable: true,
           error: null,
-          hello: { isWritablePrimary: me.state === 1, secondary: me.state === 2, arbiterOnly: me.state === 7, setName: rs.name, primary: null, me: address },
+          hello: { processId: null, isWritablePrimary: me.state === 1, secondary: me.state === 2, arbiterOnly: me.state === 7, setName: rs.name, primary: null, me: address },
           pingMs: 1,
           status: { set: rs.name, myState: me.state, term: terms[rs.name] ?? 1, dateMs: at, members: own },
           oplog: m.role === 'arbiter' ? null : { firstMs: at - 3_600_000, lastMs: at, spanHours: 1, usedBytes: 10, maxBytes: 1000, full: false, windowHours: 100 },
