@@ -31,7 +31,7 @@ const monitor = new Monitor({ topology, secrets: new MemorySecretStore(), databa
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
-let t0 = performance.now();
+const t0 = performance.now();
 let o = await monitor.pollOnce();
 console.log(`first cycle (connects ${members} members): ${(performance.now() - t0).toFixed(0)} ms, status ${o.status.level}`);
 await sleep(intervalMs);
