@@ -9,7 +9,7 @@ import { HostKeyPins } from '../connectors/ssh-host-keys';
 import { Executor } from '../runbooks/executor';
 import { createHandlers } from '../runbooks/handlers/index';
 import { createMongoAccess, type MongoAccess } from '../runbooks/handlers/mongo-access';
-import type { RunbookSettingsInput } from '../runbooks/settings';
+import { sandboxSettings } from '../runbooks/settings';
 import { startSandbox } from '../sandbox/index';
 import { MemorySecretStore } from '../store/memory-secret-store';
 import { runDrill } from './drill-runner';
@@ -27,14 +27,6 @@ export interface SandboxDrillOptions {
   onProgress?: (p: DrillProgress) => void;
   /** An SSH landing host for DR's slices: with it, the real backup pipeline runs between the sandbox's sites. */
   landing?: SshLanding;
-}
-
-/** The sandbox's traffic "switch": a local program run without a shell (there is no load balancer to call). */
-export function sandboxSettings(): RunbookSettingsInput {
-  return {
-    sandboxApps: true,
-    trafficHook: { kind: 'command', argv: [process.execPath, '-e', 'process.stdout.write("traffic now served by " + process.argv[1])', '{site}'] },
-  };
 }
 
 /**

@@ -15,7 +15,7 @@ import { buildPlan } from './plans/index';
 import type { SwitchoverParams } from './plans/switchover';
 import type { AuditSink, Notifier } from './ports';
 import { planSchema, type Plan, type RunbookId } from './runbook';
-import { runbookSettingsSchema, type RunbookSettings } from './settings';
+import { runbookSettingsSchema, sandboxSettings, type RunbookSettings } from './settings';
 import type Database from 'better-sqlite3';
 
 export const RUNBOOK_SETTINGS_FILE = 'runbooks.json';
@@ -42,7 +42,7 @@ export function loadRunbookSettings(dataDir: string, sandbox: boolean): RunbookS
       throw new DeskError('RUNBOOK_SETTINGS_INVALID', `${file} is not JSON (${(err as Error).message}): fix or remove it.`);
     }
   }
-  const r = runbookSettingsSchema.safeParse({ sandboxApps: sandbox, ...(raw as object) });
+  const r = runbookSettingsSchema.safeParse({ ...(sandbox ? sandboxSettings() : {}), ...(raw as object) });
   if (!r.success) throw new DeskError('RUNBOOK_SETTINGS_INVALID', `${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
   return r.data;
 }

@@ -31,3 +31,12 @@ export type RunbookSettingsInput = z.input<typeof runbookSettingsSchema>;
 export function substitute(values: string[], vars: Record<string, string>): string[] {
   return values.map((v) => v.replace(/\{(\w+)\}/g, (all, k: string) => (k in vars ? vars[k] : all)));
 }
+
+/** The sandbox's settings: its simulated applications, and a traffic "switch" that is a local program run
+ * without a shell (the sandbox has no load balancer to call). */
+export function sandboxSettings(): RunbookSettingsInput {
+  return {
+    sandboxApps: true,
+    trafficHook: { kind: 'command', argv: [process.execPath, '-e', 'process.stdout.write("traffic now served by " + process.argv[1])', '{site}'] },
+  };
+}
