@@ -13,7 +13,7 @@ import type { Roster } from './roster';
  * requester's audit checkpoint — canonical JSON signed by the requester. Its digest is what approvers sign.
  */
 export const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
-const nonce = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a 128-bit nonce in base64url');
+export const nonceSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a 128-bit nonce in base64url');
 
 export const checkpointRefSchema = z.strictObject({
   logId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
@@ -34,29 +34,13 @@ export const requestDocSchema = z.strictObject({
   statusDigest: z.string().regex(SHA256_DIGEST),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
-  nonce,
+  nonce: nonceSchema,
   requester: z.string().refine(isFingerprint),
   requesterKey: z.string().refine(isPublicKey),
   checkpoint: checkpointRefSchema,
 });
 export type RequestDoc = z.infer<typeof requestDocSchema>;
 
-export const decisionDocSchema = z.strictObject({
-  type: z.literal('drdesk.decision'),
-  decision: z.enum(['approve', 'deny']),
-  requestId: z.string().regex(/^req_[A-Za-z0-9_-]{20}$/),
-  requestDigest: z.string().regex(SHA256_DIGEST),
-  /** The requester's audit checkpoint from the request: the approver co-signs that log state. */
-  checkpoint: checkpointRefSchema,
-  comment: z.string().max(4000),
-  createdAt: z.iso.datetime(),
-  nonce,
-  approver: z.string().refine(isFingerprint),
-  approverKey: z.string().refine(isPublicKey),
-  /** Digest of the status the approver saw when deciding, or null when none was available. */
-  approverStatusDigest: z.string().regex(SHA256_DIGEST).nullable(),
-});
-export type DecisionDoc = z.infer<typeof decisionDocSchema>;
 
 /** No plan at all: null, [], {}, or a plan object whose steps list is empty. */
 export function isEmptyPlan(plan: unknown): boolean {
@@ -132,28 +116,4 @@ export function createRequest(input: CreateRequestInput, opts: { signer: Signer;
     throw new DeskError('BAD_INPUT', `The request's ${issue.path.join('.')} is invalid: ${issue.message}.`, { field: issue.path.join('.') });
   }
   return seal('request', doc, signer);
-}
-
-export function createDecision(
-  request: { doc: RequestDoc; digest: string },
-  decision: 'approve' | 'deny',
-  comment: string,
-  opts: { signer: Signer; now: Date; approverStatusDigest: string | null },
-): Envelope {
-  const text = comment.trim();
-  if (decision === 'deny' && text.length === 0) throw new DeskError('DENY_COMMENT_REQUIRED', 'Say why you deny the request: the requester needs to know what to change.');
-  const doc: DecisionDoc = {
-    type: 'drdesk.decision',
-    decision,
-    requestId: request.doc.id,
-    requestDigest: request.digest,
-    checkpoint: request.doc.checkpoint,
-    comment: text,
-    createdAt: opts.now.toISOString(),
-    nonce: newNonce(),
-    approver: opts.signer.fingerprint,
-    approverKey: opts.signer.publicKey,
-    approverStatusDigest: opts.approverStatusDigest,
-  };
-  return seal('decision', doc, opts.signer);
 }

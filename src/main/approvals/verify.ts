@@ -3,7 +3,8 @@ import type { DecisionView, PersonRef, RefusalView, RequestState, VerificationRe
 import { openEnvelope, signedBy, type Envelope, type Opened } from './envelope';
 import { fingerprintOf } from './keys';
 import { evaluateRequirements, groupAccepted, type Approver } from './policy';
-import { decisionDocSchema, isEmptyPlan, requestDocSchema, type DecisionDoc, type RequestDoc } from './request';
+import { decisionDocSchema, type DecisionDoc } from './approval';
+import { isEmptyPlan, requestDocSchema, type RequestDoc } from './request';
 import type { Roster } from './roster';
 
 /**

@@ -3,7 +3,8 @@ import type { Envelope } from '../../../src/main/approvals/envelope';
 import { signerFromKey, type Signer } from '../../../src/main/approvals/identity';
 import { generateKeyPair } from '../../../src/main/approvals/keys';
 import { DEFAULT_POLICY } from '../../../src/main/approvals/policy';
-import { createDecision, createRequest, type CheckpointRef } from '../../../src/main/approvals/request';
+import { createDecision } from '../../../src/main/approvals/approval';
+import { createRequest, type CheckpointRef } from '../../../src/main/approvals/request';
 import { Roster, signRosterVersion, verifyRosterVersion } from '../../../src/main/approvals/roster';
 import { openRequest } from '../../../src/main/approvals/verify';
 
