@@ -1,0 +1,67 @@
+import type { BackupPhase, OplogTs, SliceState, SliceView } from '../../../shared/api/backup';
+import type { DeskError } from '../../../shared/errors';
+import { formatClock } from '../../format/time';
+
+/** "812 B", "4.2 KiB", "17.3 MiB", "1.06 GiB". */
+export function formatBytes(n: number | null): string {
+  if (n === null) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** An oplog position "seconds:increment" as its local time, with the position itself. */
+export function formatTs(ts: OplogTs | null, now: number): string {
+  if (!ts) return '—';
+  const seconds = Number(ts.split(':')[0]);
+  return `${formatClock(new Date(seconds * 1000).toISOString(), now)} (${ts})`;
+}
+
+/** The first and last characters of a sha256: enough to compare by eye, the copy button gives the rest. */
+export function shortSha(sha: string | null): string {
+  if (!sha) return '—';
+  return `${sha.slice(0, 8)}…${sha.slice(-4)}`;
+}
+
+export const STATE_LABEL: Record<SliceState, string> = {
+  captured: 'Captured',
+  shipped: 'Shipped',
+  verified: 'Verified on DR',
+  applied: 'Applied',
+  failed: 'Failed',
+};
+
+/** What the timeline draws for a slice: its own state, or "blocked" when an earlier gap holds it back. */
+export type SliceLook = SliceState | 'blocked';
+
+export function sliceLook(s: SliceView): SliceLook {
+  return s.blocked && s.state !== 'failed' ? 'blocked' : s.state;
+}
+
+export const LOOK_LABEL: Record<SliceLook, string> = { ...STATE_LABEL, blocked: 'Blocked by a gap' };
+
+export const PHASE_LABEL: Record<BackupPhase, string> = {
+  connect: 'Connecting',
+  capture: 'Capturing',
+  copy: 'Copying collections',
+  oplog: 'Adding the oplog',
+  ship: 'Shipping',
+  verify: 'Verifying',
+  apply: 'Applying',
+  retention: 'Pruning old slices',
+  done: 'Done',
+};
+
+export function errorText(e: Pick<DeskError, 'code' | 'message'>): string {
+  return `${e.code}: ${e.message}`;
+}

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import type { BackupProgress, BackupStatus } from '../../../shared/api/backup';
+import { useNow } from '../../app/desk-context';
+import type { PageDefinition } from '../../app/pages';
+import { ActionBar } from './ActionBar';
+import { ChainBanner } from './ChainBanner';
+import { ChainTimeline } from './ChainTimeline';
+import { CycleHistory } from './CycleHistory';
+import { ProgressPanel } from './ProgressPanel';
+import { RpoChart } from './RpoChart';
+import { ScheduleCard } from './ScheduleCard';
+import { SliceDetails } from './SliceDetails';
+import { StatusCard } from './StatusCard';
+import { useBackupStatus } from './use-backup-status';
+import { isConfigured, useCycleActions } from './use-cycle-actions';
+import './backups.css';
+
+function BackupsPage() {
+  const { status, running, error } = useBackupStatus();
+  const now = useNow();
+  if (!status)
+    return (
+      <div className="backups">
+        <header className="page-header">
+          <h1>Backups</h1>
+        </header>
+        {error ? (
+          <div className="banner banner-red" role="alert">
+            {error}
+          </div>
+        ) : (
+          <div className="empty">Loading the backup status…</div>
+        )}
+      </div>
+    );
+  return <BackupsView status={status} running={running} error={error} now={now} />;
+}
+
+interface ViewProps {
+  status: BackupStatus;
+  running: BackupProgress | null;
+  error: string | null;
+  now: number;
+}
+
+function BackupsView({ status, running, error, now }: ViewProps) {
+  const actions = useCycleActions(status, running);
+  const [selected, setSelected] = useState<{ chainId: string; seq: number } | null>(null);
+  const chain = status.chain;
+  const slice = (chain && selected?.chainId === chain.chainId && chain.slices.find((s) => s.seq === selected.seq)) || null;
+  const lastCycle = status.recentCycles.find((c) => c.state !== 'running');
+  return (
+    <div className="backups">
+      <header className="page-header">
+        <div>
+          <h1>Backups</h1>
+          <p className="muted">
+            {isConfigured(status)
+              ? `${status.from} → ${status.to}: a baseline, then oplog slices shipped over SSH, verified and applied in order.`
+              : 'Cross-site backup is not configured for this topology.'}
+          </p>
+        </div>
+        <ActionBar actions={actions} needsBaseline={status.needsBaseline} now={now} />
+      </header>
+      {error && (
+        <div className="banner banner-yellow" role="alert">
+          The backup status could not be refreshed ({error}); what is shown is from {new Date(status.updatedAt).toLocaleTimeString()}.
+        </div>
+      )}
+      <ChainBanner status={status} actions={actions} now={now} />
+      {running && <ProgressPanel progress={running} now={now} />}
+      <div className="backups-grid">
+        <div className="backups-main">
+          {chain ? (
+            <ChainTimeline chain={chain} selected={slice ? slice.seq : null} onSelect={(seq) => setSelected(seq === null ? null : { chainId: chain.chainId, seq })} now={now} />
+          ) : (
+            <section className="card" data-testid="chain-timeline" data-chain-state="none">
+              <header className="card-header">
+                <h2>Chain</h2>
+              </header>
+              <div className="empty">No chain yet: the baseline starts one.</div>
+            </section>
+          )}
+          {slice && chain && <SliceDetails slice={slice} prev={chain.slices.find((p) => p.seq === slice.seq - 1) ?? null} now={now} onClose={() => setSelected(null)} />}
+          <RpoChart rpo={status.rpo} version={`${lastCycle?.id ?? 0}-${lastCycle?.state ?? ''}`} />
+        </div>
+        <aside className="backups-side">
+          <StatusCard status={status} now={now} />
+          <ScheduleCard schedule={status.schedule} recentCycles={status.recentCycles} configured={isConfigured(status)} now={now} />
+        </aside>
+      </div>
+      <CycleHistory cycles={status.recentCycles} now={now} />
+    </div>
+  );
+}
+
+export const page: PageDefinition = { id: 'backups', title: 'Backups', group: 'Operate', order: 1, Component: BackupsPage };
