@@ -6,7 +6,7 @@ import type { MongoClient } from 'mongodb';
 import { ArchiveWriter, type ArchiveSummary } from './archive';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
 import { encodeManifest, manifestSha256, MANIFEST_FORMAT, sliceBaseName, type Manifest } from './manifest';
-import { textToTs, tsToText } from './oplog-ts';
+import { compareTs, textToTs, tsToText } from './oplog-ts';
 import type { ProgressTracker } from './progress';
 import { checkAborted } from './scheduler';
 
@@ -53,6 +53,15 @@ export async function publishSlice(outbox: string, writer: ArchiveWriter, build:
   return manifest;
 }
 
+/** Why DC's oplog lacks a captured position: it rolled over (window too short) or was rolled back (failover). */
+async function lostPositionMessage(dc: MongoClient, from: string): Promise<string> {
+  const oldest = await dc.db('local').collection('oplog.rs').find({}, { sort: { $natural: 1 }, limit: 1, projection: { ts: 1 } }).next().catch(() => null);
+  const oldestTs = oldest?.ts ? tsToText(oldest.ts) : null;
+  if (oldestTs && compareTs(oldestTs, from) < 0)
+    return `DC's oplog no longer holds the last captured position ${from} although it still has older entries: DC rolled that write back (a failover), so DR holds writes DC lost.`;
+  return `DC's oplog no longer holds the last captured position ${from} (its oldest entry is now ${oldestTs ?? 'unknown'}): entries were lost before they could be captured, so the oplog window is shorter than the backup interval.`;
+}
+
 export async function captureIncrement(dc: MongoClient, chain: ChainRow, prev: SliceRow, dcVersion: string, deps: CaptureDeps): Promise<CaptureOutcome> {
   const from = prev.manifest.toTs;
   const seq = prev.seq + 1;
@@ -72,11 +81,7 @@ export async function captureIncrement(dc: MongoClient, chain: ChainRow, prev: S
       if (first) {
         first = false;
         const head = entryHead(raw);
-        if (tsToText(head.ts) !== from)
-          return {
-            kind: 'rolled',
-            message: `DC's oplog no longer holds the last captured position ${from} (its oldest entry is now ${tsToText(head.ts)}): entries were lost before they could be captured, so the oplog window is shorter than the backup interval.`,
-          };
+        if (tsToText(head.ts) !== from) return { kind: 'rolled', message: await lostPositionMessage(dc, from) };
         continue;
       }
       writer ??= new ArchiveWriter(tmp, deps.gzipLevel);
