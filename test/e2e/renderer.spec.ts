@@ -102,6 +102,20 @@ test('a lost connection is shown at once and the page recovers when the host is 
   await expect(banner).toHaveCount(0, { timeout: 5000 });
 });
 
+test('a call made while disconnected fails with a timeout instead of hanging', async () => {
+  host.suspend();
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'lost', { timeout: 3000 });
+  await page.getByRole('link', { name: 'Replication' }).click();
+  const timeout = page.getByRole('alert').filter({ hasText: 'TIMEOUT' });
+  await expect(timeout).toContainText('getHistory got no answer within 15 s', { timeout: 20_000 });
+  host.resume();
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'open', { timeout: 10_000 });
+  await page.getByRole('button', { name: '15 min', exact: true }).click();
+  await expect(timeout).toHaveCount(0);
+  await expect(page.getByTestId('lag-chart').locator('.recharts-line-curve')).not.toHaveCount(0);
+  await page.getByRole('link', { name: 'Overview' }).click();
+});
+
 test('an engine that stops polling turns the data visibly stale', async () => {
   desk.freeze();
   const banner = page.getByTestId('freshness-banner');

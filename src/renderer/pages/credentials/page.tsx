@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SecretInfo } from '../../../shared/monitor';
-import { useDeskApi, useHostKind, useNow } from '../../app/desk-context';
+import { useConnection, useDeskApi, useHostKind, useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { secretBackendLabel, secretRefs, type SecretRef } from './secret-refs';
@@ -11,6 +11,7 @@ function CredentialsPage() {
   const api = useDeskApi();
   const host = useHostKind();
   const now = useNow(10_000);
+  const connected = useConnection().kind === 'open';
   const [secrets, setSecrets] = useState<SecretInfo[] | null>(null);
   const [refs, setRefs] = useState<SecretRef[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -24,12 +25,13 @@ function CredentialsPage() {
   }, [api]);
 
   useEffect(() => {
+    if (!connected) return;
     reload();
     api.getTopology().then(
       (t) => setRefs(secretRefs(t.topology)),
       () => setRefs([]),
     );
-  }, [api, reload]);
+  }, [api, reload, connected]);
 
   const remove = async (name: string) => {
     try {
