@@ -12,6 +12,7 @@ export function describeDriverError(err: unknown, address: string, timeoutMs: nu
     return { code: 'UNAUTHORIZED', message: `${address} refused a monitoring command (${msg}): give the monitoring user the clusterMonitor role and read access to local` };
   if (e.name === 'MongoServerSelectionError' || e.name === 'MongoNetworkTimeoutError' || /ECONNREFUSED|timed out|ETIMEDOUT|EHOSTUNREACH/.test(msg))
     return { code: 'UNREACHABLE', message: `${address} did not answer within ${timeoutMs} ms (${msg})` };
+  if (e.name === 'MongoTopologyClosedError') return { code: 'UNREACHABLE', message: `${address} could not be reached when DR Desk first connected; retrying on the next poll` };
   if (e.name === 'MongoNetworkError') return { code: 'UNREACHABLE', message: `Network error talking to ${address}: ${msg}` };
   return { code: typeof e.codeName === 'string' ? e.codeName : 'MONGO_ERROR', message: `${address}: ${msg}` };
 }

@@ -51,7 +51,7 @@ describe('monitor on the sandbox (embedded default)', () => {
     const t = await desk.getTopology();
     expect(t.sandbox).toBe(true);
     expect(t.topology.pollIntervalSeconds).toBe(1);
-    const o = await waitFor((x) => x.polledAt !== null && levelOf(x.status.reasons) === 'green', 20_000);
+    const o = await waitFor((x) => x.polledAt !== null && levelOf(x.status.reasons) === 'green' && x.sites[0].replicaSets[0].members[0].oplogWindowHours !== null, 20_000);
     expect(o.sandbox).toBe(true);
     expect(significant(o.status.reasons)).toEqual([]);
     expect(o.sites.map((s) => [s.name, s.replicaSets[0].members.map((m) => `${m.name}:${m.stateStr}`).join(',')])).toEqual([
