@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DrillReport, DrillRunSummary, DrillScenarioInfo, DrillVerdict } from '../../shared/api/drill-report';
 import type { DrillProgress, ReportFile } from '../../shared/api/runbooks';
+import { DeskError } from '../../shared/errors';
 import { newDrillId } from './drill-runner';
 import { DrillStore } from './drill-store';
 import { renderReportHtml } from './report/html';
@@ -13,7 +14,7 @@ export class DrillService {
   private readonly store: DrillStore;
   private readonly running = new Map<string, Promise<void>>();
 
-  constructor(private readonly d: { db: Database.Database; onProgress: (p: DrillProgress) => void; landing?: SandboxDrillOptions['landing']; fast?: boolean }) {
+  constructor(private readonly d: { db: Database.Database; onProgress: (p: DrillProgress) => void; landing?: () => Promise<SandboxDrillOptions['landing'] | null>; fast?: boolean }) {
     this.store = new DrillStore(d.db);
     this.store.failOrphans(new Date().toISOString(), new Set());
   }
@@ -22,11 +23,14 @@ export class DrillService {
     return scenarioInfos();
   }
 
-  start(scenario: string, tester?: string): { drillId: string } {
-    scenarioByName(scenario);
+  async start(scenario: string, tester?: string): Promise<{ drillId: string }> {
+    const s = scenarioByName(scenario);
+    const landing = (await this.d.landing?.()) ?? undefined;
+    if (s.needs.includes('backup') && !landing)
+      throw new DeskError('DRILL_NEEDS_BACKUP', `The ${scenario} drill ships backup slices to DR over SSH: set drillLanding (host, username, dir, keySecret) in runbooks.json in the data directory.`);
     const drillId = newDrillId();
     this.store.started(drillId, scenario, new Date().toISOString());
-    const job = runSandboxDrill({ scenario, drillId, tester, fast: this.d.fast, landing: this.d.landing, onProgress: this.d.onProgress })
+    const job = runSandboxDrill({ scenario, drillId, tester, fast: this.d.fast, landing, onProgress: this.d.onProgress })
       .then((report) => this.store.finished(report))
       .catch((err: Error & { code?: string }) => {
         const message = `${err.code ?? 'DRILL_FAILED'}: ${err.message}`;

@@ -35,7 +35,7 @@ export function runbookMethods(d: { runbooks: RunbookService; drills: DrillServi
     getExecutionReport: { input: z.strictObject({ id: executionId }), handler: (i) => runbooks.report(i.id) },
     exportExecutionReport: { input: z.strictObject({ id: executionId, format: z.enum(['pdf', 'html']) }), handler: (i) => runbooks.export(i.id, i.format) },
     listDrills: { input: noInput, handler: async () => drills.scenarios() },
-    runDrill: { input: z.strictObject({ scenario: name, tester: name.optional() }), handler: async (i) => drills.start(i.scenario, i.tester) },
+    runDrill: { input: z.strictObject({ scenario: name, tester: name.optional() }), handler: (i) => drills.start(i.scenario, i.tester) },
     listDrillRuns: { input: limit, handler: async (i) => drills.runs(i?.limit) },
     getDrillReport: { input: z.strictObject({ drillId }), handler: async (i) => drills.report(i.drillId) },
     setDrillVerdict: {

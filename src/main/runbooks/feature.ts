@@ -1,3 +1,4 @@
+import { DeskError } from '../../shared/errors';
 import type { DeskContext, FeatureParts } from '../desk';
 import { approvalsFor } from '../approvals/feature';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
@@ -28,10 +29,11 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
       backup: opts.backup?.(ctx) ?? null,
       sandboxFault: sandbox ? (req) => sandbox.fault(req) : null,
     });
+    const settings = loadRunbookSettings(ctx.dataDir, sandbox !== null);
     const runbooks = new RunbookService({
       db: ctx.database.db,
       topology,
-      settings: loadRunbookSettings(ctx.dataDir, sandbox !== null),
+      settings,
       handlers,
       audit: approvals.auditSink(),
       gate: {
@@ -46,7 +48,19 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
       },
     });
     runbooks.executor.onProgress((p) => ctx.events.emit('executionProgress', p));
-    const drills = new DrillService({ db: ctx.database.db, onProgress: (p) => ctx.events.emit('drillProgress', p) });
+    const drills = new DrillService({
+      db: ctx.database.db,
+      onProgress: (p) => ctx.events.emit('drillProgress', p),
+      landing: async () => {
+        const l = settings.drillLanding;
+        if (!l) return null;
+        const privateKey = l.keySecret ? ((await ctx.secrets.get(l.keySecret)) ?? undefined) : undefined;
+        const password = l.passwordSecret ? ((await ctx.secrets.get(l.passwordSecret)) ?? undefined) : undefined;
+        if (!privateKey && !password)
+          throw new DeskError('DRILL_LANDING_SECRET', `The drill landing ${l.username}@${l.host} needs its key or password in the keychain secret named by keySecret or passwordSecret.`);
+        return { host: l.host, port: l.port, username: l.username, dir: l.dir, privateKey, password };
+      },
+    });
     return {
       methods: runbookMethods({ runbooks, drills }),
       close: async () => {

@@ -24,6 +24,18 @@ export const runbookSettingsSchema = z.strictObject({
   healthTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
   backupTimeoutMs: z.number().int().min(1000).max(3_600_000).default(600_000),
   sshTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+  /** In-app drills on the sandbox: an SSH host that receives DR's backup slices (secrets by keychain name). */
+  drillLanding: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(22),
+      username: z.string().min(1),
+      dir: z.string().startsWith('/', 'an absolute directory on the landing host'),
+      keySecret: z.string().min(1).optional(),
+      passwordSecret: z.string().min(1).optional(),
+    })
+    .nullable()
+    .default(null),
 });
 export type RunbookSettings = z.infer<typeof runbookSettingsSchema>;
 export type RunbookSettingsInput = z.input<typeof runbookSettingsSchema>;
