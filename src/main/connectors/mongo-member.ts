@@ -86,8 +86,6 @@ export function parseHello(doc: Document): HelloInfo {
 export class MongoMemberProbe {
   readonly ref: MemberTargetRef;
   private client: MongoClient | null = null;
-  /** Whether the current client has ever had an answer (its initial connect succeeded). */
-  private connected = false;
   private version: { processId: string | null; value: string; at: number } | null = null;
   private oplog: { processId: string | null; raw: Omit<Parameters<typeof oplogWindow>[0], 'nowMs'>; at: number } | null = null;
   private readonly oplogRefreshMs: number;
@@ -155,7 +153,6 @@ export class MongoMemberProbe {
   async reset(): Promise<void> {
     const c = this.client;
     this.client = null;
-    this.connected = false;
     if (c) await c.close(true).catch(() => undefined);
   }
 
@@ -190,12 +187,12 @@ export class MongoMemberProbe {
       }
       hello = status ? helloFromStatus(status) : parseHello(await withDeadline(admin.command({ hello: 1 }), Math.max(100, t - (Date.now() - h0)), `hello on ${this.ref.address}`));
       pingMs = Date.now() - h0;
-      this.connected = true;
     } catch (err) {
       const error = describeDriverError(err, this.ref.address, t);
       // A client whose first connect failed keeps a closed topology for good ("Topology is closed"), and a
-      // failed login needs a new handshake: start afresh on the next probe.
-      if (!this.connected || error.code === 'AUTH_FAILED' || (err as Error).name === 'MongoTopologyClosedError') await this.reset();
+      // failed login needs a new handshake: start afresh on the next probe. Any other client is kept (it
+      // reconnects by itself), so a slow start under load does not turn into a reconnect storm.
+      if (error.code === 'AUTH_FAILED' || (err as Error).name === 'MongoTopologyClosedError') await this.reset();
       return { ...base, at: Date.now(), durationMs: Date.now() - start, reachable: false, error };
     }
     const left = Math.max(100, t - (Date.now() - start));
