@@ -8,6 +8,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -19,6 +20,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Integration tests start real servers (sandbox, sshd); two cores cannot run many at once.
           maxWorkers: 2,
+          // Unit tests first (fast, fail early), then the integration tests with their own worker limit.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
