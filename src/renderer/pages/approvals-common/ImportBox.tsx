@@ -17,7 +17,8 @@ export function ImportBox({
 }: {
   label: string;
   button: string;
-  onImport: (text: string) => Promise<string>;
+  /** Resolves to the sentence to show, or null when the caller shows the outcome itself. */
+  onImport: (text: string) => Promise<string | null>;
   testId: string;
   children?: ReactNode;
 }) {

@@ -35,8 +35,10 @@ export function RosterSetup({ onDone }: { onDone: () => void }) {
     } catch (err) {
       const e = toDeskError(err);
       const d = e.details as { adminFingerprint?: string; adminName?: string | null } | undefined;
-      if (e.code === 'ROSTER_TRUST_REQUIRED' && d?.adminFingerprint) setTrust({ text, adminFingerprint: d.adminFingerprint, adminName: d.adminName ?? null });
-      throw e;
+      if (e.code !== 'ROSTER_TRUST_REQUIRED' || !d?.adminFingerprint) throw e;
+      // Not a failure: the first roster waits for the person to compare the admin's key (the prompt below).
+      setTrust({ text, adminFingerprint: d.adminFingerprint, adminName: d.adminName ?? null });
+      return null;
     }
   };
 

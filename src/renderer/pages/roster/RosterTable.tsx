@@ -40,7 +40,7 @@ export function RosterTable({ roster, me, isAdmin, onRemove }: { roster: RosterV
           <tr key={p.fingerprint} data-testid={`roster-person-${p.name}`}>
             <td>
               <strong>{p.name}</strong>
-              {p.fingerprint === me && <span className="tag-set tag">you</span>}
+              {p.fingerprint === me && <span className="you-tag">you</span>}
             </td>
             <td>
               {p.roles.map((r) => (

@@ -32,7 +32,7 @@ export function TrustPrompt({ question, onTrusted }: { question: TrustQuestion; 
     }
   };
   return (
-    <div className="trust-prompt banner banner-yellow" data-testid="trust-prompt">
+    <div className="trust-prompt banner banner-yellow" data-testid="trust-prompt" data-code="ROSTER_TRUST_REQUIRED">
       <p>
         This roster was started by <strong>{question.adminName ?? 'an unknown admin'}</strong> with the key:
       </p>

@@ -64,7 +64,7 @@ function RosterPage() {
         <>
           {note && (
             <div className="banner banner-green" role="status" data-testid="roster-note">
-              {note} Export the roster below and send it to everyone.
+              {note} Export it under “Share the roster” and send it to everyone.
             </div>
           )}
           <Refusal error={error} />
