@@ -20,6 +20,13 @@ interface OpenCursor {
   ns: string;
   remaining: Document[];
   lastUsed: number;
+  tail?: Tail;
+}
+
+/** A tailable cursor (on the oplog): refill fetches what arrived since the last batch. */
+export interface Tail {
+  refill(): Document[];
+  awaitData: boolean;
 }
 
 /** Open cursors of one member; an idle cursor dies after 10 minutes, like cursorTimeoutMillis. */
@@ -29,23 +36,32 @@ export class CursorRegistry {
   static readonly IDLE_MS = 10 * 60_000;
 
   /** The first batch and the cursor id (0 when everything fit, or when singleBatch). */
-  open(ns: string, docs: Document[], batchSize: number, singleBatch = false): Document {
+  open(ns: string, docs: Document[], batchSize: number, singleBatch = false, tail?: Tail): Document {
     this.reap();
     const first = takeBatch(docs, batchSize);
-    if (docs.length === 0 || singleBatch) return { cursor: { firstBatch: first, id: Long.ZERO, ns }, ok: 1 };
+    if ((docs.length === 0 && !tail) || singleBatch) return { cursor: { firstBatch: first, id: Long.ZERO, ns }, ok: 1 };
     const id = this.nextId++;
-    this.cursors.set(id.toString(), { ns, remaining: docs, lastUsed: Date.now() });
+    this.cursors.set(id.toString(), { ns, remaining: docs, lastUsed: Date.now(), tail });
     return { cursor: { firstBatch: first, id: Long.fromBigInt(id), ns }, ok: 1 };
   }
 
-  getMore(id: Long, ns: string, batchSize: number): Document {
+  /** The next batch; a tailable awaitData cursor waits up to maxTimeMs for new entries. */
+  async getMore(id: Long, ns: string, batchSize: number, maxTimeMs: number): Promise<Document> {
     const key = id.toString();
     const c = this.cursors.get(key);
     if (!c) throw new CommandError('CursorNotFound', `cursor id ${key} not found`);
     if (c.ns !== ns) throw new CommandError('Unauthorized', `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`);
+    if (c.tail && c.remaining.length === 0) {
+      const deadline = Date.now() + maxTimeMs;
+      for (;;) {
+        c.remaining.push(...c.tail.refill());
+        if (c.remaining.length > 0 || !c.tail.awaitData || Date.now() >= deadline || !this.cursors.has(key)) break;
+        await new Promise((r) => setTimeout(r, Math.min(50, deadline - Date.now())));
+      }
+    }
     const batch = takeBatch(c.remaining, batchSize);
     c.lastUsed = Date.now();
-    const done = c.remaining.length === 0;
+    const done = c.remaining.length === 0 && !c.tail;
     if (done) this.cursors.delete(key);
     return { cursor: { nextBatch: batch, id: done ? Long.ZERO : id, ns }, ok: 1 };
   }

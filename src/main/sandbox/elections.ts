@@ -55,7 +55,8 @@ export class Elections {
           optimeWall: p.lastAppliedWall,
           lastHeartbeat: now,
           lastHeartbeatRecv: now,
-          pingMs: 0,
+          // A slowed member answers heartbeats slowly too.
+          pingMs: p.slowMs,
           lastHeartbeatMessage: '',
           upSince: p.upSince,
           syncSource: p.syncSource ? (this.set.member(p.syncSource)?.host ?? '') : '',

@@ -117,18 +117,18 @@ export class ReplicaSet {
     return n;
   }
 
-  /** The majority commit point: the newest optime a write-majority of data-bearing voters has applied. */
-  commitPoint(): OpTime | null {
+  /** The majority commit point: the newest optime (and its wall time) a write-majority of data-bearing voters has applied. */
+  commitPoint(): { opTime: OpTime; wall: number } | null {
     const primary = this.primary();
     if (!primary) return null;
-    const times = this.config.members
+    const applied = this.config.members
       .filter((cm) => !cm.arbiterOnly && cm.votes > 0)
       .map((cm) => this.member(cm.name)!)
       .filter((m) => m === primary || this.reachable(primary, m))
-      .map((m) => m.lastApplied())
-      .sort((a, b) => compareOpTime(b, a));
+      .map((m) => ({ opTime: m.lastApplied(), wall: m.lastAppliedWall }))
+      .sort((a, b) => compareOpTime(b.opTime, a.opTime));
     const need = this.writeMajority();
-    return times.length >= need ? times[need - 1] : null;
+    return applied.length >= need ? applied[need - 1] : null;
   }
 
   /** Waits for a write's write concern; null when satisfied, else a writeConcernError document. */

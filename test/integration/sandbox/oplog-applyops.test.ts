@@ -107,6 +107,15 @@ describe('oplog reads and applyOps (DC → DR the way mongorestore --oplogReplay
     expect(await dump(dr)).toEqual(await dump(dc));
   });
 
+  it('a tailable awaitData cursor on the oplog delivers entries as they are written', async () => {
+    const [last] = await dc.db('local').collection('oplog.rs').find({}).sort({ $natural: -1 }).limit(1).toArray();
+    const cursor = dc.db('local').collection('oplog.rs').find({ ts: { $gt: last.ts }, ns: 'soar.tailed' }, { tailable: true, awaitData: true, maxAwaitTimeMS: 200 });
+    setTimeout(() => void dc.db('soar').collection('tailed').insertOne({ _id: 'live' } as Document), 300);
+    const next = await cursor.next();
+    expect(next).toMatchObject({ op: 'i', ns: 'soar.tailed', o: { _id: 'live' } });
+    await cursor.close();
+  });
+
   it('reports a bad entry with its index and a clear error', async () => {
     const err = await dr.db('admin').command({ applyOps: [{ op: 'i', ns: 'soar.x', o: { _id: 1 } }, { op: 'z', ns: 'soar.x', o: {} }] }).catch((e: Error & { code?: number }) => e);
     expect(String(err)).toMatch(/applyOps entry 1 failed: unknown oplog op type "z"/);

@@ -127,7 +127,16 @@ export function serverStatus(ctx: CommandContext): Document {
   return doc;
 }
 
+function getCmdLineOpts(ctx: CommandContext): Document {
+  const m = ctx.member;
+  const replication: Document = { replSetName: ctx.set.name };
+  if (m.store) replication.oplogSizeMB = Math.round(m.store.oplog.maxBytes / 1048576);
+  const parsed = { net: { bindIp: '127.0.0.1', port: m.port }, replication, ...(ctx.credentials ? { security: { authorization: 'enabled' } } : {}) };
+  return { argv: ['mongod', '--replSet', ctx.set.name, '--port', String(m.port), '--bind_ip', '127.0.0.1'], parsed, ok: 1 };
+}
+
 export const adminCommands: CommandTable = {
+  getCmdLineOpts: { run: getCmdLineOpts },
   listDatabases: { run: listDatabases, kind: 'read' },
   listCollections: { run: listCollections, kind: 'read' },
   listIndexes: { run: listIndexes, kind: 'read' },

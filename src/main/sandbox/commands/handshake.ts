@@ -37,12 +37,13 @@ export function replicaSetHello(rt: MemberRuntime): Document {
   if (m.state === 'PRIMARY') doc.electionId = set.electionId(m);
   if (m.store) {
     const applied = m.lastApplied();
-    const committed = set.commitPoint() ?? NULL_OPTIME;
+    const commit = set.commitPoint();
+    const committed = commit?.opTime ?? NULL_OPTIME;
     doc.lastWrite = {
       opTime: { ts: bigToTs(applied.ts), t: Long.fromNumber(applied.t) },
       lastWriteDate: new Date(Math.floor(m.lastAppliedWall / 1000) * 1000),
       majorityOpTime: { ts: bigToTs(committed.ts), t: Long.fromNumber(committed.t) },
-      majorityWriteDate: new Date(0),
+      majorityWriteDate: new Date(Math.floor((commit?.wall ?? 0) / 1000) * 1000),
     };
   }
   return doc;

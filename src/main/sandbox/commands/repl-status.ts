@@ -76,7 +76,8 @@ function peerRow(rt: MemberRuntime, p: Member): Document {
 
 export function replSetStatus(rt: MemberRuntime): Document {
   const { member: m, set } = rt;
-  const committed = set.commitPoint() ?? NULL_OPTIME;
+  const commit = set.commitPoint();
+  const committed = commit?.opTime ?? NULL_OPTIME;
   const applied = m.lastApplied();
   const members = set.config.members.map((cm) => {
     const p = set.member(cm.name)!;
@@ -97,7 +98,7 @@ export function replSetStatus(rt: MemberRuntime): Document {
     writableVotingMembersCount: voters.filter((c) => !c.arbiterOnly).length,
     optimes: {
       lastCommittedOpTime: opTime(committed),
-      lastCommittedWallTime: new Date(m.lastAppliedWall),
+      lastCommittedWallTime: new Date(commit?.wall ?? 0),
       readConcernMajorityOpTime: opTime(committed),
       appliedOpTime: opTime(applied),
       durableOpTime: opTime(applied),
