@@ -1,0 +1,73 @@
+import type { Overview, SiteView } from '../../../shared/monitor';
+import { LEVEL_LABEL, memberLevel } from '../../format/member-state';
+import { formatAgo, formatClock, formatLag } from '../../format/time';
+
+/** An overview that travelled inside a request (plain JSON): shown only when it has the overview's shape. */
+export function asOverview(value: unknown): Overview | null {
+  if (!value || typeof value !== 'object') return null;
+  const o = value as Partial<Overview>;
+  return Array.isArray(o.sites) && o.status !== undefined ? (o as Overview) : null;
+}
+
+function SiteCard({ site, overview, now }: { site: SiteView; overview: Overview; now: number }) {
+  const level = site.reachable ? site.status.level : 'unknown';
+  const reasons = overview.status.reasons.filter((r) => r.subject === site.name || r.subject.startsWith(`${site.name}/`));
+  return (
+    <div className={`site-status level-${level}`} data-testid={`site-status-${site.name}`} data-reachable={site.reachable}>
+      <div className="site-status-head">
+        <strong>{site.name}</strong>
+        <span className="muted small">{site.role === 'dc' ? 'primary data centre' : 'DR site'}</span>
+        <span className="pill">{site.reachable ? LEVEL_LABEL[level] : 'Unreachable'}</span>
+      </div>
+      {!site.reachable && (
+        <div className="small">
+          Unreachable since {formatClock(site.unreachableSince, now)}; last seen {formatAgo(site.lastSeen, now)}. Below: the last known state.
+        </div>
+      )}
+      {site.replicaSets.map((rs) => (
+        <div key={rs.name} className="rs-line small">
+          <span className="muted">{rs.name}</span> primary <strong>{rs.primary ?? 'none'}</strong>
+          <ul className="member-states">
+            {rs.members.map((m) => (
+              <li key={m.name} className={`level-${memberLevel(m)}`} data-testid={`status-member-${m.name}`}>
+                <span className="dot" aria-hidden="true" />
+                {m.name} {m.reachable ? m.stateStr : `unreachable (${m.lastKnownStateStr ?? m.stateStr})`}
+                {m.lagSeconds !== null && m.stateStr === 'SECONDARY' && <span className="muted"> lag {formatLag(m.lagSeconds)}</span>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      {site.app.length > 0 && (
+        <div className="small">
+          <span className="muted">Application</span> {site.app.filter((a) => a.ok).length} of {site.app.length} health checks answer
+        </div>
+      )}
+      {reasons.length > 0 && (
+        <ul className="reasons compact">
+          {reasons.map((r, i) => (
+            <li key={`${r.code}-${i}`} className={`reason level-${r.level}`}>
+              <code>{r.code}</code> {r.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Both sites side by side, as one machine sees (or saw) them. */
+export function SitesStatus({ overview, now, caption, testId }: { overview: Overview; now: number; caption: string; testId: string }) {
+  return (
+    <div className="sites-status" data-testid={testId}>
+      <div className="muted small">
+        {caption} · polled {formatClock(overview.polledAt, now)} ({formatAgo(overview.polledAt, now)}){overview.stale ? ' · some data is stale' : ''}
+      </div>
+      <div className="sites-grid">
+        {overview.sites.map((s) => (
+          <SiteCard key={s.name} site={s} overview={overview} now={now} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import type { DecisionView, ExportedItem } from '../../../shared/api/approvals';
+import type { DeskError } from '../../../shared/errors';
+import { useDeskApi } from '../../app/desk-context';
+import { toDeskError } from '../../desk-client/bridge-client';
+import { Refusal } from '../approvals-common/Refusal';
+
+/**
+ * Approve or deny with a comment. The decision is a signature over the request's digest (and the
+ * requester's audit checkpoint); the engine refuses it with a reason when it could not count.
+ */
+export function DecisionForm({ requestId, onDecided }: { requestId: string; onDecided: (d: { decision: DecisionView; export: ExportedItem }) => void }) {
+  const api = useDeskApi();
+  const [comment, setComment] = useState('');
+  const [checked, setChecked] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<DeskError | null>(null);
+  const decide = async (kind: 'approve' | 'deny') => {
+    setBusy(true);
+    setError(null);
+    try {
+      const input = { id: requestId, comment: comment.trim() };
+      onDecided(kind === 'approve' ? await api.approveRequest(input) : await api.denyRequest(input));
+    } catch (err) {
+      setError(toDeskError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="decision-form" data-testid="decision-form">
+      <label className="field-label">
+        Comment <span className="muted small">(signed with your decision; the requester and the audit log keep it)</span>
+        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={3} maxLength={4000} data-testid="decision-comment" />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} data-testid="decision-checked" /> I read the plan, the reason and the
+        status of both sites above.
+      </label>
+      <div className="form-actions">
+        <button type="button" className="primary" disabled={busy || !checked} onClick={() => decide('approve')} data-testid="approve-button">
+          Approve and sign
+        </button>
+        <button type="button" className="danger" disabled={busy || !comment.trim()} onClick={() => decide('deny')} title="A denial needs a comment saying why" data-testid="deny-button">
+          Deny and sign
+        </button>
+      </div>
+      <Refusal error={error} testId="decision-refusal" />
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import type { DecisionView } from '../../../shared/api/approvals';
+import { formatClock } from '../../format/time';
+import { ExportPanel } from '../approvals-common/ExportPanel';
+import { Refusal } from '../approvals-common/Refusal';
+import { useDeskQuery } from '../approvals-common/use-desk-query';
+
+/** The decision this workstation signed, ready to send back to the requester as a token or a file. */
+export function MyDecision({ decision, now }: { decision: DecisionView; now: number }) {
+  const q = useDeskQuery((api) => api.exportApproval({ digest: decision.digest }), decision.digest, []);
+  const verb = decision.decision === 'approve' ? 'approved' : 'denied';
+  return (
+    <div data-testid="my-decision" data-decision={decision.decision}>
+      <div className={`banner ${decision.decision === 'approve' ? 'banner-green' : 'banner-red'}`} role="status">
+        You {verb} this request at {formatClock(decision.createdAt, now)}
+        {decision.comment ? `: “${decision.comment}”` : '.'} Send it back to the requester:
+      </div>
+      <Refusal error={q.error} />
+      {q.data && <ExportPanel item={q.data} testId="decision-export" what="requester (Requests page, Import approvals)" />}
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import type { RequestDetail } from '../../../shared/api/approvals';
+import { useNow, useOverview } from '../../app/desk-context';
+import { DecisionList } from '../approvals-common/DecisionList';
+import { pageHref } from '../approvals-common/hash-route';
+import { ACTION_LABEL } from '../approvals-common/labels';
+import { PlanSteps } from '../approvals-common/PlanSteps';
+import { LockBanner, StatePill } from '../approvals-common/RequestState';
+import { RequestFacts } from '../approvals-common/RequestFacts';
+import { RequirementList } from '../approvals-common/RequirementList';
+import { RiskList } from '../approvals-common/RiskList';
+import { requestRisks } from '../approvals-common/risks';
+import { asOverview, SitesStatus } from '../approvals-common/SitesStatus';
+import { DecisionForm } from './DecisionForm';
+import { MyDecision } from './MyDecision';
+
+/**
+ * The approver's view of one request: the requester's reason, the risks, both sites as THIS workstation
+ * sees them now (next to what the requester saw), the exact plan, then the signed decision.
+ */
+export function ReviewRequest({ request: r, me, onDecided }: { request: RequestDetail; me: string; onDecided: () => void }) {
+  const now = useNow(5000);
+  const { overview } = useOverview();
+  const snapshot = asOverview(r.statusSnapshot);
+  const mine = r.decisionsList.filter((d) => d.approver.fingerprint === me).at(-1) ?? null;
+  const own = r.requester.fingerprint === me;
+  return (
+    <div className="request-view" data-testid="review" data-request-id={r.id}>
+      <div className="request-title">
+        <a href={pageHref('approve')}>← Requests to review</a>
+        <h2>
+          {ACTION_LABEL[r.action]} · {r.target}
+        </h2>
+        <StatePill state={r.state} />
+      </div>
+      <section className="card reason-card">
+        <div className="muted small">
+          {r.requester.name ?? r.requester.fingerprint} asks, because:
+        </div>
+        <blockquote className="reason-quote" data-testid="review-reason">
+          {r.reason}
+        </blockquote>
+      </section>
+      <section className="card">
+        <header className="card-header">
+          <h2>Risks</h2>
+        </header>
+        <RiskList risks={requestRisks(r, overview, now)} />
+      </section>
+      <div className="two-columns">
+        <section className="card">
+          <header className="card-header">
+            <h2>Both sites now</h2>
+            <span className="muted small">as this workstation sees them</span>
+          </header>
+          {overview ? <SitesStatus overview={overview} now={now} caption="This workstation's view" testId="approver-status" /> : <div className="empty">No status yet.</div>}
+        </section>
+        <section className="card">
+          <header className="card-header">
+            <h2>When requested</h2>
+            <span className="muted small">as the requester saw them</span>
+          </header>
+          {snapshot ? (
+            <SitesStatus overview={snapshot} now={now} caption="The requester's view, signed into the request" testId="requester-snapshot" />
+          ) : (
+            <div className="empty">The request did not carry the requester's status (only its digest).</div>
+          )}
+        </section>
+      </div>
+      <section className="card">
+        <header className="card-header">
+          <h2>What it will do</h2>
+        </header>
+        <PlanSteps plan={r.plan} digest={r.planDigest} />
+      </section>
+      <section className="card" data-testid="decide">
+        <header className="card-header">
+          <h2>Your decision</h2>
+        </header>
+        {mine ? (
+          <MyDecision decision={mine} now={now} />
+        ) : own ? (
+          <p className="banner banner-yellow">You made this request: a second person must approve it.</p>
+        ) : r.state === 'pending' || r.state === 'approved' ? (
+          <DecisionForm requestId={r.id} onDecided={onDecided} />
+        ) : (
+          <>
+            <LockBanner verification={r.verification} />
+            <p className="muted">This request is {r.state}: it can no longer be decided on. It stays on record.</p>
+          </>
+        )}
+      </section>
+      <div className="two-columns">
+        <section className="card">
+          <header className="card-header">
+            <h2>Requirements, as seen here</h2>
+          </header>
+          <RequirementList verification={r.verification} />
+        </section>
+        <section className="card">
+          <header className="card-header">
+            <h2>Decisions received here</h2>
+          </header>
+          <DecisionList decisions={r.decisionsList} now={now} />
+        </section>
+      </div>
+      <section className="card">
+        <header className="card-header">
+          <h2>Request</h2>
+        </header>
+        <RequestFacts request={r} now={now} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { useDeskApi, useNow } from '../../app/desk-context';
+import type { PageDefinition } from '../../app/pages';
+import { goTo, useSubRoute } from '../approvals-common/hash-route';
+import { WithIdentityAndRoster, type Me } from '../approvals-common/gate';
+import { ImportBox } from '../approvals-common/ImportBox';
+import { Refusal } from '../approvals-common/Refusal';
+import { RequestTable } from '../approvals-common/RequestTable';
+import { useDeskQuery } from '../approvals-common/use-desk-query';
+import { ReviewRequest } from './ReviewRequest';
+import '../approvals-common/approvals.css';
+
+function Inbox({ me }: { me: Me }) {
+  const api = useDeskApi();
+  const now = useNow(10_000);
+  const q = useDeskQuery((a) => a.listRequests({ limit: 500 }), 'inbox');
+  const importRequest = async (text: string) => {
+    const d = await api.importRequest({ text });
+    goTo('approve', d.id);
+    return `Request ${d.id} verified and imported.`;
+  };
+  const others = q.data?.filter((r) => r.requester.fingerprint !== me.identity.fingerprint) ?? [];
+  return (
+    <>
+      {!me.person?.roles.includes('approver') && (
+        <div className="banner banner-yellow">You are not an approver in roster version {me.roster.version}: decisions signed here will not count.</div>
+      )}
+      <section className="card">
+        <header className="card-header">
+          <h2>Import a request</h2>
+        </header>
+        <p className="muted small">Paste the token the requester sent, or choose the request file. Its signature, requester and policy are checked before it is shown.</p>
+        <ImportBox label="Request token or file" button="Import request" onImport={importRequest} testId="request-import" />
+      </section>
+      <section className="card">
+        <header className="card-header">
+          <h2>Requests from others</h2>
+        </header>
+        <Refusal error={q.error} />
+        {q.data && <RequestTable requests={others} pageId="approve" now={now} empty="Nothing imported yet." />}
+      </section>
+    </>
+  );
+}
+
+function Review({ id, me }: { id: string; me: Me }) {
+  const q = useDeskQuery((api) => api.getRequest({ id }), id);
+  if (q.error && !q.data) return <Refusal error={q.error} />;
+  return q.data ? <ReviewRequest request={q.data} me={me.identity.fingerprint} onDecided={q.reload} /> : <div className="empty">Loading…</div>;
+}
+
+function ApprovePage() {
+  const sub = useSubRoute();
+  return (
+    <div className="approvals-page">
+      <header className="page-header">
+        <h1>Approve</h1>
+        <p className="muted">Review a colleague's request on your own workstation and sign your decision.</p>
+      </header>
+      <WithIdentityAndRoster>{(me) => (sub ? <Review id={sub} me={me} /> : <Inbox me={me} />)}</WithIdentityAndRoster>
+    </div>
+  );
+}
+
+export const page: PageDefinition = { id: 'approve', title: 'Approve', group: 'Approvals', order: 2, Component: ApprovePage };

@@ -1,0 +1,59 @@
+import type { AuditEntryView } from '../../../shared/api/approvals';
+import { formatClock } from '../../format/time';
+import { Fingerprint } from '../approvals-common/Fingerprint';
+
+function Details({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <span className="muted">—</span>;
+  const text = JSON.stringify(value);
+  if (text.length <= 90) return <code className="details-inline">{text}</code>;
+  return (
+    <details>
+      <summary>
+        <code className="details-inline">{text.slice(0, 80)}…</code>
+      </summary>
+      <pre className="details-full">{JSON.stringify(value, null, 2)}</pre>
+    </details>
+  );
+}
+
+/** Audit entries, newest first, each with its chain hash: who did what, when, to what, and the details. */
+export function AuditTable({ entries, now }: { entries: AuditEntryView[]; now: number }) {
+  if (!entries.length) return <div className="empty">No entries match.</div>;
+  return (
+    <table className="table audit-table" data-testid="audit-table">
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>Time</th>
+          <th>Actor</th>
+          <th>Action</th>
+          <th>Subject</th>
+          <th>Details</th>
+          <th>Hash</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.seq} data-testid={`audit-entry-${e.seq}`} data-action={e.action} className={e.breakGlass ? 'break-glass-row' : undefined}>
+            <td className="mono">{e.seq}</td>
+            <td className="nowrap">{formatClock(e.time, now)}</td>
+            <td>
+              <strong>{e.actorName ?? 'unknown key'}</strong> <Fingerprint value={e.actor} />
+            </td>
+            <td>
+              <code>{e.action}</code>
+              {e.breakGlass && <span className="pill level-red break-glass-tag">break-glass</span>}
+            </td>
+            <td className="mono small subject">{e.subject}</td>
+            <td className="small">
+              <Details value={e.details} />
+            </td>
+            <td className="mono small" title={e.hash}>
+              {e.hash.slice(0, 12)}…
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

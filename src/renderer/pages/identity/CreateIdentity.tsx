@@ -1,0 +1,47 @@
+import { useState, type FormEvent } from 'react';
+import type { DeskError } from '../../../shared/errors';
+import { useDeskApi } from '../../app/desk-context';
+import { toDeskError } from '../../desk-client/bridge-client';
+import { Refusal } from '../approvals-common/Refusal';
+
+/** Makes this workstation's Ed25519 key pair; the private half goes straight into the OS keychain. */
+export function CreateIdentity({ onCreated }: { onCreated: () => void }) {
+  const api = useDeskApi();
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<DeskError | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.createIdentity({ name: name.trim() });
+      onCreated();
+    } catch (err) {
+      setError(toDeskError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card form-card" onSubmit={submit} data-testid="create-identity">
+      <header className="card-header">
+        <h2>Create your identity</h2>
+      </header>
+      <p className="muted">
+        One key pair per person on this workstation. Your requests and approvals are signed with it; the private key is stored in the OS keychain and never leaves
+        this machine. Colleagues recognise you by the fingerprint.
+      </p>
+      <label className="field-label">
+        Your name, as colleagues know it
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} placeholder="Ana Silva (IT)" autoComplete="name" />
+      </label>
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy || !name.trim()}>
+          {busy ? 'Creating key…' : 'Create identity'}
+        </button>
+      </div>
+      <Refusal error={error} />
+    </form>
+  );
+}

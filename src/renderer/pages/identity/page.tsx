@@ -1,0 +1,98 @@
+import type { IdentityInfo, RosterView } from '../../../shared/api/approvals';
+import type { PageDefinition } from '../../app/pages';
+import { formatClock } from '../../format/time';
+import { CopyButton } from '../approvals-common/ExportPanel';
+import { pageHref } from '../approvals-common/hash-route';
+import { Refusal } from '../approvals-common/Refusal';
+import { useDeskQuery } from '../approvals-common/use-desk-query';
+import { CreateIdentity } from './CreateIdentity';
+import '../approvals-common/approvals.css';
+
+function EnrollmentToken() {
+  const q = useDeskQuery((api) => api.exportEnrollmentToken(), 'enroll', []);
+  if (q.error) return <Refusal error={q.error} />;
+  if (!q.data) return <div className="muted">Preparing the token…</div>;
+  return (
+    <div data-testid="enrollment">
+      <textarea className="token" readOnly rows={3} value={q.data.token} spellCheck={false} onFocus={(e) => e.currentTarget.select()} data-testid="enrollment-token" />
+      <div className="form-actions">
+        <CopyButton text={q.data.token} label="Copy enrollment token" />
+        <span className="muted small">Send it to an admin; read them your fingerprint so they can check it came from you.</span>
+      </div>
+    </div>
+  );
+}
+
+function RosterEntry({ identity, roster }: { identity: IdentityInfo; roster: RosterView | null }) {
+  const me = roster?.people.find((p) => p.fingerprint === identity.fingerprint);
+  if (!roster) return <p className="muted">No team roster on this workstation yet (<a href={pageHref('roster')}>Roster</a>).</p>;
+  if (!me) return <p data-testid="my-roster-entry">Not in roster version {roster.version} yet: an admin adds you from your enrollment token.</p>;
+  return (
+    <p data-testid="my-roster-entry">
+      In roster version {roster.version} as <strong>{me.roles.join(', ')}</strong>
+      {me.group && (
+        <>
+          {' '}
+          for group <strong>{me.group}</strong>
+        </>
+      )}
+      .
+    </p>
+  );
+}
+
+function IdentityPage() {
+  const q = useDeskQuery(async (api) => ({ identity: await api.getIdentity(), roster: await api.getRoster().catch(() => null) }), 'identity');
+  const identity = q.data?.identity;
+  return (
+    <div className="approvals-page">
+      <header className="page-header">
+        <h1>Identity</h1>
+        <p className="muted">Who signs on this workstation.</p>
+      </header>
+      <Refusal error={q.error} />
+      {q.data === undefined && !q.error && <div className="empty">Loading…</div>}
+      {q.data && !identity && <CreateIdentity onCreated={q.reload} />}
+      {identity && (
+        <>
+          <section className="card" data-testid="identity">
+            <header className="card-header">
+              <h2>{identity.name}</h2>
+              <span className="muted small">since {formatClock(identity.createdAt)}</span>
+            </header>
+            <dl className="fields">
+              <div className="field">
+                <dt>Fingerprint</dt>
+                <dd>
+                  <code data-testid="my-fingerprint">{identity.fingerprint}</code> <CopyButton text={identity.fingerprint} />
+                </dd>
+              </div>
+              <div className="field">
+                <dt>To read aloud</dt>
+                <dd className="mono fp-hex">{identity.fingerprintHex}</dd>
+              </div>
+              <div className="field">
+                <dt>Private key</dt>
+                <dd>In the {identity.keyStorage}; it never leaves this machine.</dd>
+              </div>
+              <div className="field">
+                <dt>Roster</dt>
+                <dd>
+                  <RosterEntry identity={identity} roster={q.data?.roster ?? null} />
+                </dd>
+              </div>
+            </dl>
+          </section>
+          <section className="card">
+            <header className="card-header">
+              <h2>Enrollment token</h2>
+            </header>
+            <EnrollmentToken />
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
+
+export const page: PageDefinition = { id: 'identity', title: 'Identity', group: 'People', order: 1, Component: IdentityPage };

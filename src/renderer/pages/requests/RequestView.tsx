@@ -1,0 +1,103 @@
+import type { RequestDetail } from '../../../shared/api/approvals';
+import { useDeskApi, useNow } from '../../app/desk-context';
+import { DecisionList } from '../approvals-common/DecisionList';
+import { ExportPanel } from '../approvals-common/ExportPanel';
+import { pageHref } from '../approvals-common/hash-route';
+import { ImportBox } from '../approvals-common/ImportBox';
+import { ACTION_LABEL } from '../approvals-common/labels';
+import { PlanSteps } from '../approvals-common/PlanSteps';
+import { Refusal } from '../approvals-common/Refusal';
+import { LockBanner, StatePill } from '../approvals-common/RequestState';
+import { RefusalList, RequirementList } from '../approvals-common/RequirementList';
+import { RequestFacts } from '../approvals-common/RequestFacts';
+import { asOverview, SitesStatus } from '../approvals-common/SitesStatus';
+import { useDeskQuery } from '../approvals-common/use-desk-query';
+
+function SendToApprovers({ id }: { id: string }) {
+  const q = useDeskQuery((api) => api.exportRequest({ id }), `export-${id}`, []);
+  return (
+    <section className="card" data-testid="send-request">
+      <header className="card-header">
+        <h2>Send to approvers</h2>
+      </header>
+      <p className="muted small">Approvers import it on their own workstation (Approve page), check it against what they see, and send back their signed decision.</p>
+      <Refusal error={q.error} />
+      {q.data && <ExportPanel item={q.data} testId="request-export" what="approvers" />}
+    </section>
+  );
+}
+
+/** What the import of one approval changed, in a sentence. */
+function importOutcome(before: RequestDetail, after: RequestDetail): string {
+  const known = new Set(before.decisionsList.map((d) => d.digest));
+  const d = after.decisionsList.find((x) => !known.has(x.digest));
+  if (!d) return 'Already imported: nothing changed.';
+  const who = `${d.approver.name ?? d.approver.fingerprint}${d.approver.group ? ` (${d.approver.group})` : ''}`;
+  const what = d.decision === 'approve' ? 'Approval' : 'Denial';
+  return d.counted ? `${what} by ${who} verified and counted.` : `${what} by ${who} recorded but not counted: ${d.refusal?.code}.`;
+}
+
+/** One request on the requester's side: its lock, each requirement, export, approvals coming back. */
+export function RequestView({ request: r }: { request: RequestDetail }) {
+  const api = useDeskApi();
+  const now = useNow(5000);
+  const snapshot = asOverview(r.statusSnapshot);
+  const importApproval = async (text: string) => importOutcome(r, await api.importApproval({ text, requestId: r.id }));
+  return (
+    <div className="request-view" data-testid="request-view" data-request-id={r.id}>
+      <div className="request-title">
+        <a href={pageHref('requests')}>← All requests</a>
+        <h2>
+          {ACTION_LABEL[r.action]} · {r.target}
+        </h2>
+        <StatePill state={r.state} />
+      </div>
+      <LockBanner verification={r.verification} />
+      <div className="two-columns">
+        <section className="card">
+          <header className="card-header">
+            <h2>Approval requirements</h2>
+            <span className="muted small">checked {new Date(r.verification.checkedAt).toLocaleTimeString()}</span>
+          </header>
+          <RequirementList verification={r.verification} />
+          <RefusalList refusals={r.verification.refusals} />
+        </section>
+        <section className="card">
+          <header className="card-header">
+            <h2>Import approvals</h2>
+          </header>
+          <ImportBox label="An approver's token or file" button="Import approval" onImport={importApproval} testId="approval-import" />
+        </section>
+      </div>
+      <div className="two-columns">
+        <SendToApprovers id={r.id} />
+        <section className="card">
+          <header className="card-header">
+            <h2>Decisions</h2>
+          </header>
+          <DecisionList decisions={r.decisionsList} now={now} />
+        </section>
+      </div>
+      <section className="card">
+        <header className="card-header">
+          <h2>Request</h2>
+        </header>
+        <RequestFacts request={r} now={now} />
+      </section>
+      <section className="card">
+        <header className="card-header">
+          <h2>Plan</h2>
+        </header>
+        <PlanSteps plan={r.plan} digest={r.planDigest} />
+      </section>
+      {snapshot && (
+        <section className="card">
+          <header className="card-header">
+            <h2>Status when requested</h2>
+          </header>
+          <SitesStatus overview={snapshot} now={now} caption="The requester's view, signed into the request" testId="requester-snapshot" />
+        </section>
+      )}
+    </div>
+  );
+}

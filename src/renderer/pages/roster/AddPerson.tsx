@@ -1,0 +1,92 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ROSTER_ROLES, type RosterRole, type RosterView } from '../../../shared/api/approvals';
+import type { DeskError } from '../../../shared/errors';
+import { useDeskApi } from '../../app/desk-context';
+import { toDeskError } from '../../desk-client/bridge-client';
+import { fingerprintHex, readEnrollmentClaim } from '../approvals-common/fingerprint-text';
+import { Refusal } from '../approvals-common/Refusal';
+
+/** Groups the policy names (IT, business…) offered first; any other group can be typed. */
+function policyGroups(roster: RosterView): string[] {
+  return [...new Set(Object.values(roster.policy).flatMap((p) => p.requirements.map((r) => r.group)))].filter((g): g is string => g !== null);
+}
+
+/** An admin adds a person from their enrollment token; the new roster version is signed by this admin. */
+export function AddPerson({ roster, onAdded }: { roster: RosterView; onAdded: (message: string) => void }) {
+  const api = useDeskApi();
+  const [token, setToken] = useState('');
+  const [roles, setRoles] = useState<RosterRole[]>(['approver']);
+  const [group, setGroup] = useState('');
+  const [claim, setClaim] = useState<{ name: string; fingerprint: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<DeskError | null>(null);
+  const groups = policyGroups(roster);
+
+  useEffect(() => {
+    let live = true;
+    void readEnrollmentClaim(token).then((c) => live && setClaim(c));
+    return () => {
+      live = false;
+    };
+  }, [token]);
+
+  const toggle = (r: RosterRole) => setRoles((rs) => (rs.includes(r) ? rs.filter((x) => x !== r) : ROSTER_ROLES.filter((x) => x === r || rs.includes(x))));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.proposeRosterChange({ changes: [{ op: 'add', enrollmentToken: token.trim(), roles, group: roles.includes('approver') ? group.trim() || null : null }] });
+      const added = res.roster.people.find((p) => p.fingerprint === claim?.fingerprint);
+      onAdded(`${added?.name ?? 'The person'} is in roster version ${res.roster.version}, signed by you.`);
+      setToken('');
+      setGroup('');
+    } catch (err) {
+      setError(toDeskError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card form-card" onSubmit={submit} data-testid="add-person">
+      <header className="card-header">
+        <h2>Add a person</h2>
+      </header>
+      <label className="field-label">
+        Their enrollment token (from their Identity page)
+        <textarea className="token" rows={3} value={token} onChange={(e) => setToken(e.target.value)} spellCheck={false} placeholder="drdesk-enroll1.…" data-testid="add-person-token" />
+      </label>
+      {claim && (
+        <div className="claim small" data-testid="enrollment-claim">
+          <strong>{claim.name}</strong>, key <code>{claim.fingerprint}</code>
+          <div className="mono">{fingerprintHex(claim.fingerprint)}</div>
+          <div className="muted">Have {claim.name} read their fingerprint to you and compare before adding.</div>
+        </div>
+      )}
+      <fieldset className="roles">
+        <legend>Roles</legend>
+        {ROSTER_ROLES.map((r) => (
+          <label key={r} className="check">
+            <input type="checkbox" checked={roles.includes(r)} onChange={() => toggle(r)} /> {r}
+          </label>
+        ))}
+      </fieldset>
+      <label className="field-label">
+        Approver group {roles.includes('approver') ? '' : '(only for approvers)'}
+        <input list="roster-groups" value={group} onChange={(e) => setGroup(e.target.value)} placeholder={groups.join(' or ') || 'IT'} disabled={!roles.includes('approver')} data-testid="add-person-group" />
+        <datalist id="roster-groups">
+          {groups.map((g) => (
+            <option key={g} value={g} />
+          ))}
+        </datalist>
+      </label>
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy || !token.trim() || roles.length === 0}>
+          {busy ? 'Signing…' : 'Sign and add'}
+        </button>
+      </div>
+      <Refusal error={error} testId="add-person-refusal" />
+    </form>
+  );
+}

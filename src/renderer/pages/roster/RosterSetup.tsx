@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { DeskError } from '../../../shared/errors';
+import { useDeskApi } from '../../app/desk-context';
+import { toDeskError } from '../../desk-client/bridge-client';
+import { ImportBox } from '../approvals-common/ImportBox';
+import { Refusal } from '../approvals-common/Refusal';
+import { TrustPrompt, type TrustQuestion } from './TrustPrompt';
+
+/** No roster here yet: start the team's roster (becoming its admin), or import the one an admin sent. */
+export function RosterSetup({ onDone }: { onDone: () => void }) {
+  const api = useDeskApi();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<DeskError | null>(null);
+  const [trust, setTrust] = useState<TrustQuestion | null>(null);
+
+  const init = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.initRoster();
+      onDone();
+    } catch (err) {
+      setError(toDeskError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const importRoster = async (text: string) => {
+    setTrust(null);
+    try {
+      const r = await api.applyRosterChange({ text });
+      onDone();
+      return `Roster version ${r.version} imported.`;
+    } catch (err) {
+      const e = toDeskError(err);
+      const d = e.details as { adminFingerprint?: string; adminName?: string | null } | undefined;
+      if (e.code !== 'ROSTER_TRUST_REQUIRED' || !d?.adminFingerprint) throw e;
+      // Not a failure: the first roster waits for the person to compare the admin's key (the prompt below).
+      setTrust({ text, adminFingerprint: d.adminFingerprint, adminName: d.adminName ?? null });
+      return null;
+    }
+  };
+
+  return (
+    <div className="two-columns">
+      <section className="card" data-testid="roster-import">
+        <header className="card-header">
+          <h2>Import the team's roster</h2>
+        </header>
+        <p className="muted">Paste the roster token an admin sent you, or choose the roster file. The first import asks you to confirm the admin's key.</p>
+        <ImportBox label="Roster token or file" button="Import roster" onImport={importRoster} testId="roster-import-box" />
+        {trust && <TrustPrompt question={trust} onTrusted={onDone} />}
+      </section>
+      <section className="card" data-testid="roster-init">
+        <header className="card-header">
+          <h2>Start a new roster</h2>
+        </header>
+        <p className="muted">
+          For the first workstation of a team only. You become the roster's first admin (and an operator); you then add colleagues from their enrollment tokens and
+          send them the roster. The default policy asks one IT and one business approver for DR activation and failback, one approver for a switchover.
+        </p>
+        <div className="form-actions">
+          <button type="button" onClick={init} disabled={busy}>
+            {busy ? 'Signing…' : 'Start a roster as its admin'}
+          </button>
+        </div>
+        <Refusal error={error} />
+      </section>
+    </div>
+  );
+}

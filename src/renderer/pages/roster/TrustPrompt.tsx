@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import type { DeskError } from '../../../shared/errors';
+import { useDeskApi } from '../../app/desk-context';
+import { toDeskError } from '../../desk-client/bridge-client';
+import { fingerprintHex } from '../approvals-common/fingerprint-text';
+import { Refusal } from '../approvals-common/Refusal';
+
+export interface TrustQuestion {
+  text: string;
+  adminFingerprint: string;
+  adminName: string | null;
+}
+
+/**
+ * The first roster on a machine is trusted because a person compared its admin's key out of band; this
+ * shows the key to compare and imports only after that explicit confirmation.
+ */
+export function TrustPrompt({ question, onTrusted }: { question: TrustQuestion; onTrusted: () => void }) {
+  const api = useDeskApi();
+  const [error, setError] = useState<DeskError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const trust = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.applyRosterChange({ text: question.text, trustAdminFingerprint: question.adminFingerprint });
+      onTrusted();
+    } catch (err) {
+      setError(toDeskError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="trust-prompt banner banner-yellow" data-testid="trust-prompt" data-code="ROSTER_TRUST_REQUIRED">
+      <p>
+        This roster was started by <strong>{question.adminName ?? 'an unknown admin'}</strong> with the key:
+      </p>
+      <p className="mono">
+        {question.adminFingerprint}
+        <br />
+        {fingerprintHex(question.adminFingerprint)}
+      </p>
+      <p>Compare it with what {question.adminName ?? 'the admin'} reads from their Identity page, by phone or in person. Trust it only if it matches.</p>
+      <div className="form-actions">
+        <button type="button" className="primary" onClick={trust} disabled={busy}>
+          It matches: trust {question.adminName ?? 'this admin'} and import
+        </button>
+      </div>
+      <Refusal error={error} />
+    </div>
+  );
+}

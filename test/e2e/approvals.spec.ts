@@ -1,0 +1,291 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+/**
+ * Issue 5's acceptance path through the UI, on three DR Desk instances (three web hosts, three data
+ * directories, three keys in the Secret Service): an operator (also the roster's admin), an IT approver and
+ * a business approver. The operator's host runs the sandbox; the approvers' hosts watch the same sandbox
+ * through its topology file. Tokens travel between the instances only as a person would carry them: read
+ * from one page's export field and pasted into the other page.
+ */
+const SHOTS = 'test-results/screenshots';
+
+interface Host {
+  url: string;
+  dataDir: string;
+  topologyFile: string | null;
+  stop(): Promise<void>;
+}
+
+/** `drdesk web --fast --data-dir <tmp> [...]`; resolves on its first stdout line (the URL JSON). */
+async function startHost(extraArgs: string[]): Promise<Host> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'drdesk-e2e-approvals-'));
+  const child = spawn(process.execPath, ['bin/drdesk.mjs', 'web', '--fast', '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const first = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`drdesk web printed no URL within 60 s:\n${log}`)), 60_000);
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`drdesk web exited (${code}) before printing its URL:\n${log}`)));
+  });
+  const info = JSON.parse(first) as { url: string; sandbox: { topologyFile: string } | null };
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url: info.url,
+    dataDir,
+    topologyFile: info.sandbox?.topologyFile ?? null,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Desk {
+  host: Host;
+  page: Page;
+  name: string;
+  fingerprint: string;
+  enrollment: string;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+const hosts: Host[] = [];
+let operator: Desk;
+let itApprover: Desk;
+let bizApprover: Desk;
+let requestToken = '';
+let requestId = '';
+let itApproval = '';
+
+async function open(browser: Browser, host: Host, name: string): Promise<Desk> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(host.url);
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'open', { timeout: 30_000 });
+  return { host, page, name, fingerprint: '', enrollment: '' };
+}
+
+/** The whole page: the content scrolls inside <main>, so the window is made as tall as it for the shot. */
+async function shot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize() ?? { width: 1440, height: 900 };
+  const height = await page.locator('main').evaluate((el: { scrollHeight: number }) => el.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(viewport.height, height), 8000) });
+  await page.screenshot({ path: `${SHOTS}/approvals-${name}.png` });
+  await page.setViewportSize(viewport);
+}
+
+/** Pages are reached by their link in the navigation, as a person would. */
+async function go(page: Page, title: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: title, exact: true }).click();
+}
+
+test.beforeAll(async ({ browser }) => {
+  const first = await startHost([]);
+  hosts.push(first);
+  if (!first.topologyFile) throw new Error('the operator host started without the sandbox');
+  hosts.push(await startHost(['--topology', first.topologyFile]), await startHost(['--topology', first.topologyFile]));
+  operator = await open(browser, hosts[0], 'Olivia Operator');
+  itApprover = await open(browser, hosts[1], 'Ivan IT');
+  bizApprover = await open(browser, hosts[2], 'Beatriz Business');
+});
+
+test.afterAll(async () => {
+  for (const d of [operator, itApprover, bizApprover]) await d?.page.context().close();
+  await Promise.all(hosts.map((h) => h.stop()));
+});
+
+test('each person creates an identity; the private key goes to the OS keychain', async () => {
+  for (const [i, d] of [operator, itApprover, bizApprover].entries()) {
+    await go(d.page, 'Identity');
+    const form = d.page.getByTestId('create-identity');
+    await form.getByLabel('Your name, as colleagues know it').fill(d.name);
+    await form.getByRole('button', { name: 'Create identity' }).click();
+    const refusal = form.getByTestId('refusal');
+    const created = d.page.getByTestId('my-fingerprint');
+    await expect(created.or(refusal)).toBeVisible({ timeout: 20_000 });
+    if (await refusal.isVisible()) {
+      const text = (await refusal.textContent()) ?? '';
+      test.skip(text.includes('KEYCHAIN_UNAVAILABLE'), `no OS keychain in this session (run under dbus-run-session with gnome-keyring): ${text}`);
+      throw new Error(`creating ${d.name}'s identity was refused: ${text}`);
+    }
+    d.fingerprint = (await created.textContent()) ?? '';
+    expect(d.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    await expect(d.page.getByTestId('identity')).toContainText('Secret Service');
+    d.enrollment = await d.page.getByTestId('enrollment-token').inputValue();
+    expect(d.enrollment).toMatch(/^drdesk-enroll1\./);
+    if (i < 2) await shot(d.page, `01-identity-${i === 0 ? 'operator' : 'it-approver'}`);
+  }
+  expect(new Set([operator.fingerprint, itApprover.fingerprint, bizApprover.fingerprint]).size).toBe(3);
+});
+
+test('the operator starts the roster and, as its admin, adds both approvers from their enrollment tokens', async () => {
+  const { page } = operator;
+  await go(page, 'Roster');
+  await page.getByRole('button', { name: 'Start a roster as its admin' }).click();
+  await expect(page.getByTestId(`roster-person-${operator.name}`)).toContainText('admin');
+  for (const [d, group] of [
+    [itApprover, 'IT'],
+    [bizApprover, 'business'],
+  ] as const) {
+    const form = page.getByTestId('add-person');
+    await form.getByTestId('add-person-token').fill(d.enrollment);
+    await expect(form.getByTestId('enrollment-claim')).toContainText(d.fingerprint);
+    await form.getByTestId('add-person-group').fill(group);
+    if (group === 'business') await shot(page, '02-roster-add-person');
+    await form.getByRole('button', { name: 'Sign and add' }).click();
+    await expect(page.getByTestId('roster-note')).toContainText(`${d.name} is in roster version`);
+    await expect(page.getByTestId(`roster-person-${d.name}`)).toContainText(group);
+  }
+  // The same person twice is refused, with the engine's reason.
+  const form = page.getByTestId('add-person');
+  await form.getByTestId('add-person-token').fill(itApprover.enrollment);
+  await form.getByTestId('add-person-group').fill('IT');
+  await form.getByRole('button', { name: 'Sign and add' }).click();
+  await expect(form.getByTestId('add-person-refusal')).toContainText('appears twice');
+  await shot(page, '03-roster-admin');
+});
+
+test('each approver imports the roster after confirming the admin fingerprint', async () => {
+  await go(operator.page, 'Roster');
+  await operator.page.getByRole('button', { name: /Export roster v3/ }).click();
+  const rosterToken = await operator.page.getByTestId('roster-export-token').inputValue();
+  for (const d of [itApprover, bizApprover]) {
+    const { page } = d;
+    await go(page, 'Roster');
+    await page.getByTestId('roster-import-box-text').fill(rosterToken);
+    await page.getByRole('button', { name: 'Import roster' }).click();
+    const prompt = page.getByTestId('trust-prompt');
+    await expect(prompt).toContainText(operator.fingerprint);
+    await expect(prompt).toHaveAttribute('data-code', 'ROSTER_TRUST_REQUIRED');
+    await expect(page.getByTestId('roster-import-box-refusal')).toHaveCount(0);
+    if (d === itApprover) await shot(page, '04-roster-trust-admin');
+    await prompt.getByRole('button', { name: /It matches/ }).click();
+    await expect(page.getByTestId('roster-table')).toContainText(d.name);
+    await expect(page.getByTestId('roster-version')).toContainText('Version 3');
+  }
+  await shot(itApprover.page, '05-roster-approver');
+});
+
+test('the operator creates a DR activation request, seeing the plan and the status first, and exports it', async () => {
+  const { page } = operator;
+  await go(page, 'Requests');
+  await page.getByTestId('new-request-button').click();
+  const preview = page.getByTestId('plan-preview');
+  await expect(preview.getByTestId('plan')).toHaveAttribute('data-runbook', 'dr-activation', { timeout: 20_000 });
+  await expect(preview.locator('[data-op="mongo.fence"]')).toBeVisible();
+  await expect(preview.locator('[data-op="mongo.promote"]')).toBeVisible();
+  await expect(page.getByTestId('request-snapshot')).toContainText('DC');
+  await expect(page.getByTestId('request-target')).toHaveValue(/→/);
+  await page.getByTestId('request-reason-input').fill('DC storage array lost; DR activation drill of the incident runbook.');
+  await page.getByTestId('request-expiry-minutes').fill('120');
+  await shot(page, '06-request-new');
+  await page.getByTestId('create-request').click();
+  const view = page.getByTestId('request-view');
+  await expect(view).toBeVisible({ timeout: 20_000 });
+  requestId = (await view.getAttribute('data-request-id')) ?? '';
+  await expect(page.getByTestId('lock-state')).toHaveAttribute('data-unlocked', 'false');
+  await expect(page.getByTestId('requirement-IT')).toHaveAttribute('data-met', 'false');
+  await expect(page.getByTestId('requirement-business')).toHaveAttribute('data-met', 'false');
+  requestToken = await page.getByTestId('request-export-token').inputValue();
+  expect(requestToken).toMatch(/^drdesk1\./);
+  await shot(page, '07-request-created');
+});
+
+test('the IT approver imports the request, sees what it will do and approves', async () => {
+  const { page } = itApprover;
+  await go(page, 'Approve');
+  await page.getByTestId('request-import-text').fill(requestToken);
+  await page.getByRole('button', { name: 'Import request' }).click();
+  const review = page.getByTestId('review');
+  await expect(review).toHaveAttribute('data-request-id', requestId, { timeout: 20_000 });
+  await expect(page.getByTestId('review-reason')).toContainText('DC storage array lost');
+  await expect(review.getByTestId('plan').locator('[data-op="mongo.fence"]')).toBeVisible();
+  await expect(page.getByTestId('approver-status').getByTestId('site-status-DC')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('approver-status').getByTestId('site-status-DR')).toBeVisible();
+  await expect(page.getByTestId('risks').locator('[data-code="FENCE_INCLUDED"]')).toContainText('DC primary');
+  await expect(page.getByTestId('risks').locator('[data-code="FENCE_INCLUDED"]')).toContainText('fencing step included');
+  await shot(page, '08-approve-review');
+  await page.getByTestId('decision-comment').fill('Checked with the DC team: the array is gone. Approved for IT.');
+  await page.getByTestId('decision-checked').check();
+  await page.getByTestId('approve-button').click();
+  await expect(page.getByTestId('my-decision')).toHaveAttribute('data-decision', 'approve');
+  itApproval = await page.getByTestId('decision-export-token').inputValue();
+  expect(itApproval).toMatch(/^drdesk1\./);
+  await shot(page, '09-approve-signed');
+});
+
+test('with only the IT approval the request stays locked and names the missing business approver', async () => {
+  const { page } = operator;
+  await page.getByTestId('approval-import-text').fill(itApproval);
+  await page.getByRole('button', { name: 'Import approval' }).click();
+  await expect(page.getByTestId('approval-import-done')).toContainText('verified and counted');
+  await expect(page.getByTestId('requirement-IT')).toHaveAttribute('data-met', 'true');
+  await expect(page.getByTestId('requirement-IT')).toContainText(`met by ${itApprover.name}`);
+  await expect(page.getByTestId('requirement-business')).toHaveAttribute('data-met', 'false');
+  await expect(page.getByTestId('requirement-business')).toContainText('missing');
+  await expect(page.getByTestId('lock-state')).toHaveAttribute('data-unlocked', 'false');
+  await expect(page.getByTestId('lock-state')).toContainText('missing: 1 approver from business');
+  await shot(page, '10-request-locked-it-only');
+});
+
+test('an approval token with one changed character is refused with its reason', async () => {
+  const { page } = operator;
+  const i = Math.floor(itApproval.length / 2);
+  const changed = `${itApproval.slice(0, i)}${itApproval[i] === 'A' ? 'B' : 'A'}${itApproval.slice(i + 1)}`;
+  await page.getByTestId('approval-import-text').fill(changed);
+  await page.getByRole('button', { name: 'Import approval' }).click();
+  const refusal = page.getByTestId('approval-import-refusal');
+  await expect(refusal).toBeVisible();
+  expect(await refusal.getAttribute('data-code')).toMatch(/TOKEN|CORRUPT|CHECKSUM|SIGNATURE/);
+  await shot(page, '11-approval-tampered-refused');
+  await expect(page.getByTestId('lock-state')).toHaveAttribute('data-unlocked', 'false');
+});
+
+test('with the business approval too, the request unlocks', async () => {
+  const { page } = bizApprover;
+  await go(page, 'Approve');
+  await page.getByTestId('request-import-text').fill(requestToken);
+  await page.getByRole('button', { name: 'Import request' }).click();
+  await expect(page.getByTestId('review')).toHaveAttribute('data-request-id', requestId, { timeout: 20_000 });
+  await page.getByTestId('decision-comment').fill('Business owner: the shop must reopen from DR.');
+  await page.getByTestId('decision-checked').check();
+  await page.getByTestId('approve-button').click();
+  const bizApproval = await page.getByTestId('decision-export-token').inputValue();
+
+  await operator.page.getByTestId('approval-import-text').fill(bizApproval);
+  await operator.page.getByRole('button', { name: 'Import approval' }).click();
+  await expect(operator.page.getByTestId('lock-state')).toHaveAttribute('data-unlocked', 'true');
+  await expect(operator.page.getByTestId('requirement-business')).toContainText(`met by ${bizApprover.name}`);
+  await expect(operator.page.getByTestId('request-state')).toHaveAttribute('data-state', 'approved');
+  await shot(operator.page, '12-request-unlocked');
+  await go(operator.page, 'Requests');
+  await expect(operator.page.getByTestId(`request-row-${requestId}`)).toHaveAttribute('data-state', 'approved');
+  await shot(operator.page, '13-request-list');
+});
+
+test('the audit trail shows who did what, filters by actor, and verifies intact', async () => {
+  const { page } = operator;
+  await go(page, 'Audit');
+  await expect(page.getByTestId('audit-table')).toContainText('request.approved');
+  await expect(page.locator('[data-action="request.approved"]')).toHaveCount(2);
+  await page.getByTestId('audit-actor').selectOption({ label: operator.name });
+  await expect(page.locator('[data-action="roster.changed"]').first()).toBeVisible();
+  await page.getByTestId('audit-action').fill('request.created');
+  await expect(page.locator('[data-action^="request."]')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByTestId('verify-button').click();
+  await expect(page.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
+  await expect(page.getByTestId('verify-result')).toContainText('Intact');
+  await shot(page, '14-audit');
+});
