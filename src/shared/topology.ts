@@ -100,7 +100,9 @@ export const topologySchema = z
     t.sites.forEach((s, si) => {
       if (t.sites.findIndex((o) => o.name === s.name) !== si)
         ctx.addIssue({ code: 'custom', path: ['sites', si, 'name'], message: `duplicate site "${s.name}": give each site its own name` });
-      s.replicaSets.forEach((rs, ri) =>
+      s.replicaSets.forEach((rs, ri) => {
+        if (s.replicaSets.findIndex((o) => o.name === rs.name) !== ri)
+          ctx.addIssue({ code: 'custom', path: ['sites', si, 'replicaSets', ri, 'name'], message: `duplicate replica set "${rs.name}" in site ${s.name}: give each replica set its own name` });
         rs.members.forEach((m, mi) => {
           const path = ['sites', si, 'replicaSets', ri, 'members', mi];
           const addr = `${m.host}:${m.port}`;
@@ -110,8 +112,8 @@ export const topologySchema = z
           if (addrs.has(addr))
             ctx.addIssue({ code: 'custom', path: [...path, 'port'], message: `duplicate member address ${addr} (also ${addrs.get(addr)}): each member needs its own host:port` });
           else addrs.set(addr, m.name);
-        }),
-      );
+        });
+      });
     });
     const siteNames = new Set(t.sites.map((s) => s.name));
     for (const key of ['from', 'to'] as const) {

@@ -114,3 +114,14 @@ describe('loadTopologyFile', () => {
     expect(p).toEqual(['sites: missing — add a list of sites (name, role, replicaSets)']);
   });
 });
+
+describe('replica set names', () => {
+  it('names a duplicate replica set within a site', async () => {
+    const text = GOOD.replace(
+      '          - { name: dc-3, host: 10.0.0.3, port: 27017, role: arbiter }',
+      '          - { name: dc-3, host: 10.0.0.3, port: 27017, role: arbiter }\n      - name: rs-dc\n        members:\n          - { name: dc-9, host: 10.0.0.9, port: 27017, role: primary }',
+    );
+    const err = await loadTopologyFile(file('duprs.yaml', text)).catch((e: DeskError) => e);
+    expect((err as DeskError).details).toEqual({ source: join(dir, 'duprs.yaml'), problems: ['sites[0].replicaSets[1].name: duplicate replica set "rs-dc" in site DC: give each replica set its own name'] });
+  });
+});

@@ -81,6 +81,7 @@ describe('web host', () => {
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self';");
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port}`);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(res.headers['referrer-policy']).toBe('no-referrer');
