@@ -9,10 +9,18 @@ interface Props {
   now: number;
   /** The site is unreachable: every value is the last one known. */
   lastKnown: boolean;
+  /** The other members of its replica set, to name the sync source. */
+  peers: MemberView[];
   onClose: () => void;
 }
 
-export function MemberDetails({ member: m, siteName, replicaSet, now, lastKnown, onClose }: Props) {
+function nameOf(host: string | null, peers: MemberView[]): string {
+  if (!host) return '—';
+  const peer = peers.find((p) => p.host === host);
+  return peer ? `${peer.name} (${host})` : host;
+}
+
+export function MemberDetails({ member: m, siteName, replicaSet, now, lastKnown, peers, onClose }: Props) {
   const level = lastKnown ? 'unknown' : memberLevel(m);
   const rows: Array<[string, string]> = [
     ['State', lastKnown ? `${lastKnownState(m)} (last known)` : `${m.stateStr}${m.state === null ? '' : ` (${m.state})`}`],
@@ -25,7 +33,7 @@ export function MemberDetails({ member: m, siteName, replicaSet, now, lastKnown,
     ['Oplog window', formatHours(m.oplogWindowHours)],
     ['Version', m.version ?? '—'],
     ['Ping', m.pingMs === null ? '—' : `${m.pingMs} ms`],
-    ['Sync source', m.syncSource ?? '—'],
+    ['Sync source', nameOf(m.syncSource, peers)],
     ['Election date', formatClock(m.electionDate, now)],
     ['Last seen', m.lastSeen ? `${formatClock(m.lastSeen, now)} (${formatAgo(m.lastSeen, now)})` : 'never'],
     ['Unreachable since', formatClock(m.unreachableSince, now)],

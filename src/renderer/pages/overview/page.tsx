@@ -30,7 +30,7 @@ function OverviewPage() {
       </div>
       <aside className="overview-side">
         <StatusPanel overview={overview} now={now} />
-        {found && <MemberDetails member={found.m} siteName={found.s.name} replicaSet={found.rs.name} now={now} lastKnown={!found.s.reachable} onClose={() => setSelected(null)} />}
+        {found && <MemberDetails member={found.m} siteName={found.s.name} replicaSet={found.rs.name} now={now} lastKnown={!found.s.reachable} peers={found.rs.members} onClose={() => setSelected(null)} />}
       </aside>
     </div>
   );
