@@ -19,9 +19,10 @@ export function ExportPanel({ item, testId, what }: { item: ExportedItem; testId
         <button type="button" className="primary" onClick={copy}>
           Copy token
         </button>
-        <button type="button" onClick={() => downloadText(item.fileName, item.file)}>
-          Download {item.fileName}
+        <button type="button" onClick={() => downloadText(item.fileName, item.file)} title={item.fileName}>
+          Download file
         </button>
+        <span className="muted small mono">{item.fileName}</span>
         {copied !== null && (
           <span className={copied ? 'outcome ok' : 'outcome error'} role="status">
             {copied ? `Copied: paste it to the ${what}.` : 'The clipboard refused: select the token and copy it by hand.'}

@@ -9,10 +9,20 @@ export function StatePill({ state }: { state: RequestState }) {
   );
 }
 
+/** A padlock drawn inline (no emoji font needed offline): shackle closed or swung open. */
+function Padlock({ open }: { open: boolean }) {
+  return (
+    <svg className="padlock" viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true">
+      <path d={open ? 'M5 7V4.5a3 3 0 0 1 5.8-1.1' : 'M5 7V4.5a3 3 0 0 1 6 0V7'} fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+      <rect x="2.5" y="7" width="11" height="8" rx="1.6" fill="currentColor" />
+    </svg>
+  );
+}
+
 export function LockIcon({ unlocked }: { unlocked: boolean }) {
   return (
     <span className={unlocked ? 'lock unlocked' : 'lock locked'} title={unlocked ? 'Unlocked: may run' : 'Locked: may not run'}>
-      {unlocked ? '🔓 Unlocked' : '🔒 Locked'}
+      <Padlock open={unlocked} /> {unlocked ? 'Unlocked' : 'Locked'}
     </span>
   );
 }
@@ -23,8 +33,10 @@ export function LockBanner({ verification }: { verification: VerificationResult 
   const level = unlocked ? 'green' : state === 'pending' ? 'yellow' : state === 'expired' || state === 'executed' ? 'unknown' : 'red';
   return (
     <div className={`lock-banner level-${level}`} role="status" data-testid="lock-state" data-unlocked={unlocked}>
-      <span className="lock-word">{unlocked ? '🔓 Unlocked' : '🔒 Locked'}</span>
-      <span className="lock-summary">{summary}</span>
+      <span className="lock-word">
+        <Padlock open={unlocked} /> {unlocked ? 'Unlocked' : 'Locked'}
+      </span>
+      <span className="lock-summary">{summary.replace(/^(Locked|Unlocked):\s*/, '')}</span>
     </div>
   );
 }

@@ -7,15 +7,17 @@ export function RequirementList({ verification }: { verification: VerificationRe
   return (
     <ul className="requirements" data-testid="requirements">
       {verification.requirements.map((r, i) => (
-        <li key={`${r.label}-${i}`} className={r.met ? 'requirement met' : 'requirement missing'} data-testid={`requirement-${r.group ?? 'any'}`} data-met={r.met}>
+        <li key={`${r.label}-${i}`} className={r.met ? 'requirement met' : 'requirement missing'} data-testid={`requirement-${r.group ?? 'any'}`} data-met={r.met} title={r.message}>
           <span className="req-mark" aria-hidden="true">
             {r.met ? '✓' : '○'}
           </span>
           <span>
             <strong>{requirementTitle(r)}</strong>:{' '}
-            {r.met ? (
+            {!r.met && <span className="missing-word">missing</span>}
+            {!r.met && r.approvers.length > 0 && ` (${r.approvers.length} of ${r.needed} so far)`}
+            {r.approvers.length > 0 && (
               <>
-                met by{' '}
+                {r.met ? 'met by ' : ': '}
                 {r.approvers.map((a, j) => (
                   <span key={a.fingerprint}>
                     {j > 0 && ', '}
@@ -23,10 +25,7 @@ export function RequirementList({ verification }: { verification: VerificationRe
                   </span>
                 ))}
               </>
-            ) : (
-              <span className="missing-word">missing</span>
             )}
-            {!r.met && <span className="muted small"> — {r.message}</span>}
           </span>
         </li>
       ))}

@@ -9,7 +9,7 @@ export function MyDecision({ decision, now }: { decision: DecisionView; now: num
   const q = useDeskQuery((api) => api.exportApproval({ digest: decision.digest }), decision.digest, []);
   const verb = decision.decision === 'approve' ? 'approved' : 'denied';
   return (
-    <div data-testid="my-decision" data-decision={decision.decision}>
+    <div className="my-decision" data-testid="my-decision" data-decision={decision.decision}>
       <div className={`banner ${decision.decision === 'approve' ? 'banner-green' : 'banner-red'}`} role="status">
         You {verb} this request at {formatClock(decision.createdAt, now)}
         {decision.comment ? `: “${decision.comment}”` : '.'} Send it back to the requester:

@@ -1,23 +1,22 @@
 import type { AuditEntryView } from '../../../shared/api/approvals';
 import { formatClock } from '../../format/time';
 import { Fingerprint } from '../approvals-common/Fingerprint';
+import { auditSummary } from './audit-summary';
 
-function Details({ value }: { value: unknown }) {
+/** The entry's summary in words; the signed details as JSON on demand. */
+function Details({ summary, value }: { summary: string | null; value: unknown }) {
   if (value === null || value === undefined) return <span className="muted">—</span>;
   const text = JSON.stringify(value);
-  if (text.length <= 90) return <code className="details-inline">{text}</code>;
   return (
     <details>
-      <summary>
-        <code className="details-inline">{text.slice(0, 80)}…</code>
-      </summary>
+      <summary>{summary ?? <code className="details-inline">{text.length > 80 ? `${text.slice(0, 80)}…` : text}</code>}</summary>
       <pre className="details-full">{JSON.stringify(value, null, 2)}</pre>
     </details>
   );
 }
 
 /** Audit entries, newest first, each with its chain hash: who did what, when, to what, and the details. */
-export function AuditTable({ entries, now }: { entries: AuditEntryView[]; now: number }) {
+export function AuditTable({ entries, now, nameOf }: { entries: AuditEntryView[]; now: number; nameOf: (fingerprint: string) => string | null }) {
   if (!entries.length) return <div className="empty">No entries match.</div>;
   return (
     <table className="table audit-table" data-testid="audit-table">
@@ -44,9 +43,11 @@ export function AuditTable({ entries, now }: { entries: AuditEntryView[]; now: n
               <code>{e.action}</code>
               {e.breakGlass && <span className="pill level-red break-glass-tag">break-glass</span>}
             </td>
-            <td className="mono small subject">{e.subject}</td>
+            <td className="small subject">
+              <code>{e.subject}</code>
+            </td>
             <td className="small">
-              <Details value={e.details} />
+              <Details summary={auditSummary(e, nameOf)} value={e.details} />
             </td>
             <td className="mono small" title={e.hash}>
               {e.hash.slice(0, 12)}…

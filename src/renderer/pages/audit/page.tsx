@@ -23,6 +23,7 @@ function AuditPage() {
   const q = useDeskQuery((a) => a.getAudit({ ...query, limit: PAGE }), JSON.stringify(query), ['auditAppended']);
   const people = useDeskQuery((a) => a.getRoster().catch(() => null), 'people');
   const entries = q.data?.entries ?? [];
+  const nameOf = (fp: string) => people.data?.people.find((p) => p.fingerprint === fp)?.name ?? null;
 
   const exportNow = async () => {
     setError(null);
@@ -62,7 +63,7 @@ function AuditPage() {
         <p className="muted small" data-testid="audit-count">
           {q.data ? `${q.data.total.toLocaleString()} matching entries${entries.length < q.data.total ? `; showing #${entries.at(-1)?.seq} to #${entries[0]?.seq}` : ''}` : 'Loading…'}
         </p>
-        <AuditTable entries={entries} now={now} />
+        <AuditTable entries={entries} now={now} nameOf={nameOf} />
         <div className="form-actions">
           {query.beforeSeq !== undefined && (
             <button type="button" onClick={() => setQuery({ ...query, beforeSeq: undefined })}>

@@ -1,5 +1,6 @@
 import type { RequestDetail } from '../../../shared/api/approvals';
 import { useDeskApi, useNow } from '../../app/desk-context';
+import { formatClock } from '../../format/time';
 import { DecisionList } from '../approvals-common/DecisionList';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { pageHref } from '../approvals-common/hash-route';
@@ -57,7 +58,7 @@ export function RequestView({ request: r }: { request: RequestDetail }) {
         <section className="card">
           <header className="card-header">
             <h2>Approval requirements</h2>
-            <span className="muted small">checked {new Date(r.verification.checkedAt).toLocaleTimeString()}</span>
+            <span className="muted small">checked {formatClock(r.verification.checkedAt, now)}</span>
           </header>
           <RequirementList verification={r.verification} />
           <RefusalList refusals={r.verification.refusals} />
