@@ -155,13 +155,14 @@ export function siteReasons(site: SiteView, active: boolean, ctx: RuleContext): 
 const majorMinor = (v: string): string => v.split('.').slice(0, 2).join('.');
 
 export function versionReasons(sites: SiteView[]): Array<{ site: string; reason: Reason }> {
-  const versions = (s: SiteView): Set<string> =>
-    new Set(s.replicaSets.flatMap((rs) => rs.members.filter((m) => dataBearing(m) && m.version).map((m) => majorMinor(m.version!))));
+  const versions = new Map(
+    sites.map((s) => [s, [...new Set(s.replicaSets.flatMap((rs) => rs.members.filter((m) => dataBearing(m) && m.version).map((m) => majorMinor(m.version!))))].sort()]),
+  );
   const out: Array<{ site: string; reason: Reason }> = [];
   for (const dc of sites.filter((s) => s.role === 'dc'))
     for (const dr of sites.filter((s) => s.role === 'dr')) {
-      const a = [...versions(dc)].sort();
-      const b = [...versions(dr)].sort();
+      const a = versions.get(dc)!;
+      const b = versions.get(dr)!;
       if (a.length && b.length && a.join() !== b.join())
         out.push({
           site: dr.name,
