@@ -54,6 +54,11 @@ export function RequestView({ request: r }: { request: RequestDetail }) {
         <StatePill state={r.state} />
       </div>
       <LockBanner verification={r.verification} />
+      {r.breakGlass && (
+        <div className="banner banner-red" role="note" data-testid="break-glass-banner">
+          <strong>Break-glass.</strong> It expires at {formatClock(r.expiresAt, now)}, is announced in every report, and each step is in the audit log.
+        </div>
+      )}
       <div className="two-columns">
         <section className="card">
           <header className="card-header">

@@ -61,7 +61,11 @@ export function AddPerson({ roster, onAdded }: { roster: RosterView; onAdded: (m
         <div className="claim small" data-testid="enrollment-claim">
           <strong>{claim.name}</strong>, key <code>{claim.fingerprint}</code>
           <div className="mono">{fingerprintHex(claim.fingerprint)}</div>
-          <div className="muted">Have {claim.name} read their fingerprint to you and compare before adding.</div>
+          {roster.people.some((p) => p.fingerprint === claim.fingerprint) ? (
+            <div className="outcome error">This key is already in roster version {roster.version}: one key is one person.</div>
+          ) : (
+            <div className="muted">Have {claim.name} read their fingerprint to you and compare before adding.</div>
+          )}
         </div>
       )}
       <fieldset className="roles">
