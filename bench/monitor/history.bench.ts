@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/main/store/database';
 import { HistoryStore, type Sample } from '../../src/main/monitor/history';
@@ -39,13 +39,17 @@ const bulk = performance.now() - t0;
 console.log(`insert, bulk: 518,400 rows in ${bulk.toFixed(0)} ms = ${(518_400 / (bulk / 1000)).toFixed(0)} rows/s`);
 
 const runs: number[] = [];
+const cpuRuns: number[] = [];
 let points = 0;
 for (let r = 0; r < 7; r++) {
   t0 = performance.now();
+  const c0 = process.cpuUsage();
   const series = history.query({ metric: 'lag', range: '24h', maxPoints: 1000 }, now);
   runs.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  cpuRuns.push((c.user + c.system) / 1000);
   points = series.reduce((n, s) => n + s.points.length, 0) / series.length;
 }
-console.log(`query + LTTB 24 h × 6 members (518,400 rows) → ${points} points per series: median ${median(runs).toFixed(1)} ms (runs: ${runs.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`query + LTTB 24 h × 6 members (518,400 rows) → ${points} points per series: median ${median(runs).toFixed(1)} ms (runs: ${runs.map((x) => x.toFixed(0)).join(', ')}); CPU time median ${median(cpuRuns).toFixed(1)} ms; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
 db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { validateTopology } from '../../src/main/config/topology-file';
@@ -64,6 +64,7 @@ const cpu = process.cpuUsage(cpu0);
 const reachable = o.sites.flatMap((s) => s.replicaSets.flatMap((r) => r.members)).filter((m) => m.reachable).length;
 console.log(`poll cycle: p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (${times.length} cycles; ${reachable}/${members} members reachable at the end)`);
 console.log(`sandbox fleet CPU: ${(((childCpu() - child0) * 1000 / wall) * 100).toFixed(1)}% of one core`);
+console.log(`machine load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other work shares them)`);
 console.log(`engine CPU: ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(1)}% of one core; RSS max ${(rss / 1024 / 1024).toFixed(0)} MB`);
 
 await monitor.stop();
