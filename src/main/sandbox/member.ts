@@ -186,6 +186,8 @@ export class Member {
     this.noPrimarySince = null;
     this.takeoverSince = null;
     this.electionDate = 0;
+    // Freeze and step-down periods live in memory: a restart forgets them.
+    this.frozenUntil = 0;
     this.state = this.arbiter ? 'ARBITER' : 'SECONDARY';
     this.topologyEvents.emit('change');
   }

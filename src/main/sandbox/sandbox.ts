@@ -53,6 +53,7 @@ export class SandboxImpl implements Sandbox {
         const elections = new Elections(set);
         for (const m of members) {
           const rt: MemberRuntime = { member: m, set, elections, credentials };
+          rt.shutdown = () => this.kill(m, this.sites.find((x) => x.set === set)!);
           const listener = new MemberListener(rt);
           const base = this.opts.basePort ?? 0;
           m.port = await listener.listen(base > 0 ? base + portIndex : 0);

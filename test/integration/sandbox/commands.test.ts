@@ -184,6 +184,14 @@ describe('replica-set admin commands', () => {
     });
   });
 
+  it('shutdown stops a member (a primary steps down first); a revive brings it back', async () => {
+    await waitFor(() => primaryOf(sb, 'rs-dc') === 'dc-1', 20_000, 'dc-1 primary');
+    await withClient(directUri(sb, 'dc-1'), (c) => c.db('admin').command({ shutdown: 1, timeoutSecs: 5 }).catch((e: Error) => e));
+    await waitFor(() => !sb.state().members.find((m) => m.name === 'dc-1')!.alive, 5000, 'dc-1 to stop');
+    await waitFor(() => primaryOf(sb, 'rs-dc') === 'dc-2', 5000, 'dc-2 to take over at once');
+    await sb.fault({ action: 'revive', target: 'dc-1' });
+  });
+
   it('replSetReconfig changes priorities (and force: true works on a secondary)', async () => {
     await waitFor(() => primaryOf(sb, 'rs-dc') === 'dc-1', 20_000, 'dc-1 back by priority');
     await withClient(setUri(sb), async (c) => {

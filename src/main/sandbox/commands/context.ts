@@ -21,6 +21,8 @@ export interface MemberRuntime {
   elections: Elections;
   /** Users when auth is on (null: no auth, as a mongod without --auth). */
   credentials: Map<string, ScramCredential> | null;
+  /** Stops this member the way its process would stop (the sandbox closes its listener). */
+  shutdown?: () => Promise<void>;
 }
 
 export interface CommandContext extends MemberRuntime {

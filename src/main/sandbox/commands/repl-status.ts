@@ -60,13 +60,15 @@ function peerRow(rt: MemberRuntime, p: Member): Document {
       lastDurableWallTime: new Date(wall),
     });
   }
+  const live = health === 1 && rt.set.reachable(rt.member, p);
+  const syncHost = live ? (p.syncSource ? (rt.set.member(p.syncSource)?.host ?? '') : '') : health ? v!.syncSource : '';
   Object.assign(row, {
     lastHeartbeat: new Date(v?.lastHeartbeat ?? 0),
     lastHeartbeatRecv: new Date(v?.lastHeartbeatRecv ?? 0),
     pingMs: Long.fromNumber(v?.pingMs ?? 0),
     lastHeartbeatMessage: v?.lastHeartbeatMessage ?? '',
-    syncSourceHost: health ? v!.syncSource : '',
-    syncSourceId: health && v!.syncSource ? (rt.set.memberByHost(v!.syncSource)?.id ?? -1) : -1,
+    syncSourceHost: syncHost,
+    syncSourceId: syncHost ? (rt.set.memberByHost(syncHost)?.id ?? -1) : -1,
     infoMessage: '',
   });
   if (health && v!.state === 'PRIMARY') Object.assign(row, { electionTime: bigToTs(BigInt(Math.floor(v!.electionDate / 1000)) << 32n | 1n), electionDate: new Date(v!.electionDate) });

@@ -107,7 +107,28 @@ async function applyOps(ctx: CommandContext): Promise<Document> {
   return reply;
 }
 
+/**
+ * shutdown: a primary first steps down (waiting up to timeoutSecs for a caught-up secondary unless force),
+ * then the member stops; its reply is lost with the connection, as with mongod. Revive it with a fault.
+ */
+async function shutdown(ctx: CommandContext): Promise<Document> {
+  if (ctx.db !== 'admin') throw new CommandError('Unauthorized', 'shutdown may only be run against the admin database.');
+  if (!ctx.shutdown) throw new CommandError('IllegalOperation', 'this member cannot be shut down from a client');
+  const force = boolArg(ctx.cmd, 'force', false);
+  if (ctx.member.state === 'PRIMARY') {
+    const timeoutSecs = intArg(ctx.cmd, 'timeoutSecs', 15);
+    try {
+      await stepDown({ ...ctx, cmd: { replSetStepDown: Math.max(timeoutSecs, 60), secondaryCatchUpPeriodSecs: timeoutSecs, force } });
+    } catch (err) {
+      if (!force) throw err;
+    }
+  }
+  setImmediate(() => void ctx.shutdown!());
+  return { ok: 1 };
+}
+
 export const replicationCommands: CommandTable = {
+  shutdown: { run: shutdown },
   replSetGetStatus: { run: (ctx) => replSetStatus(ctx) },
   replSetGetConfig: { run: (ctx) => ({ config: replSetConfigDoc(ctx), ok: 1 }) },
   replSetStepDown: { run: stepDown },
