@@ -6,10 +6,11 @@ import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import { MongoClient, type Db } from 'mongodb';
 import { sshdSkipReason, startSshd, type SshdHandle } from '../helpers/sshd';
+import { startWebHost, type WebHostRun } from './web-host';
 
 /**
  * Issue 4's Playwright acceptance: the Backups page against the real web host, the sandbox and a real
- * OpenSSH landing on 127.0.0.1. A baseline and increments are taken through the page; the running cycle's
+ * OpenSSH landing on 127.0.0.1 (and, first, on the plain sandbox, which has no landing to ship to). A baseline and increments are taken through the page; the running cycle's
  * progress is caught while it runs (the DC members answer slowly, a sandbox fault, so the copy takes a few
  * seconds); one landed archive gets a flipped byte and the page shows why that slice was refused; DC's
  * oplog rolls past the chain and the page asks for a new baseline.
@@ -17,9 +18,8 @@ import { sshdSkipReason, startSshd, type SshdHandle } from '../helpers/sshd';
 const SHOTS = 'test-results/screenshots';
 const DOCS = 40_000;
 const BATCH = 2_000;
+const OPLOG_MB = 8;
 
-test.describe.configure({ mode: 'serial' });
-test.skip(sshdSkipReason !== null, `a real sshd landing is needed: ${sshdSkipReason}`);
 
 interface Child {
   first: Record<string, unknown>;
@@ -108,161 +108,204 @@ function landedArchive(seq: number): string {
   return join(sshd.landingDir, m.archive);
 }
 
-test.beforeAll(async ({ browser }) => {
-  test.setTimeout(240_000);
-  sshd = await startSshd();
-  // A small oplog (1 MB) so the last test can roll it past the chain with a couple of megabytes of writes.
-  sandbox = await startDrdesk(['sandbox', '--fast', '--oplog-mb', '1', '--dir', tmp('drdesk-e2e-sb-')]);
-  sb = sandbox.first as unknown as SandboxInfo;
-  const topology = JSON.parse(readFileSync(sb.topologyFile, 'utf8')) as { sites: Array<{ name: string; ssh: unknown[] }> };
-  for (const site of topology.sites)
-    if (site.name === 'DR') site.ssh = [{ name: 'dr-landing', host: sshd.host, port: sshd.port, username: sshd.user, keySecret: keyName, backupDir: sshd.landingDir }];
-  dataDir = tmp('drdesk-e2e-backups-');
-  const topologyFile = join(dataDir, 'topology.json');
-  writeFileSync(topologyFile, JSON.stringify(topology, null, 2));
+test.describe('without a backup route', () => {
+  let host: WebHostRun;
+  let plain: Page;
 
-  const set = drdesk(['secret', 'set', keyName, '--kind', 'ssh-key', '--data-dir', dataDir], sshd.privateKey);
-  test.skip(set.out.includes('KEYCHAIN_UNAVAILABLE'), `no OS keychain in this session (run under dbus-run-session with gnome-keyring): ${set.out}`);
-  expect(set.status, set.out).toBe(0);
+  test.beforeAll(async ({ browser }) => {
+    host = await startWebHost();
+    plain = await browser.newPage();
+    await plain.goto(`${host.url}#/backups`);
+  });
 
-  const primary = sb.sites[0].members.find((m) => m.role === 'primary')!;
-  dc = new MongoClient(`mongodb://${primary.host}/?directConnection=true`);
-  await dc.connect();
-    const note = 'x'.repeat(400);
-  for (let i = 0; i < DOCS; i += BATCH)
-    await orders(dc.db('shop')).insertMany(Array.from({ length: BATCH }, (_, j) => ({ _id: i + j, customer: `c${(i + j) % 977}`, total: (i + j) % 1000, note })));
+  test.afterAll(async () => {
+    await plain?.close();
+    await host?.stop();
+  });
 
-  web = await startDrdesk(['web', '--topology', topologyFile, '--data-dir', dataDir]);
-  page = await browser.newPage();
-  await page.goto(`${String(web.first.url)}#/backups`);
+  test('the built-in sandbox has no SSH landing: the page says what to add, and nothing can be started', async () => {
+    await expect(plain.getByTestId('backup-not-configured')).toContainText('has no SSH host for backup slices', { timeout: 30_000 });
+    await expect(plain.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    await expect(plain.getByRole('button', { name: 'Start baseline' })).toBeDisabled();
+    await expect(plain.getByTestId('action-why')).toContainText('not configured');
+    await plain.screenshot({ path: `${SHOTS}/backups-not-configured.png` });
+  });
 });
 
-test.afterAll(async () => {
-  await page?.close();
-  await web?.stop();
-  await dc?.close();
-  if (dataDir) drdesk(['secret', 'delete', keyName, '--data-dir', dataDir]);
-  await sandbox?.stop();
-  await sshd?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+test.describe('over a real sshd landing', () => {
+  test.describe.configure({ mode: 'serial' });
+  test.skip(sshdSkipReason !== null, `a real sshd landing is needed: ${sshdSkipReason}`);
 
-test('before any baseline, the page says so and offers to start one', async () => {
-  await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('no-baseline')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Run now' })).toBeDisabled();
-  await expect(page.getByTestId('action-why')).toContainText('no baseline yet');
-  await expect(page.getByTestId('backup-status')).toContainText(`${sshd.user}@${sshd.host}:${sshd.port}`);
-  await page.screenshot({ path: `${SHOTS}/backups-empty.png`, fullPage: true });
-});
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(240_000);
+    sshd = await startSshd();
+    // A small oplog (8 MB) so the last test can roll it past the chain with a few megabytes of writes.
+    sandbox = await startDrdesk(['sandbox', '--fast', '--oplog-mb', String(OPLOG_MB), '--dir', tmp('drdesk-e2e-sb-')]);
+    sb = sandbox.first as unknown as SandboxInfo;
+    const topology = JSON.parse(readFileSync(sb.topologyFile, 'utf8')) as { sites: Array<{ name: string; ssh: unknown[] }> };
+    for (const site of topology.sites)
+      if (site.name === 'DR') site.ssh = [{ name: 'dr-landing', host: sshd.host, port: sshd.port, username: sshd.user, keySecret: keyName, backupDir: sshd.landingDir }];
+    dataDir = tmp('drdesk-e2e-backups-');
+    const topologyFile = join(dataDir, 'topology.json');
+    writeFileSync(topologyFile, JSON.stringify(topology, null, 2));
 
-test('a baseline shows its progress while it runs, then the applied slice in the timeline', async () => {
-  // DC answers every request 150 ms late: the copy of 40,000 documents takes seconds instead of a moment.
-  await fault({ action: 'slow', target: 'DC', ms: 150 });
-  await page.getByTestId('no-baseline').getByRole('button', { name: 'Start baseline' }).click();
-  const progress = page.getByTestId('backup-progress');
-  await expect(progress).toBeVisible({ timeout: 15_000 });
-  await expect(progress).toHaveAttribute('data-kind', 'baseline');
-  const docs = progress.getByTestId('progress-documents').getByRole('progressbar');
-  await expect(docs).toHaveAttribute('aria-valuenow', /^[1-9]\d*$/, { timeout: 30_000 });
-  await expect(page.getByRole('button', { name: 'Run now' })).toBeDisabled();
-  await expect(page.getByTestId('action-why')).toContainText('baseline is running');
-  await expect(progress.getByTestId('progress-eta')).toBeVisible({ timeout: 10_000 });
-  await page.screenshot({ path: `${SHOTS}/backups-running.png`, fullPage: true });
-  await fault({ action: 'slow', target: 'DC', ms: 0 });
+    const set = drdesk(['secret', 'set', keyName, '--kind', 'ssh-key', '--data-dir', dataDir], sshd.privateKey);
+    test.skip(set.out.includes('KEYCHAIN_UNAVAILABLE'), `no OS keychain in this session (run under dbus-run-session with gnome-keyring): ${set.out}`);
+    expect(set.status, set.out).toBe(0);
 
-  await expect(page.getByTestId('slice-0')).toHaveAttribute('data-state', 'applied', { timeout: 120_000 });
-  await expect(progress).toBeHidden();
-  await expect(page.getByTestId('action-outcome')).toContainText(/Baseline #\d+ finished/);
-  await expect(page.getByTestId('chain-timeline')).toHaveAttribute('data-chain-state', 'active');
-  await expect(page.getByTestId('no-baseline')).toBeHidden();
-});
+    const primary = sb.sites[0].members.find((m) => m.role === 'primary')!;
+    dc = new MongoClient(`mongodb://${primary.host}/?directConnection=true`);
+    await dc.connect();
+      const note = 'x'.repeat(400);
+    for (let i = 0; i < DOCS; i += BATCH)
+      await orders(dc.db('shop')).insertMany(Array.from({ length: BATCH }, (_, j) => ({ _id: i + j, customer: `c${(i + j) % 977}`, total: (i + j) % 1000, note })));
 
-test('"Run now" captures, ships and applies an increment', async () => {
-  await orders(dc.db('shop')).insertMany([{ _id: 'inc-1', total: 1 }, { _id: 'inc-2', total: 2 }]);
-  await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByTestId('slice-1')).toHaveAttribute('data-state', 'applied', { timeout: 60_000 });
-  await expect(page.getByTestId('action-outcome')).toContainText(/Cycle #\d+ finished/);
-  await page.getByTestId('slice-1').click();
-  const details = page.getByTestId('slice-details');
-  await expect(details).toContainText('matches #0');
-  await expect(details.locator('[data-field="Entries"]')).toHaveText(/^[1-9]/);
-  await page.screenshot({ path: `${SHOTS}/backups-chain.png`, fullPage: true });
-  await details.getByRole('button', { name: 'Close slice details' }).click();
-});
+    web = await startDrdesk(['web', '--topology', topologyFile, '--data-dir', dataDir]);
+    page = await browser.newPage();
+    await page.goto(`${String(web.first.url)}#/backups`);
+  });
 
-test('a landed archive with a flipped byte is refused, with its reason on the page, then shipped again', async () => {
-  // DR refuses clients: the cycle ships slice #2 but cannot apply it, so it waits on DR, verified.
-  await fault({ action: 'partition', target: 'DR', from: 'clients' });
-  await orders(dc.db('shop')).insertOne({ _id: 'flip-me', total: 3 });
-  await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByTestId('action-outcome')).toHaveAttribute('data-tone', 'error', { timeout: 90_000 });
-  await expect(page.getByTestId('action-outcome')).toContainText('MONGO_UNREACHABLE');
-  await expect(page.getByTestId('slice-2')).toHaveAttribute('data-state', 'verified');
-  await fault({ action: 'heal', target: 'DR' });
+  test.afterAll(async () => {
+    await page?.close();
+    await web?.stop();
+    await dc?.close();
+    if (dataDir) drdesk(['secret', 'delete', keyName, '--data-dir', dataDir]);
+    await sandbox?.stop();
+    await sshd?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
-  const archive = landedArchive(2);
-  const bytes = readFileSync(archive);
-  bytes[Math.floor(bytes.length / 2)] ^= 0x01;
-  writeFileSync(archive, bytes);
+  test('before any baseline, the page says so and offers to start one', async () => {
+    await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('no-baseline')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    await expect(page.getByTestId('action-why')).toContainText('no baseline yet');
+    await expect(page.getByTestId('backup-status')).toContainText(`${sshd.user}@${sshd.host}:${sshd.port}`);
+    await page.screenshot({ path: `${SHOTS}/backups-empty.png` });
+  });
 
-  await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByTestId('slice-2')).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
-  const problem = page.getByTestId('slice-problem-2');
-  await expect(problem).toContainText('CHECKSUM_MISMATCH');
-  await expect(problem).toContainText('sha256');
-  await expect(page.getByTestId('slice-2')).toContainText('CHECKSUM_MISMATCH');
-  await expect(page.getByTestId('action-outcome')).toContainText('CHECKSUM_MISMATCH');
-  await expect(page.getByTestId('backup-status')).toHaveAttribute('data-level', 'red');
-  await page.screenshot({ path: `${SHOTS}/backups-failed-slice.png`, fullPage: true });
-  await page.getByTestId('slice-2').click();
-  await expect(page.getByTestId('slice-details-problem')).toContainText('CHECKSUM_MISMATCH');
-  await page.getByTestId('slice-details').screenshot({ path: `${SHOTS}/backups-slice-details.png` });
+  test('a baseline shows its progress while it runs, then the applied slice in the timeline', async () => {
+    // DC answers every request 150 ms late: the copy of 40,000 documents takes seconds instead of a moment.
+    await fault({ action: 'slow', target: 'DC', ms: 150 });
+    await page.getByTestId('no-baseline').getByRole('button', { name: 'Start baseline' }).click();
+    const progress = page.getByTestId('backup-progress');
+    await expect(progress).toBeVisible({ timeout: 15_000 });
+    await expect(progress).toHaveAttribute('data-kind', 'baseline');
+    const docs = progress.getByTestId('progress-documents').getByRole('progressbar');
+    await expect(docs).toHaveAttribute('aria-valuenow', /^[1-9]\d*$/, { timeout: 30_000 });
+    await expect(page.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    await expect(page.getByTestId('action-why')).toContainText('baseline is running');
+    await expect(progress.getByTestId('progress-eta')).toBeVisible({ timeout: 10_000 });
+    await page.screenshot({ path: `${SHOTS}/backups-running.png` });
+    await fault({ action: 'slow', target: 'DC', ms: 0 });
 
-  await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByTestId('slice-2')).toHaveAttribute('data-state', 'applied', { timeout: 60_000 });
-  await expect(page.getByTestId('slice-2')).toContainText('recovered from CHECKSUM_MISMATCH');
-  await expect(page.getByTestId('slice-details')).toContainText('2 attempts');
-  const dr = sb.sites[1].members.find((m) => m.role === 'primary')!;
-  const drClient = new MongoClient(`mongodb://${dr.host}/?directConnection=true`);
-  try {
-    await drClient.connect();
-    expect(await orders(drClient.db('shop')).findOne({ _id: 'flip-me' })).toMatchObject({ total: 3 });
-  } finally {
-    await drClient.close();
-  }
-});
+    await expect(page.getByTestId('slice-0')).toHaveAttribute('data-state', 'applied', { timeout: 120_000 });
+    await expect(progress).toBeHidden();
+    await expect(page.getByTestId('action-outcome')).toContainText(/Baseline #\d+ finished/);
+    await expect(page.getByTestId('chain-timeline')).toHaveAttribute('data-chain-state', 'active');
+    await expect(page.getByTestId('no-baseline')).toBeHidden();
+  });
 
-test('the schedule: the interval is edited, never below one minute', async () => {
-  const card = page.getByTestId('backup-schedule');
-  const input = card.getByLabel('Interval (minutes)');
-  await input.fill('0');
-  await expect(card.getByRole('button', { name: 'Save' })).toBeDisabled();
-  await expect(card).toContainText('Whole minutes from 1 to 1440');
-  await input.fill('45');
-  await card.getByRole('button', { name: 'Save' }).click();
-  await expect(card.getByTestId('schedule-outcome')).toContainText('Interval set to 45 min');
-  await expect(card.locator('[data-field="Interval"]')).toContainText('every 45 min');
-  await expect(card.locator('[data-field="Interval"]')).toContainText('set in the app');
-  await expect(card.locator('[data-field="Last run"]')).toContainText('ok');
-});
+  test('"Run now" captures, ships and applies an increment, its progress shown while it runs', async () => {
+    await orders(dc.db('shop')).insertMany(Array.from({ length: 5_000 }, (_, i) => ({ _id: `inc-${i}`, total: i })));
+    // DR answers 600 ms late: applying 5,000 entries in batches of 1,000 takes a few seconds.
+    await fault({ action: 'slow', target: 'DR', ms: 600 });
+    await page.getByRole('button', { name: 'Run now' }).click();
+    const progress = page.getByTestId('backup-progress');
+    await expect(progress).toHaveAttribute('data-kind', 'cycle', { timeout: 15_000 });
+    await expect(progress).toHaveAttribute('data-phase', 'apply', { timeout: 60_000 });
+    await expect(progress.getByTestId('progress-entries').getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^[1-9]\d*$/, { timeout: 30_000 });
+    await expect(progress).toContainText('slice #1');
+    await page.screenshot({ path: `${SHOTS}/backups-cycle-running.png` });
+    await fault({ action: 'slow', target: 'DR', ms: 0 });
 
-test('DC\'s oplog rolls past the chain: "chain broken — a new baseline is needed", and the baseline it offers', async () => {
-  const big = 'y'.repeat(60_000);
-  const filler = dc.db('shop').collection<Doc>('filler');
-  for (let i = 0; i < 40; i++) await filler.insertOne({ _id: i, big });
-  await page.getByRole('button', { name: 'Run now' }).click();
-  const banner = page.getByTestId('chain-broken');
-  await expect(banner).toBeVisible({ timeout: 60_000 });
-  await expect(banner).toContainText('Chain broken — a new baseline is needed');
-  await expect(banner).toContainText('OPLOG_ROLLED');
-  await expect(page.getByRole('button', { name: 'Run now' })).toBeDisabled();
-  await expect(page.getByTestId('action-why')).toContainText('chain is broken');
-  await page.screenshot({ path: `${SHOTS}/backups-chain-broken.png`, fullPage: true });
+    await expect(page.getByTestId('slice-1')).toHaveAttribute('data-state', 'applied', { timeout: 60_000 });
+    await expect(page.getByTestId('action-outcome')).toContainText(/Cycle #\d+ finished/);
+    await page.getByTestId('slice-1').click();
+    const details = page.getByTestId('slice-details');
+    await expect(details).toContainText('matches #0');
+    await expect(details.locator('[data-field="Entries"]')).toHaveText('5,000');
+    await page.screenshot({ path: `${SHOTS}/backups-chain.png` });
+    await details.getByRole('button', { name: 'Close slice details' }).click();
+  });
 
-  await banner.getByRole('button', { name: 'Start baseline' }).click();
-  await expect(page.getByTestId('chain-timeline')).toHaveAttribute('data-chain-state', 'active', { timeout: 120_000 });
-  await expect(page.getByTestId('slice-0')).toHaveAttribute('data-state', 'applied');
-  await expect(banner).toBeHidden();
-  await page.screenshot({ path: `${SHOTS}/backups-new-chain.png`, fullPage: true });
+  test('a landed archive with a flipped byte is refused, with its reason on the page, then shipped again', async () => {
+    // DR refuses clients: the cycle ships slice #2 but cannot apply it, so it waits on DR, verified.
+    await fault({ action: 'partition', target: 'DR', from: 'clients' });
+    await orders(dc.db('shop')).insertOne({ _id: 'flip-me', total: 3 });
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await expect(page.getByTestId('action-outcome')).toHaveAttribute('data-tone', 'error', { timeout: 90_000 });
+    await expect(page.getByTestId('action-outcome')).toContainText('MONGO_UNREACHABLE');
+    await expect(page.getByTestId('slice-2')).toHaveAttribute('data-state', 'verified');
+    await fault({ action: 'heal', target: 'DR' });
+
+    const archive = landedArchive(2);
+    const bytes = readFileSync(archive);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    writeFileSync(archive, bytes);
+
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await expect(page.getByTestId('slice-2')).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
+    const problem = page.getByTestId('slice-problem-2');
+    await expect(problem).toContainText('CHECKSUM_MISMATCH');
+    await expect(problem).toContainText('sha256');
+    await expect(page.getByTestId('slice-2')).toContainText('CHECKSUM_MISMATCH');
+    await expect(page.getByTestId('action-outcome')).toContainText('CHECKSUM_MISMATCH');
+    await expect(page.getByTestId('backup-status')).toHaveAttribute('data-level', 'red');
+    await page.screenshot({ path: `${SHOTS}/backups-failed-slice.png` });
+    await page.getByTestId('slice-2').click();
+    await expect(page.getByTestId('slice-details-problem')).toContainText('CHECKSUM_MISMATCH');
+    await page.getByTestId('slice-details').screenshot({ path: `${SHOTS}/backups-slice-details.png` });
+    await page.getByTestId('cycle-history').screenshot({ path: `${SHOTS}/backups-cycles.png` });
+
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await expect(page.getByTestId('slice-2')).toHaveAttribute('data-state', 'applied', { timeout: 60_000 });
+    await expect(page.getByTestId('slice-2')).toContainText('recovered from CHECKSUM_MISMATCH');
+    await expect(page.getByTestId('slice-details')).toContainText('2 attempts');
+    const dr = sb.sites[1].members.find((m) => m.role === 'primary')!;
+    const drClient = new MongoClient(`mongodb://${dr.host}/?directConnection=true`);
+    try {
+      await drClient.connect();
+      expect(await orders(drClient.db('shop')).findOne({ _id: 'flip-me' })).toMatchObject({ total: 3 });
+    } finally {
+      await drClient.close();
+    }
+  });
+
+  test('the schedule: the interval is edited, never below one minute', async () => {
+    const card = page.getByTestId('backup-schedule');
+    const input = card.getByLabel('Interval (minutes)');
+    await input.fill('0');
+    await expect(card.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await expect(card).toContainText('Whole minutes from 1 to 1440');
+    await input.fill('45');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect(card.getByTestId('schedule-outcome')).toContainText('Interval set to 45 min');
+    await expect(card.locator('[data-field="Interval"]')).toContainText('every 45 min');
+    await expect(card.locator('[data-field="Interval"]')).toContainText('set in the app');
+    await expect(card.locator('[data-field="Last run"]')).toContainText('ok');
+  });
+
+  test('DC\'s oplog rolls past the chain: "chain broken — a new baseline is needed", and the baseline it offers', async () => {
+    // One and a half times the oplog in 60 KB documents: the position the chain captured last is gone.
+    const big = 'y'.repeat(60_000);
+    const filler = dc.db('shop').collection<Doc>('filler');
+    const count = Math.ceil((OPLOG_MB * 1.5 * 1024 * 1024) / big.length);
+    for (let i = 0; i < count; i += 20) await filler.insertMany(Array.from({ length: Math.min(20, count - i) }, (_, j) => ({ _id: i + j, big })));
+    await page.getByRole('button', { name: 'Run now' }).click();
+    const banner = page.getByTestId('chain-broken');
+    await expect(banner).toBeVisible({ timeout: 60_000 });
+    await expect(banner).toContainText('Chain broken — a new baseline is needed');
+    await expect(banner).toContainText('OPLOG_ROLLED');
+    await expect(page.getByTestId('chain-gap')).toContainText('OPLOG_ROLLED');
+    await expect(page.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    await expect(page.getByTestId('action-why')).toContainText('chain is broken');
+    await page.screenshot({ path: `${SHOTS}/backups-chain-broken.png` });
+
+    await banner.getByRole('button', { name: 'Start baseline' }).click();
+    await expect(page.getByTestId('chain-timeline')).toHaveAttribute('data-chain-state', 'active', { timeout: 120_000 });
+    await expect(page.getByTestId('slice-0')).toHaveAttribute('data-state', 'applied');
+    await expect(banner).toBeHidden();
+    await page.screenshot({ path: `${SHOTS}/backups-new-chain.png` });
+  });
 });

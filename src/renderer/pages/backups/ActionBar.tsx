@@ -4,7 +4,8 @@ import { formatClock } from '../../format/time';
 import { errorText, formatBytes } from './backup-format';
 import type { CycleActions } from './use-cycle-actions';
 
-function Outcome({ actions, now }: { actions: CycleActions; now: number }) {
+/** What the last action did: under way, the cycle it started (running, finished, failed), or its error. */
+export function ActionOutcome({ actions, now }: { actions: CycleActions; now: number }) {
   const { state, started } = actions;
   if (state.kind === 'idle') return null;
   let body;
@@ -53,7 +54,7 @@ function Outcome({ actions, now }: { actions: CycleActions; now: number }) {
  * "Run now" and "Start baseline". A new baseline replaces DR's data, so while a usable chain exists it asks
  * first. A disabled button says why next to it (not only in a tooltip).
  */
-export function ActionBar({ actions, needsBaseline, now }: { actions: CycleActions; needsBaseline: boolean; now: number }) {
+export function ActionBar({ actions, needsBaseline }: { actions: CycleActions; needsBaseline: boolean }) {
   const [confirming, setConfirming] = useState(false);
   const why = actions.whyNotRun ?? actions.whyNotBaseline;
   return (
@@ -96,7 +97,6 @@ export function ActionBar({ actions, needsBaseline, now }: { actions: CycleActio
           {why}
         </div>
       )}
-      <Outcome actions={actions} now={now} />
     </div>
   );
 }

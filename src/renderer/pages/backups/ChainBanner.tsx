@@ -5,10 +5,17 @@ import type { CycleActions } from './use-cycle-actions';
 /**
  * The states where DR holds no usable chain, as a banner with the one way out: a broken chain (red, "a new
  * baseline is needed"), no baseline at all, or a baseline not yet applied. Nothing after a gap is applied.
+ * Without a backup route in the topology, what to add to it.
  */
 export function ChainBanner({ status, actions, now }: { status: BackupStatus; actions: CycleActions; now: number }) {
   const chain = status.chain;
-  if (!status.landing) return null;
+  if (!status.landing) {
+    return (
+      <div className="banner banner-yellow" data-testid="backup-not-configured">
+        <strong>No backup route.</strong> {status.reasons[0]?.message ?? 'Cross-site backup is not configured for this topology.'}
+      </div>
+    );
+  }
   const button = (
     <button type="button" className="danger" onClick={actions.startBaseline} disabled={actions.whyNotBaseline !== null} title={actions.whyNotBaseline ?? undefined}>
       Start baseline

@@ -29,7 +29,7 @@ function SliceNode({ slice: s, selected, onSelect, now }: { slice: SliceView; se
         </span>
         <span className="slice-state">{LOOK_LABEL[look]}</span>
         <span className="slice-meta">
-          {formatClock(when, now)} · {formatCount(s.count)} {s.kind === 'baseline' ? 'docs + entries' : 'entries'} · {formatBytes(s.bytes)}
+          {formatClock(when, now)} · {formatCount(s.count)} {s.kind === 'baseline' ? 'docs + entries' : s.count === 1 ? 'entry' : 'entries'} · {formatBytes(s.bytes)}
         </span>
         {s.problem && s.state === 'failed' && <code className="slice-code">{s.problem.code}</code>}
         {s.problem && s.state !== 'failed' && <span className="slice-recovered">recovered from {s.problem.code}</span>}
@@ -45,6 +45,8 @@ export function ChainTimeline({ chain, selected, onSelect, now }: Props) {
   const hidden = all || slices.length <= SHOWN ? 0 : slices.length - SHOWN;
   const shown = hidden ? [slices[0], ...slices.slice(hidden + 1)] : slices;
   const failed = slices.filter((s) => s.state === 'failed' && s.problem);
+  // A gap past the last slice (DC's oplog rolled): drawn at the end. A missing or refused slice is the gap itself.
+  const trailingGap = chain.state === 'broken' && !slices.some((s) => s.state === 'failed' || s.blocked);
   return (
     <section className="card chain-card" aria-label="Backup chain" data-testid="chain-timeline" data-chain-state={chain.state}>
       <header className="card-header">
@@ -68,6 +70,16 @@ export function ChainTimeline({ chain, selected, onSelect, now }: Props) {
               <SliceNode slice={s} selected={selected === s.seq} onSelect={() => onSelect(selected === s.seq ? null : s.seq)} now={now} />
             </SliceGroup>
           ))}
+          {trailingGap && (
+            <>
+              <li className="slice-link broken" aria-hidden="true" />
+              <li className="slice-gap" data-testid="chain-gap">
+                <strong>Gap</strong>
+                <code>{chain.broken?.code}</code>
+                <span className="small">nothing after #{slices.at(-1)?.seq} can be captured</span>
+              </li>
+            </>
+          )}
         </ol>
       )}
       {failed.length > 0 && (

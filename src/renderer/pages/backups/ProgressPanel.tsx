@@ -1,6 +1,6 @@
-import type { BackupPhase, BackupProgress } from '../../../shared/api/backup';
-import { formatDuration } from '../../format/time';
-import { PHASE_LABEL, formatBytes, formatCount } from './backup-format';
+import type { BackupPhase, BackupProgress, CycleRecord } from '../../../shared/api/backup';
+import { formatClock, formatDuration } from '../../format/time';
+import { PHASE_LABEL, errorText, formatBytes, formatCount } from './backup-format';
 
 const CYCLE_STEPS: BackupPhase[] = ['connect', 'capture', 'ship', 'verify', 'apply', 'retention'];
 const BASELINE_STEPS: BackupPhase[] = ['connect', 'copy', 'oplog', 'ship', 'verify', 'apply', 'retention'];
@@ -44,8 +44,15 @@ function countLabel(p: BackupProgress): string {
   return p.kind === 'baseline' && p.phase === 'apply' ? 'Documents and entries' : 'Entries';
 }
 
-/** The running cycle or baseline: where it is among its phases, its counters, and the time left. */
-export function ProgressPanel({ progress, now }: { progress: BackupProgress; now: number }) {
+interface Props {
+  progress: BackupProgress;
+  /** The cycle's record: its deadline, and its verdict once the deadline has passed while the work unwinds. */
+  record: CycleRecord | null;
+  now: number;
+}
+
+/** The running cycle or baseline: where it is among its phases, its counters, the time left and its deadline. */
+export function ProgressPanel({ progress, record, now }: Props) {
   const steps = progress.kind === 'baseline' ? BASELINE_STEPS : CYCLE_STEPS;
   const at = steps.indexOf(progress.phase);
   const elapsed = now - Date.parse(progress.startedAt);
@@ -64,11 +71,17 @@ export function ProgressPanel({ progress, now }: { progress: BackupProgress; now
           {progress.etaSeconds !== null && (
             <>
               {' · '}
-              <strong data-testid="progress-eta">about {formatDuration(progress.etaSeconds * 1000)} left</strong>
+              <strong data-testid="progress-eta">about {formatDuration(progress.etaSeconds * 1000)} left in this phase</strong>
             </>
           )}
+          {record && ` · deadline ${formatClock(record.deadlineAt, now)}`}
         </span>
       </header>
+      {record?.state === 'failed' && (
+        <div className="banner banner-red small" role="alert" data-testid="progress-stopping">
+          Recorded as failed — {record.error ? errorText(record.error) : 'no reason recorded'} The work ends at the next safe point.
+        </div>
+      )}
       <ol className="phase-steps" aria-label="Phases">
         {steps.map((p, i) => (
           <li key={p} className={i < at ? 'step done' : i === at ? 'step current' : 'step'} aria-current={i === at ? 'step' : undefined}>

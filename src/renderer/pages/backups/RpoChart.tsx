@@ -47,11 +47,20 @@ function useRpoHistory(range: HistoryRange, version: string): History {
   return h;
 }
 
-/** Axis labels: seconds up to two minutes, then minutes, then hours. */
+/** Axis labels: seconds up to ten minutes (ticks stay distinct), then minutes, then hours. */
 function axisLabel(v: number): string {
-  if (v < 120) return `${Math.round(v)} s`;
+  if (v < 600) return `${Math.round(v)} s`;
   if (v < 7200) return `${Math.round(v / 60)} min`;
-  return `${Math.round(v / 3600)} h`;
+  return `${(v / 3600).toFixed(v < 36_000 ? 1 : 0)} h`;
+}
+
+const STEPS = [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21_600, 43_200, 86_400];
+
+/** The top of the y axis: the larger of the data and twice the target (with room), rounded to a step that reads well. */
+function axisTop(max: number, target: number): number {
+  const v = Math.max(max, target * 2.2);
+  const step = STEPS.find((s) => v / s <= 6) ?? 86_400 * Math.ceil(v / 86_400 / 6);
+  return Math.ceil(v / step) * step;
 }
 
 /**
@@ -97,7 +106,7 @@ export function RpoChart({ rpo, version }: { rpo: RpoView; version: string }) {
           <LineChart responsive data={h.points} style={{ width: '100%', height: 240 }} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e3e7ee" vertical={false} />
             <XAxis dataKey="t" type="number" domain={[start, h.endAt]} scale="time" ticks={timeTicks(start, h.endAt, range)} tickFormatter={tick} tick={{ fontSize: 12 }} />
-            <YAxis tickFormatter={axisLabel} tick={{ fontSize: 12 }} width={60} domain={[0, (max: number) => Math.max(max, target * 2.2)]} />
+            <YAxis tickFormatter={axisLabel} tick={{ fontSize: 12 }} width={60} domain={[0, (max: number) => axisTop(max, target)]} />
             <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => (typeof v === 'number' ? formatLag(v) : String(v))} />
             <ReferenceLine y={target} stroke={YELLOW} strokeDasharray="5 4" label={{ value: `target ${formatLag(target)}`, position: 'insideTopLeft', fontSize: 12, fill: YELLOW }} />
             <ReferenceLine y={target * 2} stroke={RED} strokeDasharray="5 4" />

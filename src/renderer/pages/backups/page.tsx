@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { BackupProgress, BackupStatus } from '../../../shared/api/backup';
 import { useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
-import { ActionBar } from './ActionBar';
+import { ActionBar, ActionOutcome } from './ActionBar';
 import { ChainBanner } from './ChainBanner';
 import { ChainTimeline } from './ChainTimeline';
 import { CycleHistory } from './CycleHistory';
@@ -60,15 +60,16 @@ function BackupsView({ status, running, error, now }: ViewProps) {
               : 'Cross-site backup is not configured for this topology.'}
           </p>
         </div>
-        <ActionBar actions={actions} needsBaseline={status.needsBaseline} now={now} />
+        <ActionBar actions={actions} needsBaseline={status.needsBaseline} />
       </header>
+      <ActionOutcome actions={actions} now={now} />
       {error && (
         <div className="banner banner-yellow" role="alert">
           The backup status could not be refreshed ({error}); what is shown is from {new Date(status.updatedAt).toLocaleTimeString()}.
         </div>
       )}
       <ChainBanner status={status} actions={actions} now={now} />
-      {running && <ProgressPanel progress={running} now={now} />}
+      {running && <ProgressPanel progress={running} record={status.recentCycles.find((c) => c.id === running.cycleId) ?? null} now={now} />}
       <div className="backups-grid">
         <div className="backups-main">
           {chain ? (

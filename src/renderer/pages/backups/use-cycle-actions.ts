@@ -24,7 +24,7 @@ export function useCycleActions(status: BackupStatus, running: BackupProgress | 
   const api = useDeskApi();
   const [state, run, dismiss] = useAction<CycleRecord>();
   let common: string | null = null;
-  if (!isConfigured(status)) common = `Backup is not configured: ${status.reasons[0]?.message ?? 'the topology has no backup route.'}`;
+  if (!isConfigured(status)) common = 'Cross-site backup is not configured for this topology.';
   else if (running) common = `A ${running.kind === 'baseline' ? 'baseline' : 'cycle'} is running (${PHASE_LABEL[running.phase].toLowerCase()}): wait for it to finish.`;
   else if (state.kind === 'busy') common = `${state.label}…`;
   const broken = status.chain?.state === 'broken';
