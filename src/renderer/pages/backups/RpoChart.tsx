@@ -6,7 +6,7 @@ import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { formatLag } from '../../format/time';
 import { timeTicks } from '../replication/time-ticks';
-import { errorText } from './backup-format';
+import { axisTop, errorText } from './backup-format';
 
 const RANGES: Array<{ id: HistoryRange; label: string }> = [
   { id: '15m', label: '15 min' },
@@ -52,15 +52,6 @@ function axisLabel(v: number): string {
   if (v < 600) return `${Math.round(v)} s`;
   if (v < 7200) return `${Math.round(v / 60)} min`;
   return `${(v / 3600).toFixed(v < 36_000 ? 1 : 0)} h`;
-}
-
-const STEPS = [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21_600, 43_200, 86_400];
-
-/** The top of the y axis: the larger of the data and twice the target (with room), rounded to a step that reads well. */
-function axisTop(max: number, target: number): number {
-  const v = Math.max(max, target * 2.2);
-  const step = STEPS.find((s) => v / s <= 6) ?? 86_400 * Math.ceil(v / 86_400 / 6);
-  return Math.ceil(v / step) * step;
 }
 
 /**

@@ -65,3 +65,12 @@ export const PHASE_LABEL: Record<BackupPhase, string> = {
 export function errorText(e: Pick<DeskError, 'code' | 'message'>): string {
   return `${e.code}: ${e.message}`;
 }
+
+const AXIS_STEPS = [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21_600, 43_200, 86_400];
+
+/** The top of the RPO axis (seconds): the larger of the data and twice the target with room, rounded to a step that reads well. */
+export function axisTop(max: number, targetSeconds: number): number {
+  const v = Math.max(max, targetSeconds * 2.2);
+  const step = AXIS_STEPS.find((s) => v / s <= 6) ?? 86_400 * Math.ceil(v / 86_400 / 6);
+  return Math.ceil(v / step) * step;
+}
