@@ -18,6 +18,8 @@ export interface ChainRow {
   appliedSeq: number | null;
   appliedTs: string | null;
   appliedWall: number | null;
+  /** The target's own oplog position right after the last apply: where its data equals the source's at appliedTs. */
+  targetTs: string | null;
   /** Start of the last capture that found DC's oplog had nothing newer (ms). */
   idleCheckedAt: number | null;
 }
@@ -83,6 +85,7 @@ function chainFrom(r: Row): ChainRow {
     appliedSeq: num(r.applied_seq),
     appliedTs: str(r.applied_ts),
     appliedWall: num(r.applied_wall),
+    targetTs: str(r.target_ts),
     idleCheckedAt: num(r.idle_checked_at),
   };
 }
@@ -127,6 +130,8 @@ function cycleFrom(r: Row): CycleRecord {
 export class BackupStore {
   constructor(readonly db: Database) {
     db.exec(SCHEMA);
+    const columns = (db.prepare('PRAGMA table_info(backup_chains)').all() as Row[]).map((c) => String(c.name));
+    if (!columns.includes('target_ts')) db.exec('ALTER TABLE backup_chains ADD COLUMN target_ts TEXT');
   }
 
   // Chains
@@ -226,14 +231,14 @@ export class BackupStore {
   }
 
   /** The slice's entries are on DR: record it and the chain's applied position in one transaction. */
-  markApplied(m: Manifest, appliedWall: number | null): void {
+  markApplied(m: Manifest, appliedWall: number | null, targetTs: string | null): void {
     this.db.transaction(() => {
       this.db
         .prepare("UPDATE backup_slices SET state = 'applied', applied_at = ?, apply_count = apply_count + 1, apply_ts = NULL WHERE chain_id = ? AND seq = ?")
         .run(new Date().toISOString(), m.chainId, m.seq);
       this.db
-        .prepare('UPDATE backup_chains SET applied_seq = ?, applied_ts = ?, applied_wall = COALESCE(?, applied_wall) WHERE chain_id = ?')
-        .run(m.seq, m.toTs, appliedWall, m.chainId);
+        .prepare('UPDATE backup_chains SET applied_seq = ?, applied_ts = ?, applied_wall = COALESCE(?, applied_wall), target_ts = ? WHERE chain_id = ?')
+        .run(m.seq, m.toTs, appliedWall, targetTs, m.chainId);
     })();
   }
 

@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { BackupEvents } from '../../shared/api/backup';
 import type { Topology } from '../../shared/topology';
 import { noInput, type MethodTable } from '../rpc-router';
 import type { SecretStore } from '../store/secret-store';
-import { BackupService, type BackupServiceOptions } from './service';
+import { BackupRoutes } from './routes';
+import type { BackupService, BackupServiceOptions } from './service';
 
 /**
  * DeskApi's backup methods (BackupMethods in src/shared/api/backup.ts): each with the zod schema the router
@@ -60,25 +62,53 @@ export interface BackupFeatureContext {
   database: { db: Database };
   secrets: SecretStore;
   topology: { topology: Topology };
+  /** The sandbox Desk started (no topology configured), else null: its sites are this machine. */
+  sandbox: object | null;
   events: { emit<E extends keyof BackupEvents>(event: E, payload: BackupEvents[E]): void };
 }
 
+const instances = new WeakMap<object, BackupRoutes>();
+
+/** Where the sandbox's receiving sites get their local landing directories (DATA_DIR/sandbox-landing/SITE). */
+export const SANDBOX_LANDING_DIR = 'sandbox-landing';
+
 /**
- * The feature entry for src/main/features.ts: builds the service on Desk's database, secrets and topology,
- * registers the methods, forwards the events, starts the schedule while the app is open.
+ * The backup routes of a Desk — one per database, whatever the features' install order: the backup
+ * feature schedules and serves them, the runbooks feature runs DR activation's and failback's backup steps
+ * through the same services (so their gates and locks cover both). The first caller's options apply.
  */
-export function backupFeature(options: BackupServiceOptions & { autoStart?: boolean } = {}) {
-  return (ctx: BackupFeatureContext): { methods: MethodTable; close: () => Promise<void> } => {
-    const service = new BackupService({
+export function backupFor(ctx: BackupFeatureContext, options: BackupServiceOptions = {}): BackupRoutes {
+  let routes = instances.get(ctx.database);
+  if (!routes) {
+    routes = new BackupRoutes({
       topology: ctx.topology.topology,
       secrets: ctx.secrets,
       db: ctx.database.db,
       dataDir: ctx.dataDir,
       options,
+      sandboxLandingRoot: ctx.sandbox ? join(ctx.dataDir, SANDBOX_LANDING_DIR) : null,
       onProgress: (p) => ctx.events.emit('backupProgress', p),
       onStatus: (st) => ctx.events.emit('backupStatus', st),
     });
-    if (options.autoStart !== false) service.start();
-    return { methods: new DeskBackup(service).handlers(), close: () => service.stop() };
+    instances.set(ctx.database, routes);
+  }
+  return routes;
+}
+
+/**
+ * The feature entry for src/main/features.ts: the backup routes on Desk's database, secrets and topology
+ * (a local landing on the sandbox), the DeskApi methods, the events, the schedule while the app is open.
+ */
+export function backupFeature(options: BackupServiceOptions & { autoStart?: boolean } = {}) {
+  return (ctx: BackupFeatureContext): { methods: MethodTable; close: () => Promise<void> } => {
+    const routes = backupFor(ctx, options);
+    if (options.autoStart !== false) routes.forward.start();
+    return {
+      methods: new DeskBackup(routes.forward).handlers(),
+      close: async () => {
+        instances.delete(ctx.database);
+        await routes.close();
+      },
+    };
   };
 }

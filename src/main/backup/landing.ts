@@ -13,10 +13,42 @@ import { encodeManifest, parseManifest, type Manifest } from './manifest';
 import { isFinalSshError, withRetry } from './retry';
 
 /**
- * The DR landing directory, reached over SSH: slices are shipped into it (resumable, checked on the far
- * side with sha256sum) and read back from it for the apply. One connection is reused for a cycle and
- * re-opened when it drops; every attempt is retried with back-off unless retrying cannot help.
+ * Where slices land on the receiving site. The pipeline only talks to this interface: the SSH landing
+ * (below) for real topologies, the local landing (local-landing.ts) when the receiving "host" is this
+ * machine (the built-in sandbox). Each ships resumably, verifies the sha256 AT the landing after the copy,
+ * writes the manifest only once the archive is intact there, and reads both back for the apply.
  */
+export interface Landing {
+  readonly kind: 'ssh' | 'local';
+  /** The landing directory (on the far host for SSH). */
+  readonly dir: string;
+  /** How status and messages name it: "user@host:port /dir" or "local landing (sandbox): /dir". */
+  readonly label: string;
+  /** Ships a slice (resuming a partial copy) and checks it at the landing; returns the bytes copied. */
+  ship(slice: SliceRow, outbox: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }>;
+  /** The manifest as the landing has it (null when absent). */
+  remoteManifest(m: Manifest, signal?: AbortSignal): Promise<Manifest | null>;
+  /** Copies a landed archive to `localPath` for the apply (the apply then checks its sha256 itself). */
+  fetch(m: Manifest, localPath: string, onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
+  remoteChecksum(m: Manifest): Promise<string | null>;
+  exists(name: string): Promise<boolean>;
+  /** Reads / replaces one file of the landing directory (null when absent). */
+  readFile(name: string): Promise<Buffer | null>;
+  writeFile(name: string, data: Buffer): Promise<void>;
+  /** Deletes a slice's files at the landing (archive, manifest, any partial copy). */
+  remove(m: Pick<Manifest, 'chainId' | 'seq' | 'archive'>): Promise<void>;
+  close(): void;
+}
+
+/** A slice whose archive is gone from the outbox and not intact at the landing cannot be delivered. */
+export function sliceMissingError(m: Manifest): DeskError {
+  return new DeskError('SLICE_MISSING', `Slice ${m.chainId}#${m.seq} (${m.archive}) is gone from the outbox and is not intact at the landing: chain broken — a new baseline is needed.`);
+}
+
+export function landedMismatchError(m: Manifest, found: string | null, where: string): DeskError {
+  return new DeskError('CHECKSUM_REMOTE_MISMATCH', `${m.archive} arrived ${where} with sha256 ${found ?? '(unreadable)'} instead of ${m.sha256}: it was deleted there and is sent again.`);
+}
+
 export interface TransferTuning {
   chunkSize?: number;
   concurrency?: number;
@@ -42,7 +74,13 @@ export interface LandingOptions {
   onPinned?: (pin: PinnedHostKey) => void;
 }
 
-export class Landing {
+/**
+ * The landing directory on the receiving site's SSH host: slices are shipped into it over SFTP (resumable,
+ * checked on the far side with sha256sum) and read back from it for the apply. One connection is reused for
+ * a cycle and re-opened when it drops; every attempt is retried with back-off unless retrying cannot help.
+ */
+export class SshLanding implements Landing {
+  readonly kind = 'ssh' as const;
   private current: SshSession | null = null;
 
   constructor(
@@ -52,6 +90,10 @@ export class Landing {
 
   get dir(): string {
     return this.host.backupDir;
+  }
+
+  get label(): string {
+    return `${this.host.username}@${this.host.host}:${this.host.port} ${this.host.backupDir}`;
   }
 
   remotePath(name: string): string {
@@ -97,7 +139,7 @@ export class Landing {
             await remoteWriteFile(s, this.remotePath(manifestName(m.chainId, m.seq)), encodeManifest(m));
             return { sent: 0, resumedFrom: 0 };
           }
-          throw new DeskError('SLICE_MISSING', `Slice ${m.chainId}#${m.seq} (${m.archive}) is gone from DC's outbox and is not intact on DR: chain broken — a new baseline is needed.`);
+          throw sliceMissingError(m);
         }
         const r = await uploadResumable(s, local, remote, {
           ...this.opts.transfer,
@@ -109,7 +151,7 @@ export class Landing {
         const far = await remoteSha256(s, remote);
         if (far !== m.sha256) {
           await remoteUnlink(s, remote);
-          throw new DeskError('CHECKSUM_REMOTE_MISMATCH', `${m.archive} arrived on DR with sha256 ${far ?? '(unreadable)'} instead of ${m.sha256}: it was deleted there and is sent again.`);
+          throw landedMismatchError(m, far, `on ${this.host.host}`);
         }
         await remoteWriteFile(s, this.remotePath(manifestName(m.chainId, m.seq)), encodeManifest(m));
         return { sent: r.bytes - r.resumedFrom, resumedFrom: r.resumedFrom };
@@ -118,7 +160,6 @@ export class Landing {
     );
   }
 
-  /** The manifest as DR has it (null when absent). */
   async remoteManifest(m: Manifest, signal?: AbortSignal): Promise<Manifest | null> {
     const name = manifestName(m.chainId, m.seq);
     return this.retry(
@@ -131,7 +172,6 @@ export class Landing {
     );
   }
 
-  /** Copies a landed archive to `localPath` for the apply (the apply then checks its sha256 itself). */
   async fetch(m: Manifest, localPath: string, onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     await this.retry(`reading ${m.archive}`, (s) => downloadFile(s, this.remotePath(m.archive), localPath, onProgress), signal).catch(async (err: unknown) => {
       await rm(localPath, { force: true });
@@ -147,7 +187,14 @@ export class Landing {
     return this.retry(`checking ${name}`, async (s) => (await remoteStat(s, this.remotePath(name))) !== null);
   }
 
-  /** Deletes a slice's files on DR (archive, manifest, any partial upload). */
+  async readFile(name: string): Promise<Buffer | null> {
+    return this.retry(`reading ${name}`, (s) => remoteReadFile(s, this.remotePath(name)));
+  }
+
+  async writeFile(name: string, data: Buffer): Promise<void> {
+    await this.retry(`writing ${name}`, (s) => remoteWriteFile(s, this.remotePath(name), data));
+  }
+
   async remove(m: Pick<Manifest, 'chainId' | 'seq' | 'archive'>): Promise<void> {
     await this.retry(`deleting ${m.archive}`, async (s) => {
       for (const name of [m.archive, `${m.archive}.part`, manifestName(m.chainId, m.seq)]) await remoteUnlink(s, this.remotePath(name));

@@ -15,7 +15,8 @@ export const MANIFEST_FORMAT = 'drdesk-slice/1';
 
 export const manifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
-  kind: z.enum(['baseline', 'increment']),
+  /** baseline: a consistent copy; increment: oplog entries; anchor: no entries, the chain starts at toTs (see anchor.ts). */
+  kind: z.enum(['baseline', 'increment', 'anchor']),
   chainId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
   seq: z.number().int().min(0),
   /** Exclusive start: the previous slice's toTs (increments) or the position the baseline copy began at. */
@@ -35,6 +36,8 @@ export const manifestSchema = z.strictObject({
   lastWall: iso.nullable(),
   archive: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
   collections: z.number().int().min(0).optional(),
+  /** Anchors only: the target's own oplog position at which its data equals the source's at toTs, and why that is known. */
+  anchor: z.strictObject({ targetTs: ts, reason: z.string().min(1) }).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -93,10 +96,12 @@ export function linkProblem(prev: Manifest, next: Manifest): LinkProblem | null 
   return null;
 }
 
-/** The first problem of a chain start (a baseline at seq 0 without a predecessor), or null. */
+/** The first problem of a chain start (a baseline, or an anchor at one position, at seq 0 without a predecessor), or null. */
 export function rootProblem(m: Manifest): LinkProblem | null {
-  if (m.kind === 'baseline' && m.seq === 0 && m.prevManifestSha256 === null) return null;
-  return { code: 'LINK_BROKEN', message: `slice ${m.chainId}#${m.seq} is not a baseline: a chain starts with a baseline at sequence 0.` };
+  const root = m.seq === 0 && m.prevManifestSha256 === null;
+  if (root && m.kind === 'baseline') return null;
+  if (root && m.kind === 'anchor' && m.anchor && m.count === 0 && compareTs(m.fromTs, m.toTs) === 0) return null;
+  return { code: 'LINK_BROKEN', message: `slice ${m.chainId}#${m.seq} is not a baseline or an anchor: a chain starts with one at sequence 0.` };
 }
 
 /** Checks a whole chain, sorted by seq; returns the problems with the seq they were found at. */

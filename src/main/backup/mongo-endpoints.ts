@@ -4,24 +4,29 @@ import type { MemberConfig, ReplicaSetConfig, SiteConfig, SshHostConfig, Topolog
 import type { SecretStore } from '../store/secret-store';
 
 /**
- * The two ends of the pipeline through the official driver: DC's replica set (capture) and DR's (apply),
- * plus the DR landing host reached over SSH. Every client has deadlines on connect and on each operation.
+ * The two ends of the pipeline through the official driver: the source replica set (capture) and the
+ * target's (apply), plus where slices land on the target site: its SSH host, or — only when DR Desk runs
+ * the built-in sandbox, whose sites are this machine — a local directory. Every client has deadlines.
  */
+export type LandingTarget = { kind: 'ssh'; host: SshHostConfig } | { kind: 'local'; dir: string };
+
 export interface BackupRoute {
   from: SiteConfig;
   to: SiteConfig;
   source: ReplicaSetConfig;
   target: ReplicaSetConfig;
-  landing: SshHostConfig;
+  landing: LandingTarget;
   subject: string;
 }
 
-export function resolveRoute(t: Topology): BackupRoute {
+/** `localLanding`: the sandbox's landing directory for a receiving site without SSH host; never for a real topology. */
+export function resolveRoute(t: Topology, localLanding?: string): BackupRoute {
   const from = t.backup.from ? t.sites.find((s) => s.name === t.backup.from) : t.sites.find((s) => s.role === 'dc');
   const to = t.backup.to ? t.sites.find((s) => s.name === t.backup.to) : t.sites.find((s) => s.role === 'dr');
   if (!from) throw new DeskError('BACKUP_NO_SOURCE', 'The topology has no DC site to back up: mark the production site with role: dc (or set backup.from).');
   if (!to || to === from) throw new DeskError('BACKUP_NO_TARGET', 'The topology has no DR site to restore to: add a site with role: dr (or set backup.to).');
-  const landing = to.ssh[0];
+  const host = to.ssh[0];
+  const landing: LandingTarget | null = host ? { kind: 'ssh', host } : localLanding ? { kind: 'local', dir: localLanding } : null;
   if (!landing)
     throw new DeskError('BACKUP_NO_LANDING', `Site ${to.name} has no SSH host for backup slices: add one under sites[${to.name}].ssh with host, username, keySecret or passwordSecret and backupDir.`);
   return { from, to, source: from.replicaSets[0], target: to.replicaSets[0], landing, subject: `${from.name}→${to.name}` };

@@ -11,11 +11,13 @@ import { applyIncrementArchive, restoreBaselineArchive } from './apply';
 import type { BackupLog } from './backup-log';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
 import { captureBaseline } from './baseline';
+import { captureAnchor, changesReason, changesSince, type HandoverPoint } from './anchor';
 import { captureIncrement, manifestName, newChainId } from './capture';
-import { Landing, type RetryTuning, type TransferHook, type TransferTuning } from './landing';
+import { SshLanding, type Landing, type RetryTuning, type TransferHook, type TransferTuning } from './landing';
+import { LocalLanding } from './local-landing';
 import { linkProblem, manifestSha256, rootProblem } from './manifest';
 import { connectReplicaSet, lastPosition, resolveRoute, serverVersion, versionMismatchError, versionsCompatible, type BackupRoute, type ClientOptions } from './mongo-endpoints';
-import { tsToText } from './oplog-ts';
+import { textToTs, tsToText } from './oplog-ts';
 import type { ProgressTracker } from './progress';
 import { checkAborted } from './scheduler';
 
@@ -31,6 +33,11 @@ export interface PipelineOptions {
   transfer?: TransferTuning;
   gzipLevel?: number;
   transferHook?: TransferHook;
+  /**
+   * The built-in sandbox only (its sites are this machine): the directory slices land in when the
+   * receiving site has no SSH host. A real topology leaves it unset and must name an SSH host.
+   */
+  localLanding?: string;
 }
 
 export interface PipelineDeps {
@@ -61,15 +68,16 @@ export class BackupPipeline {
   private readonly clientOptions: ClientOptions;
 
   constructor(private readonly d: PipelineDeps) {
-    this.route = resolveRoute(d.topology);
+    this.route = resolveRoute(d.topology, d.options?.localLanding);
     this.outbox = join(d.dataDir, 'backup', 'outbox');
     this.staging = join(d.dataDir, 'backup', 'staging');
     this.clientOptions = { secrets: d.secrets, timeoutMs: d.options?.timeoutMs ?? Math.max(5_000, d.topology.requestTimeoutMs) };
   }
 
   landing(): Landing {
+    if (this.route.landing.kind === 'local') return new LocalLanding(this.route.landing.dir);
     const o = this.d.options ?? {};
-    return new Landing(this.route.landing, {
+    return new SshLanding(this.route.landing.host, {
       secrets: this.d.secrets,
       pins: this.d.pins,
       timeoutMs: this.clientOptions.timeoutMs,
@@ -116,7 +124,7 @@ export class BackupPipeline {
   async runBaseline(run: RunContext): Promise<void> {
     const current = this.d.store.currentChain();
     const pending = current?.state === 'building' ? this.d.store.slice(current.chainId, 0) : null;
-    if (!pending || !existsSync(join(this.outbox, pending.manifest.archive))) {
+    if (pending?.manifest.kind !== 'baseline' || !existsSync(join(this.outbox, pending.manifest.archive))) {
       await this.withClient('source', async (dc) => {
         const [dcVersion, drVersion] = [await serverVersion(dc), await this.withClient('target', serverVersion)];
         if (!versionsCompatible(dcVersion, drVersion)) throw versionMismatchError(dcVersion, drVersion, this.route.from.name, this.route.to.name);
@@ -130,6 +138,32 @@ export class BackupPipeline {
       });
     } else this.d.log.write({ event: 'baseline-resume', chainId: pending.chainId });
     await this.deliver(run);
+  }
+
+  /**
+   * A new chain anchored at `point` (see anchor.ts) when the target changed nothing since its side of the
+   * point and the source still holds its side: the anchor is shipped and applied like a baseline, without
+   * copying or replacing any data. Returns why it could not be anchored otherwise (the caller takes a baseline).
+   */
+  async runAnchored(run: RunContext, point: HandoverPoint): Promise<{ anchored: boolean; reason: string }> {
+    const { from, to } = this.route;
+    const changes = await this.withClient('target', (t) => changesSince(t, point.targetTs, to.name));
+    if (changes.kind !== 'none') return { anchored: false, reason: changesReason(changes, to.name, from.name, point) };
+    return this.withClient('source', async (src) => {
+      const entry = await src.db('local').collection('oplog.rs').findOne({ ts: textToTs(point.sourceTs) }, { projection: { ts: 1, wall: 1 } });
+      if (!entry) return { anchored: false, reason: `${from.name}'s oplog no longer holds ${point.sourceTs} (${point.label}), so its changes since cannot be read` };
+      const [version, targetVersion] = [await serverVersion(src), await this.withClient('target', serverVersion)];
+      if (!versionsCompatible(version, targetVersion)) throw versionMismatchError(version, targetVersion, from.name, to.name);
+      const reason = `${to.name}'s oplog holds no change after ${point.targetTs} (${point.label}), so ${to.name}'s data is ${from.name}'s at ${point.sourceTs}: the chain starts there and carries only ${from.name}'s changes since`;
+      const chainId = newChainId();
+      this.d.store.createChain(chainId, this.route.source.name);
+      const m = await captureAnchor(this.outbox, { chainId, point, sourceWall: entry.wall instanceof Date ? entry.wall : null, replicaSet: this.route.source.name, version, reason });
+      this.d.store.addSlice(m, manifestSha256(m));
+      this.d.store.countCycle(run.cycleId, 'captured');
+      this.d.log.write({ event: 'anchored', chainId, sourceTs: point.sourceTs, targetTs: point.targetTs, reason });
+      await this.deliver(run);
+      return { anchored: true, reason };
+    });
   }
 
   /** Captures the next slice of the current chain (nothing when DC wrote nothing). */
@@ -151,8 +185,19 @@ export class BackupPipeline {
     }
   }
 
+  /** Capture and ship only: the slices wait, verified at the landing, for a later delivery to apply them. */
+  async stage(run: RunContext): Promise<void> {
+    await this.capture(run);
+    const landing = this.landing();
+    try {
+      await this.ship(run, landing);
+    } finally {
+      landing.close();
+    }
+  }
+
   /**
-   * Ship, apply and prune over one SSH connection. Slices verified before a failed shipment (or a gap)
+   * Ship, apply and prune over one landing connection. Slices verified before a failed shipment (or a gap)
    * are still applied; the one that failed, and everything after it, are not.
    */
   async deliver(run: RunContext): Promise<void> {
@@ -246,8 +291,8 @@ export class BackupPipeline {
     const m = s.manifest;
     run.progress.phase('verify', `Verifying slice #${m.seq} on ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, bytes: { done: 0, total: m.bytes } });
     const landed = await landing.remoteManifest(m, run.signal);
-    if (!landed) this.reship(s, 'SLICE_MISSING_REMOTE', `Slice #${m.seq}'s manifest is not in ${landing.dir} on DR (deleted or never written): it is shipped again.`);
-    if (manifestSha256(landed) !== s.manifestSha) this.reship(s, 'MANIFEST_MISMATCH', `Slice #${m.seq}'s manifest on DR differs from the one DC wrote: it is shipped again.`);
+    if (!landed) this.reship(s, 'SLICE_MISSING_REMOTE', `Slice #${m.seq}'s manifest is not in ${landing.label} (deleted or never written): it is shipped again.`);
+    if (manifestSha256(landed) !== s.manifestSha) this.reship(s, 'MANIFEST_MISMATCH', `Slice #${m.seq}'s manifest at ${landing.label} differs from the one ${this.route.from.name} wrote: it is shipped again.`);
     const link = prev ? linkProblem(prev.manifest, landed) : rootProblem(landed);
     if (link) {
       this.d.store.setProblem(s.chainId, s.seq, link.code, link.message, true);
@@ -265,16 +310,20 @@ export class BackupPipeline {
       const sha = await fileSha256(local);
       if (sha !== m.sha256) {
         await landing.remove(m);
-        this.reship(s, 'CHECKSUM_MISMATCH', `Slice #${m.seq} on DR has sha256 ${sha}, not ${m.sha256} as its manifest says: it was not applied, the damaged copy was deleted and it is shipped again.`);
+        this.reship(s, 'CHECKSUM_MISMATCH', `Slice #${m.seq} at ${landing.label} has sha256 ${sha}, not ${m.sha256} as its manifest says: it was not applied, the damaged copy was deleted and it is shipped again.`);
       }
       const safety = await lastPosition(dr);
       this.d.store.setSafetyPoint(s.chainId, s.seq, safety ? tsToText(safety.ts) : null);
       this.d.log.write({ event: 'safety-point', chainId: s.chainId, seq: s.seq, drTs: safety ? tsToText(safety.ts) : null });
       run.progress.phase('apply', `Applying slice #${m.seq} on ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, documents: { done: 0, total: m.count } });
       const deps = { progress: run.progress, signal: run.signal, resumeAfterTs: s.applyTs, onBatchApplied: (ts: string) => this.d.store.setApplyProgress(s.chainId, s.seq, ts) };
-      const out = m.kind === 'baseline' ? await restoreBaselineArchive(dr, local, m, deps) : await applyIncrementArchive(dr, local, m, deps);
-      this.d.store.markApplied(m, out.lastWall ?? (m.lastWall ? Date.parse(m.lastWall) : null));
-      if (m.kind === 'baseline') this.d.store.activateChain(m.chainId);
+      if (m.kind === 'anchor') await this.checkAnchor(dr, s);
+      const out =
+        m.kind === 'baseline' ? await restoreBaselineArchive(dr, local, m, deps) : m.kind === 'anchor' ? { applied: 0, lastWall: null } : await applyIncrementArchive(dr, local, m, deps);
+      // Where the target's own oplog stands now: a later route the other way can start there (anchor.ts).
+      const after = await lastPosition(dr);
+      this.d.store.markApplied(m, out.lastWall ?? (m.lastWall ? Date.parse(m.lastWall) : null), after ? tsToText(after.ts) : null);
+      if (m.kind !== 'increment') this.d.store.activateChain(m.chainId);
       this.d.store.countCycle(run.cycleId, 'applied');
       this.d.log.write({ event: 'applied', chainId: m.chainId, seq: m.seq, entries: out.applied, toTs: m.toTs });
     } catch (err) {
@@ -284,6 +333,18 @@ export class BackupPipeline {
     } finally {
       await rm(local, { force: true });
     }
+  }
+
+  /** An anchor holds only while the target still changed nothing since its position: checked again at apply time. */
+  private async checkAnchor(dr: MongoClient, s: SliceRow): Promise<void> {
+    const a = s.manifest.anchor;
+    const changes = a ? await changesSince(dr, a.targetTs, this.route.to.name) : ({ kind: 'lost', message: 'the anchor names no target position' } as const);
+    if (changes.kind === 'none') return;
+    const point = { sourceTs: s.manifest.toTs, targetTs: a?.targetTs ?? '?', label: `the anchor of chain ${s.chainId}` };
+    const message = `${changesReason(changes, this.route.to.name, this.route.from.name, point)}.`;
+    this.d.store.setProblem(s.chainId, s.seq, 'ANCHOR_STALE', message, true);
+    this.d.store.breakChain(s.chainId, 'ANCHOR_STALE', message);
+    throw chainBrokenError(message);
   }
 
   /** Keeps the newest N slices' files on each side; older ones go once applied (or superseded by a new baseline). */

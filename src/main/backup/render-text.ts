@@ -16,8 +16,9 @@ export function renderStatus(s: BackupStatus): string {
     `Backup ${s.from}→${s.to}: ${s.level.toUpperCase()} — RPO ${rpo} (target ${s.rpo.targetSeconds} s), DR complete up to ${time(s.rpo.coveredUntil)}`,
     `Schedule: ${s.schedule.enabled ? `every ${s.schedule.intervalMinutes} min (${s.schedule.source})` : 'paused'}, deadline ${s.schedule.deadlineSeconds} s, keep ${s.schedule.keep}${s.schedule.nextRunAt ? `, next ${time(s.schedule.nextRunAt)}` : ''}`,
   ];
-  if (s.landing)
-    lines.push(`Landing: ${s.landing.username}@${s.landing.host}:${s.landing.port} ${s.landing.dir} — host key ${s.landing.fingerprint ? `${s.landing.fingerprint} (pinned ${time(s.landing.pinnedAt)})` : 'not pinned yet (pinned on first connection)'}`);
+  if (s.landing?.kind === 'local') lines.push(`Landing: ${s.landing.label}`);
+  else if (s.landing)
+    lines.push(`Landing: ${s.landing.label} — host key ${s.landing.fingerprint ? `${s.landing.fingerprint} (pinned ${time(s.landing.pinnedAt)})` : 'not pinned yet (pinned on first connection)'}`);
   if (s.chain) {
     const c = s.chain;
     lines.push('', `Chain ${c.chainId}: ${c.state}${c.broken ? ` — ${c.broken.message}` : ''}; applied #${c.appliedSeq ?? '-'} (${c.appliedTs ?? '-'}), captured to ${c.capturedTs ?? '-'}`);

@@ -19,7 +19,8 @@ export class CycleGate {
     return this.current;
   }
 
-  async run<T>(label: string, deadlineMs: number, onDeadline: () => void, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** `external`: a caller's own signal (a runbook step's deadline or cancel) also stops the work at its next safe point. */
+  async run<T>(label: string, deadlineMs: number, onDeadline: () => void, fn: (signal: AbortSignal) => Promise<T>, external?: AbortSignal): Promise<T> {
     if (this.current)
       throw new DeskError(
         'BACKUP_BUSY',
@@ -34,10 +35,14 @@ export class CycleGate {
       ctrl.abort(new DeskError('CYCLE_DEADLINE', `The backup ${label} did not finish within its deadline of ${Math.round(deadlineMs / 1000)} s and was stopped: check the transfer rate to DR and the size of the slices.`));
       onDeadline();
     }, deadlineMs);
+    const forward = () => ctrl.abort(external?.reason instanceof Error ? external.reason : new DeskError('CYCLE_ABORTED', `The backup ${label} was stopped by its caller.`));
+    if (external?.aborted) forward();
+    else external?.addEventListener('abort', forward, { once: true });
     try {
       return await fn(ctrl.signal);
     } finally {
       clearTimeout(timer);
+      external?.removeEventListener('abort', forward);
       this.current = null;
     }
   }

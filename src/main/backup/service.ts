@@ -10,7 +10,8 @@ import { HostKeyPins } from '../connectors/ssh-host-keys';
 import type { SecretStore } from '../store/secret-store';
 import { BackupLog } from './backup-log';
 import { BackupStore } from './backup-store';
-import { BackupPipeline, type PipelineOptions } from './pipeline';
+import type { HandoverPoint } from './anchor';
+import { BackupPipeline, type PipelineOptions, type RunContext } from './pipeline';
 import { ProgressTracker } from './progress';
 import { BackupScheduler, CycleGate } from './scheduler';
 import { buildStatus, notConfiguredStatus } from './status';
@@ -38,6 +39,18 @@ export interface BackupServiceDeps {
   echo?: (line: string) => void;
   onProgress?: (p: BackupProgress) => void;
   onStatus?: (s: BackupStatus) => void;
+}
+
+/** The target site was activated (DR activation): it took over the writes at the positions below. */
+export interface ActivationRecord {
+  at: string;
+  /** What activated it ("execution ex-… (DR activation: DC → DR)"). */
+  label: string;
+  chainId: string | null;
+  /** The source's position of the last slice applied on the target before it took over. */
+  sourceTs: string | null;
+  /** The target's own oplog position right after that apply: where a route back can start (anchor.ts). */
+  targetTs: string | null;
 }
 
 const LOCK_TTL_MS = 60_000;
@@ -90,7 +103,7 @@ export class BackupService {
     const intervalMinutes = override ? Number(override) : this.d.topology.backup.intervalMinutes;
     return {
       intervalMinutes,
-      enabled: this.configured !== null && this.store.setting('enabled') !== 'false',
+      enabled: this.configured !== null && this.store.setting('enabled') !== 'false' && this.store.setting('activation') === null,
       source: override ? 'override' : 'topology',
       keep: this.d.topology.backup.keep,
       deadlineSeconds: Math.round(this.cycleDeadlineMs(intervalMinutes) / 1000),
@@ -116,7 +129,7 @@ export class BackupService {
 
   status(): BackupStatus {
     if (!this.configured) return notConfiguredStatus(this.configError as DeskError, this.schedule(), this.d.topology.targets.rpoSeconds);
-    return buildStatus({ store: this.store, route: this.pipeline.route, pins: this.pins, schedule: this.schedule(), targetSeconds: this.d.topology.targets.rpoSeconds, running: this.running });
+    return buildStatus({ store: this.store, route: this.pipeline.route, pins: this.pins, schedule: this.schedule(), targetSeconds: this.d.topology.targets.rpoSeconds, running: this.running, activation: this.activation() });
   }
 
   private emitStatus(): void {
@@ -132,9 +145,104 @@ export class BackupService {
 
   /**
    * Runs one cycle or baseline. wait=false returns the running record at once (progress and the outcome
-   * arrive as events); wait=true resolves with the finished record. Throws BACKUP_BUSY if one is running.
+   * arrive as events); wait=true resolves with the finished record. Throws BACKUP_BUSY if one is running,
+   * BACKUP_ROUTE_ACTIVATED once the target site was activated (its data would be overwritten).
    */
   async run(kind: CycleRecord['kind'], trigger: CycleRecord['trigger'], wait: boolean): Promise<CycleRecord> {
+    this.refuseWhenActivated(kind);
+    return this.gated(kind, trigger, wait, (ctx) => (kind === 'baseline' ? this.pipeline.runBaseline(ctx) : this.pipeline.runCycle(ctx)));
+  }
+
+  /**
+   * Delivers what is already captured — ship, verify at the landing, apply, retention — without a capture,
+   * so it works with the source site gone. Through the same one-at-a-time gate, cross-process lock and
+   * deadline as a cycle. With `activation`, a successful delivery also records that the target now takes
+   * the writes (DR activation): the route stops (no cycle or baseline may overwrite the target) until
+   * `resumeAfterActivation` or a failback's route hands back.
+   */
+  async deliver(trigger: CycleRecord['trigger'], opts: { activation?: string; signal?: AbortSignal } = {}): Promise<CycleRecord> {
+    return this.gated(
+      'cycle',
+      trigger,
+      true,
+      async (ctx) => {
+        await this.pipeline.deliver(ctx);
+        if (opts.activation && !this.activation()) this.recordActivation(opts.activation);
+      },
+      opts.signal,
+    );
+  }
+
+  /** Capture and ship without applying: the slices wait, verified at the landing (drills stage a fault on them). */
+  async stage(trigger: CycleRecord['trigger'], signal?: AbortSignal): Promise<CycleRecord> {
+    this.refuseWhenActivated('cycle');
+    return this.gated('cycle', trigger, true, (ctx) => this.pipeline.stage(ctx), signal);
+  }
+
+  /**
+   * Starts a new chain: anchored at `point` when the target changed nothing since (no data copied or
+   * replaced); otherwise a baseline when `baselineFallback`, else refused (ANCHOR_REFUSED) — with the reason
+   * either way. Recorded as a baseline cycle (it starts a chain). `endsActivation`: this start hands the
+   * data back after an activation, so it may run on a stopped route and ends the stop when it succeeds.
+   */
+  async startChain(
+    point: HandoverPoint | null,
+    trigger: CycleRecord['trigger'],
+    opts: { baselineFallback: boolean; endsActivation?: string; signal?: AbortSignal },
+  ): Promise<{ record: CycleRecord; anchored: boolean; reason: string }> {
+    if (!opts.endsActivation) this.refuseWhenActivated('baseline');
+    let decision = { anchored: false, reason: 'no point is known where both sites held the same data (the activation was not recorded by this route)' };
+    const record = await this.gated(
+      'baseline',
+      trigger,
+      true,
+      async (ctx) => {
+        if (point) decision = await this.pipeline.runAnchored(ctx, point);
+        if (!decision.anchored) {
+          this.log.write({ event: 'anchor-refused', reason: decision.reason });
+          if (!opts.baselineFallback) throw new DeskError('ANCHOR_REFUSED', `The chain cannot start without a baseline: ${decision.reason}.`);
+          await this.pipeline.runBaseline(ctx);
+        }
+        if (opts.endsActivation) this.resumeAfterActivation(opts.endsActivation);
+      },
+      opts.signal,
+    );
+    return { record, ...decision };
+  }
+
+  /** The recorded activation of the target (DR took over the writes), or null. */
+  activation(): ActivationRecord | null {
+    const raw = this.store.setting('activation');
+    return raw ? (JSON.parse(raw) as ActivationRecord) : null;
+  }
+
+  /** Ends the stop after an activation (a failback handed the data back, or the activation was undone). */
+  resumeAfterActivation(why: string): void {
+    const a = this.activation();
+    if (!a) return;
+    this.store.setSetting('activation', null);
+    this.log.write({ event: 'activation-ended', why, activatedAt: a.at });
+    this.scheduler.reschedule();
+    this.emitStatus();
+  }
+
+  private recordActivation(label: string): void {
+    const chain = this.store.currentChain();
+    const rec: ActivationRecord = { at: new Date().toISOString(), label, chainId: chain?.chainId ?? null, sourceTs: chain?.appliedTs ?? null, targetTs: chain?.targetTs ?? null };
+    this.store.setSetting('activation', JSON.stringify(rec));
+    this.log.write({ event: 'activated', ...rec });
+  }
+
+  private refuseWhenActivated(kind: CycleRecord['kind']): void {
+    const a = this.activation();
+    if (a)
+      throw new DeskError(
+        'BACKUP_ROUTE_ACTIVATED',
+        `${this.pipeline.route.to.name} was activated at ${a.at} (${a.label}) and takes the writes now: a ${kind} ${this.pipeline.route.subject} would overwrite them. Run failback first; it resumes this route.`,
+      );
+  }
+
+  private async gated(kind: CycleRecord['kind'], trigger: CycleRecord['trigger'], wait: boolean, work: (ctx: RunContext) => Promise<void>, external?: AbortSignal): Promise<CycleRecord> {
     if (!this.configured) throw this.configError as DeskError;
     if (this.gate.running) throw new DeskError('BACKUP_BUSY', `A backup ${this.gate.running.label} is already running: wait for it to finish.`);
     const lock = this.store.acquireLock(this.owner, kind, LOCK_TTL_MS);
@@ -149,7 +257,7 @@ export class BackupService {
     });
     this.running = progress.current;
     this.emitStatus();
-    const work = this.gate.run(
+    const done = this.gate.run(
       kind === 'baseline' ? 'baseline' : `cycle #${rec.id}`,
       deadlineMs,
       () => {
@@ -160,11 +268,9 @@ export class BackupService {
         this.emitStatus();
       },
       async (signal) => {
-        const ctx = { cycleId: rec.id, progress, signal };
         const renew = setInterval(() => this.store.acquireLock(this.owner, kind, LOCK_TTL_MS), LOCK_TTL_MS / 3);
         try {
-          if (kind === 'baseline') await this.pipeline.runBaseline(ctx);
-          else await this.pipeline.runCycle(ctx);
+          await work({ cycleId: rec.id, progress, signal });
           this.store.finishCycle(rec.id, 'ok', null);
           this.log.write({ event: `${kind}-ok`, cycle: rec.id });
         } catch (err) {
@@ -181,9 +287,10 @@ export class BackupService {
         }
         return this.store.cycle(rec.id) as CycleRecord;
       },
+      external,
     );
-    if (wait) return work;
-    work.catch(() => undefined);
+    if (wait) return done;
+    done.catch(() => undefined);
     return rec;
   }
 

@@ -1,9 +1,9 @@
-import type { BackupProgress, BackupSchedule, BackupStatus, ChainView, SliceView } from '../../shared/api/backup';
+import type { BackupProgress, BackupSchedule, BackupStatus, ChainView, LandingView, SliceView } from '../../shared/api/backup';
 import type { DeskError } from '../../shared/errors';
 import type { Reason } from '../../shared/status';
 import type { HostKeyPins } from '../connectors/ssh-host-keys';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
-import type { BackupRoute } from './mongo-endpoints';
+import type { BackupRoute, LandingTarget } from './mongo-endpoints';
 import { backupLevel, backupReasons, computeRpo } from './rpo';
 
 /** The Backups page's and the CLI's view of the pipeline, built from SQLite (cheap: a few small queries). */
@@ -49,6 +49,15 @@ export function chainView(chain: ChainRow, slices: SliceRow[]): ChainView {
   };
 }
 
+/** Where slices land, as status shows it: the SSH host with its pinned key, or the sandbox's local directory. */
+export function landingView(site: string, target: LandingTarget, pins: HostKeyPins): LandingView {
+  if (target.kind === 'local')
+    return { site, kind: 'local', label: `local landing (sandbox): ${target.dir}`, host: 'localhost', port: 0, username: '', dir: target.dir, fingerprint: null, pinnedAt: null };
+  const h = target.host;
+  const pin = pins.get(`${h.host}:${h.port}`);
+  return { site, kind: 'ssh', label: `${h.username}@${h.host}:${h.port} ${h.backupDir}`, host: h.host, port: h.port, username: h.username, dir: h.backupDir, fingerprint: pin?.fingerprint ?? null, pinnedAt: pin?.pinnedAt ?? null };
+}
+
 export interface StatusInput {
   store: BackupStore;
   route: BackupRoute;
@@ -56,6 +65,8 @@ export interface StatusInput {
   schedule: BackupSchedule;
   targetSeconds: number;
   running: BackupProgress | null;
+  /** The target site was activated (it takes the writes): the route is stopped. */
+  activation?: { at: string; label: string } | null;
   now?: number;
 }
 
@@ -79,8 +90,14 @@ export function buildStatus(i: StatusInput): BackupStatus {
   });
   const mismatch = slices.find((s) => s.state === 'failed' && s.problem?.code === 'VERSION_MISMATCH');
   if (mismatch?.problem) reasons.unshift({ code: 'VERSION_MISMATCH', level: 'red', subject: i.route.subject, message: mismatch.problem.message });
-  const { landing } = i.route;
-  const pin = i.pins.get(`${landing.host}:${landing.port}`);
+  if (i.activation)
+    reasons.unshift({
+      code: 'BACKUP_FAILING',
+      level: 'yellow',
+      subject: i.route.subject,
+      message: `${i.route.to.name} was activated at ${i.activation.at} (${i.activation.label}) and takes the writes: ${i.route.subject} backups are stopped so nothing overwrites them. Failback brings ${i.route.to.name}'s changes back and resumes this route.`,
+    });
+  const target = i.route.landing;
   return {
     level: backupLevel(reasons, rpo),
     reasons,
@@ -92,15 +109,7 @@ export function buildStatus(i: StatusInput): BackupStatus {
     recentCycles,
     schedule: i.schedule,
     rpo,
-    landing: {
-      site: i.route.to.name,
-      host: landing.host,
-      port: landing.port,
-      username: landing.username,
-      dir: landing.backupDir,
-      fingerprint: pin?.fingerprint ?? null,
-      pinnedAt: pin?.pinnedAt ?? null,
-    },
+    landing: landingView(i.route.to.name, target, i.pins),
     updatedAt: new Date(now).toISOString(),
   };
 }

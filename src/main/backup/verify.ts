@@ -24,7 +24,7 @@ export async function verifyChain(store: BackupStore, outbox: string, landing: L
   for (let seq = 0; seq <= top; seq++) if (!seqs.has(seq)) add(seq, 'link', false, `slice #${seq} is missing from the chain record.`);
   for (const s of slices) {
     const m = s.manifest;
-    add(s.seq, 'link', !problems.has(s.seq), problems.get(s.seq) ?? (s.seq === 0 ? 'baseline starts the chain' : `follows #${s.seq - 1}`));
+    add(s.seq, 'link', !problems.has(s.seq), problems.get(s.seq) ?? (s.seq === 0 ? `${m.kind} starts the chain` : `follows #${s.seq - 1}`));
     if (manifestSha256(m) !== s.manifestSha) add(s.seq, 'link', false, `the manifest of #${s.seq} no longer hashes to the value recorded at capture.`);
     if (!s.localDeleted) {
       const path = join(outbox, m.archive);

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DrillReport } from '../../shared/api/drill-report';
 import type { DrillProgress } from '../../shared/api/runbooks';
-import { topologySchema } from '../../shared/topology';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
 import { Executor } from '../runbooks/executor';
 import { createHandlers } from '../runbooks/handlers/index';
@@ -15,7 +14,6 @@ import { MemorySecretStore } from '../store/memory-secret-store';
 import { runDrill } from './drill-runner';
 import { createLocalDrillDesks } from './local-approvers';
 import { sandboxBackup, type SshLanding } from './sandbox-backup';
-import type { DrillBackup } from './types';
 
 export interface SandboxDrillOptions {
   scenario: string;
@@ -25,7 +23,7 @@ export interface SandboxDrillOptions {
   tester?: string;
   drillId?: string;
   onProgress?: (p: DrillProgress) => void;
-  /** An SSH landing host for DR's slices: with it, the real backup pipeline runs between the sandbox's sites. */
+  /** An SSH host that receives the slices instead of the local landing directories (the default). */
   landing?: SshLanding;
 }
 
@@ -41,15 +39,11 @@ export async function runSandboxDrill(opts: SandboxDrillOptions): Promise<DrillR
     opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: 'starting the sandbox', at: new Date().toISOString() });
     const sandbox = await startSandbox({ fast: opts.fast ?? false, workloadOpsPerSec: opts.workloadOpsPerSec ?? 50, dir });
     closers.unshift(() => sandbox.stop());
-    let topology = topologySchema.parse(sandbox.topology);
-    let backup: DrillBackup | null = null;
-    if (opts.landing) {
-      opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: `baseline DC → DR over SSH to ${opts.landing.username}@${opts.landing.host}:${opts.landing.port}`, at: new Date().toISOString() });
-      const b = await sandboxBackup(sandbox, dir, opts.landing);
-      closers.unshift(() => b.close());
-      backup = b.backup;
-      topology = b.topology;
-    }
+    const to = opts.landing ? `over SSH to ${opts.landing.username}@${opts.landing.host}:${opts.landing.port}` : 'to a local landing directory (the sandbox has no SSH hosts)';
+    opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: `baseline DC → DR ${to}`, at: new Date().toISOString() });
+    const b = await sandboxBackup(sandbox, dir, opts.landing);
+    closers.unshift(() => b.close());
+    const { backup, topology } = b;
     const desks = await createLocalDrillDesks(dir);
     closers.unshift(() => desks.close());
     const secrets = new MemorySecretStore();

@@ -32,7 +32,9 @@ export function describeOperation(op: Operation): string {
     case 'backup.applyLatest':
       return `backup: apply every verified ${op.from}→${op.to} slice not yet applied, in order (applyOps)`;
     case 'backup.cycle':
-      return `backup: capture ${op.from}'s oplog since the last position, ship to ${op.to} over SSH, verify, apply`;
+      return `backup: capture ${op.from}'s oplog since the last position, ship to ${op.to}'s landing, verify, apply`;
+    case 'backup.resumeRoute':
+      return `backup: resume ${op.from}→${op.to} with a chain anchored where both sites last held the same data; refused (no baseline over ${op.to}) if ${op.to} changed since`;
     case 'ssh.exec':
       return `ssh ${op.target.username}@${op.target.address} -p ${op.target.port} -- ${shellCommand(op.argv)}`;
     case 'http.health':

@@ -6,14 +6,17 @@ import { DrillService } from '../drills/drill-service';
 import { approvalResult, auditCheckpoint } from '../drills/approval-report';
 import { runbookMethods } from './desk-runbooks';
 import { createHandlers } from './handlers/index';
+import { backupFor } from '../backup/desk-backup';
 import type { BackupPort } from './handlers/backup-handlers';
+import { backupServicePort } from './handlers/backup-service-port';
 import { createMongoAccess } from './handlers/mongo-access';
 import { loadRunbookSettings, RunbookService } from './runbook-service';
 
 /**
  * The runbooks + drills feature for src/main/features.ts: the executor on Desk's database with the real
  * handlers, gated by the approvals engine and audited through it; progress and drill events forwarded.
- * `backup` is the backup pipeline's port when the backup feature provides one.
+ * Backup steps run through the Desk's own backup routes (backupFor: the same services, gates and locks the
+ * Backups page and the schedule use); `backup` replaces them (tests).
  */
 export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPort | null } = {}) {
   return (ctx: DeskContext): FeatureParts => {
@@ -26,7 +29,7 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
       secrets: ctx.secrets,
       pins: new HostKeyPins(ctx.database.db),
       mongo,
-      backup: opts.backup?.(ctx) ?? null,
+      backup: opts.backup ? opts.backup(ctx) : backupServicePort(backupFor(ctx)),
       sandboxFault: sandbox ? (req) => sandbox.fault(req) : null,
     });
     const settings = loadRunbookSettings(ctx.dataDir, sandbox !== null);

@@ -24,7 +24,7 @@ export const runbookSettingsSchema = z.strictObject({
   healthTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
   backupTimeoutMs: z.number().int().min(1000).max(3_600_000).default(600_000),
   sshTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
-  /** In-app drills on the sandbox: an SSH host that receives DR's backup slices (secrets by keychain name). */
+  /** In-app drills on the sandbox: an SSH host that receives the slices instead of a local directory (secrets by keychain name). */
   drillLanding: z
     .strictObject({
       host: z.string().min(1),

@@ -21,7 +21,8 @@ export interface SliceProblem {
 export interface SliceView {
   chainId: string;
   seq: number;
-  kind: 'baseline' | 'increment';
+  /** anchor: the chain starts at an oplog position where both sites were known to hold the same data (no copy). */
+  kind: 'baseline' | 'increment' | 'anchor';
   state: SliceState;
   fromTs: OplogTs | null;
   toTs: OplogTs;
@@ -82,7 +83,8 @@ export interface BackupProgress {
 export interface CycleRecord {
   id: number;
   kind: 'cycle' | 'baseline';
-  trigger: 'schedule' | 'manual' | 'agent';
+  /** runbook: a step of an approved execution (DR activation, failback); drill: a drill on the sandbox. */
+  trigger: 'schedule' | 'manual' | 'agent' | 'runbook' | 'drill';
   state: 'running' | 'ok' | 'failed';
   startedAt: string;
   deadlineAt: string;
@@ -115,6 +117,10 @@ export interface RpoView {
 
 export interface LandingView {
   site: string;
+  /** "ssh": the site's SSH host; "local": a directory on this machine (only on the built-in sandbox). */
+  kind: 'ssh' | 'local';
+  /** How to show it: "user@host:port /dir", or "local landing (sandbox): DIR". */
+  label: string;
   host: string;
   port: number;
   username: string;

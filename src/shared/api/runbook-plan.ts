@@ -76,6 +76,8 @@ export const operationSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('backup.applyLatest'), from: z.string(), to: z.string() }),
   /** One capture → ship → verify → apply cycle (failback runs it from DR to DC). */
   z.strictObject({ op: z.literal('backup.cycle'), from: z.string(), to: z.string() }),
+  /** After failback: the stopped route starts again, anchored where both sites last held the same data. */
+  z.strictObject({ op: z.literal('backup.resumeRoute'), from: z.string(), to: z.string() }),
   z.strictObject({ op: z.literal('ssh.exec'), target: sshTargetSchema, argv: z.array(z.string()).min(1) }),
   z.strictObject({
     op: z.literal('http.health'),

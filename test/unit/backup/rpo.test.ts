@@ -15,6 +15,7 @@ const chain = (over: Partial<ChainRow> = {}): ChainRow => ({
   appliedSeq: 3,
   appliedTs: '30:1',
   appliedWall: T0 - 40_000,
+  targetTs: null,
   idleCheckedAt: null,
   ...over,
 });

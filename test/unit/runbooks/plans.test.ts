@@ -87,7 +87,9 @@ describe('built-in plans', () => {
     expect(quiesce).toBeGreaterThan(plan.steps.indexOf(cycles[0]));
     expect(quiesce).toBeLessThan(plan.steps.indexOf(cycles[1]));
     expect(plan.steps.find((s) => s.id === 'switch-traffic-back')?.operation).toMatchObject({ hook: { url: 'http://127.0.0.1:9/switch?to=DC' } });
-    expect(plan.steps.at(-1)).toMatchObject({ id: 'dr-standby', operation: { expect: 'down' } });
+    expect(plan.steps.at(-2)).toMatchObject({ id: 'dr-standby', operation: { expect: 'down' } });
+    // Last: DC → DR backups, stopped by the activation, resume where both sites hold the same data.
+    expect(plan.steps.at(-1)).toMatchObject({ id: 'resume-backups', operation: { op: 'backup.resumeRoute', from: 'DC', to: 'DR' }, idempotent: true });
   });
 
   it('plans are stable: same inputs, same digest; any change, another digest', () => {

@@ -17,7 +17,7 @@ async function prepare(ctx: ScenarioContext): Promise<void> {
   if (!(await waitPrimary(env.mongo, dataMembers(dc), null, 30_000))) throw new DeskError('DRILL_SETUP', `${dc.name} has no primary: the sandbox did not settle; start the drill again.`);
   await new Promise((r) => setTimeout(r, 2000));
   ctx.phase('setup', `shipping a slice ${dc.name} → ${dr.name}`);
-  const r = await backupOf(ctx).cycle(dc.name, dr.name, AbortSignal.timeout(120_000));
+  const r = await backupOf(ctx).cycle(dc.name, dr.name, { signal: AbortSignal.timeout(120_000) });
   ctx.mark(`backup slice shipped and applied (${r.summary})`);
   // Writes keep arriving after the last slice, as they would between two scheduled cycles.
   await new Promise((r2) => setTimeout(r2, 2000));
@@ -109,7 +109,7 @@ export const corruptedSlice: Scenario = {
     const verify = first.execution.steps.find((s) => s.id === 'verify-slice');
     ctx.expect('The corrupted slice was refused before anything changed', first.execution.status === 'failed' && verify?.status === 'failed' && !stepRan(first.execution, 'apply-slice'), verify?.error?.message ?? `verify step ${verify?.status}`);
     ctx.phase('execution', 'shipping the slice again');
-    const again = await backup.cycle(dc.name, dr.name, AbortSignal.timeout(120_000));
+    const again = await backup.cycle(dc.name, dr.name, { signal: AbortSignal.timeout(120_000) });
     ctx.mark(`slice shipped again (${again.summary})`);
     ctx.env.executor.resume(first.execution.id, { by: ctx.env.initiator });
     const resumed = await ctx.env.executor.settled(first.execution.id);

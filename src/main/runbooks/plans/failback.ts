@@ -7,7 +7,8 @@ import { appSteps, dataMembers, healthStep, siteByRole, siteDataMembers, traffic
 /**
  * Failback: bring DR's changes since activation back to DC through the same backup pipeline in the other
  * direction, with DR's application quiesced before the final slice so nothing written on DR is left behind;
- * then DC's application, traffic back, and DR returned to standby (application stopped, no traffic).
+ * then DC's application, traffic back, DR returned to standby (application stopped, no traffic), and the
+ * DC → DR backups that DR activation stopped resumed from the point where both sites hold the same data.
  */
 export function buildFailbackPlan(topology: Topology, settings: RunbookSettings): Plan {
   const dc = siteByRole(topology, 'dc');
@@ -25,12 +26,14 @@ export function buildFailbackPlan(topology: Topology, settings: RunbookSettings)
       }),
     );
   drafts.push(
-    step('catch-up-cycle', 'action', `Ship DR's changes since activation to ${dc.name} (capture, ship, verify, apply)`, { site: dc.name }, { op: 'backup.cycle', from: dr.name, to: dc.name }, {
-      timeoutMs: settings.backupTimeoutMs,
-      retries: 1,
-      retryDelayMs: 2000,
-      idempotent: true,
-    }),
+    step(
+      'catch-up-cycle',
+      'action',
+      `Ship ${dr.name}'s changes since activation to ${dc.name}: the chain starts at the activation point if ${dc.name} changed nothing since, else with a baseline of ${dr.name} replacing ${dc.name}'s data`,
+      { site: dc.name },
+      { op: 'backup.cycle', from: dr.name, to: dc.name },
+      { timeoutMs: settings.backupTimeoutMs, retries: 1, retryDelayMs: 2000, idempotent: true },
+    ),
     ...appSteps(dr, settings, 'stop', 'quiesce-dr'),
     ...healthStep('dr-app-down', 'wait-until', dr, 'down', settings),
     step('final-cycle', 'action', `Ship DR's last changes to ${dc.name} with DR's application stopped`, { site: dc.name }, { op: 'backup.cycle', from: dr.name, to: dc.name }, {
@@ -42,6 +45,12 @@ export function buildFailbackPlan(topology: Topology, settings: RunbookSettings)
     ...healthStep('dc-app-health', 'wait-until', dc, 'up', settings),
     trafficStep('switch-traffic-back', dr, dc, settings),
     ...healthStep('dr-standby', 'postcheck', dr, 'down', settings),
+    step('resume-backups', 'action', `Resume ${dc.name} → ${dr.name} backups from where both sites hold the same data (no baseline over ${dr.name})`, { site: dr.name }, { op: 'backup.resumeRoute', from: dc.name, to: dr.name }, {
+      timeoutMs: settings.backupTimeoutMs,
+      retries: 1,
+      retryDelayMs: 2000,
+      idempotent: true,
+    }),
   );
   return {
     schema: 'drdesk.plan/1',
