@@ -10,7 +10,7 @@ import { startWebHost, type WebHostRun } from './web-host';
 
 /**
  * Issue 4's Playwright acceptance: the Backups page against the real web host, the sandbox and a real
- * OpenSSH landing on 127.0.0.1 (and, first, on the plain sandbox, which has no landing to ship to). A baseline and increments are taken through the page; the running cycle's
+ * OpenSSH landing on 127.0.0.1 (and, first, on the plain sandbox, whose slices land in a local directory). A baseline and increments are taken through the page; the running cycle's
  * progress is caught while it runs (the DC members answer slowly, a sandbox fault, so the copy takes a few
  * seconds); one landed archive gets a flipped byte and the page shows why that slice was refused; DC's
  * oplog rolls past the chain and the page asks for a new baseline.
@@ -108,7 +108,7 @@ function landedArchive(seq: number): string {
   return join(sshd.landingDir, m.archive);
 }
 
-test.describe('without a backup route', () => {
+test.describe('on the built-in sandbox', () => {
   let host: WebHostRun;
   let plain: Page;
 
@@ -123,12 +123,13 @@ test.describe('without a backup route', () => {
     await host?.stop();
   });
 
-  test('the built-in sandbox has no SSH landing: the page says what to add, and nothing can be started', async () => {
-    await expect(plain.getByTestId('backup-not-configured')).toContainText('has no SSH host for backup slices', { timeout: 30_000 });
-    await expect(plain.getByRole('button', { name: 'Run now' })).toBeDisabled();
-    await expect(plain.getByRole('button', { name: 'Start baseline' })).toBeDisabled();
-    await expect(plain.getByTestId('action-why')).toContainText('not configured');
-    await plain.screenshot({ path: `${SHOTS}/backups-not-configured.png` });
+  test('slices land in a local directory of the data directory: the page says so, and a baseline is applied', async () => {
+    await expect(plain.getByTestId('landing')).toContainText(`local directory ${host.dataDir}`, { timeout: 30_000 });
+    await expect(plain.getByTestId('backup-status')).toContainText('on this machine (sandbox)');
+    await plain.getByTestId('no-baseline').getByRole('button', { name: 'Start baseline' }).click();
+    await expect(plain.getByTestId('slice-0')).toHaveAttribute('data-state', 'applied', { timeout: 120_000 });
+    await expect(plain.getByTestId('action-outcome')).toContainText(/Baseline #\d+ finished/);
+    await plain.screenshot({ path: `${SHOTS}/backups-sandbox-local.png` });
   });
 });
 
@@ -175,12 +176,29 @@ test.describe('over a real sshd landing', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
+  test('a topology whose DR site has no SSH host: the page says what to add, and nothing can be started', async ({ browser }) => {
+    const plainDir = tmp('drdesk-e2e-noroute-');
+    const other = await startDrdesk(['web', '--topology', sb.topologyFile, '--data-dir', plainDir]);
+    const p = await browser.newPage();
+    try {
+      await p.goto(`${String(other.first.url)}#/backups`);
+      await expect(p.getByTestId('backup-not-configured')).toContainText('has no SSH host for backup slices', { timeout: 30_000 });
+      await expect(p.getByRole('button', { name: 'Run now' })).toBeDisabled();
+      await expect(p.getByRole('button', { name: 'Start baseline' })).toBeDisabled();
+      await expect(p.getByTestId('action-why')).toContainText('not configured');
+      await p.screenshot({ path: `${SHOTS}/backups-not-configured.png` });
+    } finally {
+      await p.close();
+      await other.stop();
+    }
+  });
+
   test('before any baseline, the page says so and offers to start one', async () => {
     await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('no-baseline')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Run now' })).toBeDisabled();
     await expect(page.getByTestId('action-why')).toContainText('no baseline yet');
-    await expect(page.getByTestId('backup-status')).toContainText(`${sshd.user}@${sshd.host}:${sshd.port}`);
+    await expect(page.getByTestId('landing')).toHaveText(`${sshd.user}@${sshd.host}:${sshd.port} ${sshd.landingDir}`);
     await page.screenshot({ path: `${SHOTS}/backups-empty.png` });
   });
 

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { ChainView, SliceView } from '../../../shared/api/backup';
 import { formatClock } from '../../format/time';
-import { LOOK_LABEL, formatBytes, formatCount, sliceLook, type SliceLook } from './backup-format';
+import { LOOK_LABEL, countNoun, formatBytes, formatCount, sliceLook, type SliceLook } from './backup-format';
 import { SliceIcon } from './SliceIcon';
 
 /** Slices drawn before "show all": the baseline and the newest increments. */
@@ -19,17 +19,17 @@ function SliceNode({ slice: s, selected, onSelect, now }: { slice: SliceView; se
   const look = sliceLook(s);
   const when = s.appliedAt ?? s.verifiedAt ?? s.shippedAt ?? s.createdAt;
   return (
-    <li className={`slice look-${look}${s.kind === 'baseline' ? ' baseline' : ''}`}>
+    <li className={`slice look-${look}${s.seq === 0 ? ' chain-start' : ''}`}>
       <button type="button" className="slice-button" aria-pressed={selected} onClick={onSelect} data-testid={`slice-${s.seq}`} data-state={s.state} data-look={look}>
         <span className="slice-head">
-          <SliceIcon look={look} size={s.kind === 'baseline' ? 26 : 22} />
+          <SliceIcon look={look} size={s.seq === 0 ? 26 : 22} />
           <span className="slice-title">
-            #{s.seq} <span className="muted">{s.kind === 'baseline' ? 'baseline' : 'increment'}</span>
+            #{s.seq} <span className="muted">{s.kind}</span>
           </span>
         </span>
         <span className="slice-state">{LOOK_LABEL[look]}</span>
         <span className="slice-meta">
-          {formatClock(when, now)} · {formatCount(s.count)} {s.kind === 'baseline' ? 'docs + entries' : s.count === 1 ? 'entry' : 'entries'} · {formatBytes(s.bytes)}
+          {formatClock(when, now)} · {formatCount(s.count)} {countNoun(s, true)} · {formatBytes(s.bytes)}
         </span>
         {s.problem && s.state === 'failed' && <code className="slice-code">{s.problem.code}</code>}
         {s.problem && s.state !== 'failed' && <span className="slice-recovered">recovered from {s.problem.code}</span>}

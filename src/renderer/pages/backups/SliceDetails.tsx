@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { SliceView } from '../../../shared/api/backup';
 import { formatClock } from '../../format/time';
-import { LOOK_LABEL, formatBytes, formatCount, formatTs, shortSha, sliceLook } from './backup-format';
+import { LOOK_LABEL, countNoun, formatBytes, formatCount, formatTs, shortSha, sliceLook } from './backup-format';
 import { CopyButton } from './CopyButton';
 import { SliceIcon } from './SliceIcon';
 
@@ -23,7 +23,7 @@ function Sha({ value, label }: { value: string | null; label: string }) {
 }
 
 function linkText(s: SliceView, prev: SliceView | null): ReactNode {
-  if (s.kind === 'baseline' || s.prevManifestSha256 === null) return <span className="muted">none: the chain starts here</span>;
+  if (s.prevManifestSha256 === null) return <span className="muted">none: the chain starts here</span>;
   const holds = prev !== null && prev.manifestSha256 === s.prevManifestSha256;
   return (
     <>
@@ -45,9 +45,9 @@ export function SliceDetails({ slice: s, prev, now, onClose }: Props) {
   const rows: Array<[string, ReactNode]> = [
     ['Sequence', `#${s.seq} (${s.kind})`],
     ['State', LOOK_LABEL[look] + (s.blocked && s.state !== 'failed' ? ` (its own state: ${s.state})` : '')],
-    ['From', s.kind === 'baseline' ? `${formatTs(s.fromTs, now)}, copy began` : `${formatTs(s.fromTs, now)}, exclusive`],
+    ['From', s.kind === 'increment' ? `${formatTs(s.fromTs, now)}, exclusive` : `${formatTs(s.fromTs, now)}${s.kind === 'baseline' ? ', copy began' : ''}`],
     ['To', formatTs(s.toTs, now)],
-    [s.kind === 'baseline' ? 'Documents + entries' : 'Entries', formatCount(s.count)],
+    [countNoun(s, false), formatCount(s.count)],
     ['Archive size', `${formatBytes(s.bytes)} (${formatCount(s.bytes)} bytes)`],
     ['Archive sha256', <Sha key="sha" value={s.sha256} label="archive sha256" />],
     ['Manifest sha256', <Sha key="msha" value={s.manifestSha256} label="manifest sha256" />],

@@ -2,6 +2,7 @@ import type { BackupStatus } from '../../../shared/api/backup';
 import { LEVEL_RANK } from '../../../shared/status';
 import { LEVEL_LABEL } from '../../format/member-state';
 import { formatClock, formatLag } from '../../format/time';
+import { isLocalLanding, landingLabel } from './backup-format';
 
 /** The backup's verdict with its reasons, the RPO now, and where slices land (with the pinned host key). */
 export function StatusCard({ status, now }: { status: BackupStatus; now: number }) {
@@ -39,27 +40,29 @@ export function StatusCard({ status, now }: { status: BackupStatus; now: number 
           <div className="field">
             <dt>Route</dt>
             <dd>
-              {status.from} → {status.to} over SSH
+              {status.from} → {status.to} {isLocalLanding(l) ? 'on this machine (sandbox)' : 'over SSH'}
             </dd>
           </div>
           <div className="field">
             <dt>Landing</dt>
-            <dd className="mono">
-              {l.username}@{l.host}:{l.port} {l.dir}
+            <dd className="mono" data-testid="landing">
+              {landingLabel(l)}
             </dd>
           </div>
-          <div className="field">
-            <dt>Host key</dt>
-            <dd>
-              {l.fingerprint ? (
-                <>
-                  <code>{l.fingerprint}</code> <span className="muted small">pinned {formatClock(l.pinnedAt, now)}</span>
-                </>
-              ) : (
-                <span className="muted">not pinned yet: pinned on first connection</span>
-              )}
-            </dd>
-          </div>
+          {!isLocalLanding(l) && (
+            <div className="field">
+              <dt>Host key</dt>
+              <dd>
+                {l.fingerprint ? (
+                  <>
+                    <code>{l.fingerprint}</code> <span className="muted small">pinned {formatClock(l.pinnedAt, now)}</span>
+                  </>
+                ) : (
+                  <span className="muted">not pinned yet: pinned on first connection</span>
+                )}
+              </dd>
+            </div>
+          )}
         </dl>
       )}
     </section>

@@ -1,4 +1,4 @@
-import type { BackupPhase, OplogTs, SliceState, SliceView } from '../../../shared/api/backup';
+import type { BackupPhase, LandingView, OplogTs, SliceState, SliceView } from '../../../shared/api/backup';
 import type { DeskError } from '../../../shared/errors';
 import { formatClock } from '../../format/time';
 
@@ -73,4 +73,20 @@ export function axisTop(max: number, targetSeconds: number): number {
   const v = Math.max(max, targetSeconds * 2.2);
   const step = AXIS_STEPS.find((s) => v / s <= 6) ?? 86_400 * Math.ceil(v / 86_400 / 6);
   return Math.ceil(v / step) * step;
+}
+
+/** A landing on this machine (the built-in sandbox's local directory) rather than an SSH host. */
+export function isLocalLanding(l: LandingView): boolean {
+  return 'kind' in l && l.kind === 'local';
+}
+
+export function landingLabel(l: LandingView): string {
+  return isLocalLanding(l) ? `local directory ${l.dir}` : `${l.username}@${l.host}:${l.port} ${l.dir}`;
+}
+
+/** What a slice's count is: documents and oplog entries for a copy, entries otherwise. */
+export function countNoun(s: SliceView, short: boolean): string {
+  if (s.kind === 'baseline') return short ? 'docs + entries' : 'Documents + entries';
+  if (short) return s.count === 1 ? 'entry' : 'entries';
+  return 'Entries';
 }

@@ -12,6 +12,7 @@ import { ScheduleCard } from './ScheduleCard';
 import { SliceDetails } from './SliceDetails';
 import { StatusCard } from './StatusCard';
 import { useBackupStatus } from './use-backup-status';
+import { isLocalLanding } from './backup-format';
 import { isConfigured, useCycleActions } from './use-cycle-actions';
 import './backups.css';
 
@@ -56,7 +57,7 @@ function BackupsView({ status, running, error, now }: ViewProps) {
           <h1>Backups</h1>
           <p className="muted">
             {isConfigured(status)
-              ? `${status.from} → ${status.to}: a baseline, then oplog slices shipped over SSH, verified and applied in order.`
+              ? `${status.from} → ${status.to}: a baseline, then oplog slices shipped ${status.landing && isLocalLanding(status.landing) ? 'to a local directory' : 'over SSH'}, verified and applied in order.`
               : 'Cross-site backup is not configured for this topology.'}
           </p>
         </div>
