@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { DeskApi, DeskEventName, DeskEvents, DeskMethodName, DeskMethods } from '../shared/desk-api';
+import type { DeskApi, DeskEventName, DeskEvents, DeskMethodName, DeskMethods, DeskNotification } from '../shared/desk-api';
 import type { AlertRecord, HistoryQuery, Overview, SecretInfo, Series } from '../shared/monitor';
 import type { Topology } from '../shared/topology';
 import { SettingsFile } from './config/settings';
@@ -26,6 +27,8 @@ export interface DeskContext {
   /** Emit a DeskEvents event: it reaches every host's subscribers. */
   events: TypedEmitter<DeskEvents>;
   settings: SettingsFile;
+  /** Tell the person at the desk (a 'notification' event; hosts raise a desktop notification). */
+  notify(title: string, body: string, level: DeskNotification['level'], subject?: string | null): void;
 }
 
 /** A feature registers its DeskApi methods (schema + handler) and may clean up when Desk closes. */
@@ -45,13 +48,18 @@ export class Desk {
   private readonly closers: Array<() => Promise<void>> = [];
   private closed = false;
 
-  constructor(readonly context: Omit<DeskContext, 'events'>) {
+  constructor(readonly context: Omit<DeskContext, 'events' | 'notify'>) {
     context.monitor.events.onAny((event, payload) => this.events.emit(event as DeskEventName, payload as never));
     this.router.register(monitorMethods({ monitor: context.monitor, secrets: context.secrets, topology: context.topology, sandbox: context.sandbox !== null }));
   }
 
   get ctx(): DeskContext {
-    return { ...this.context, events: this.events };
+    return { ...this.context, events: this.events, notify: (title, body, level, subject) => this.notify(title, body, level, subject) };
+  }
+
+  notify(title: string, body: string, level: DeskNotification['level'], subject: string | null = null): void {
+    const desktop = this.context.topology.topology.alerts.desktop;
+    this.events.emit('notification', { id: randomUUID(), at: new Date().toISOString(), level, title, body, subject, desktop });
   }
 
   /** Adds a feature's methods; called by createDesk for each entry of src/main/features.ts. */

@@ -10,7 +10,22 @@ import type { RunbookEvents, RunbookMethods } from './api/runbooks';
  */
 export interface DeskMethods extends ApprovalsMethods, BackupMethods, MonitorMethods, RunbookMethods {}
 
-export interface DeskEvents extends ApprovalsEvents, BackupEvents, MonitorEvents, RunbookEvents {}
+/** Something the person at the desk should know now (an execution completed or failed); hosts raise it as a desktop notification. */
+export interface DeskNotification {
+  id: string;
+  at: string;
+  level: 'info' | 'warning' | 'error';
+  title: string;
+  body: string;
+  /** What it is about, e.g. "execution:ex-…" or "drill:drill-…"; null when general. */
+  subject: string | null;
+  /** The topology's alerts.desktop: false means list it, but raise no desktop notification. */
+  desktop: boolean;
+}
+
+export interface DeskEvents extends ApprovalsEvents, BackupEvents, MonitorEvents, RunbookEvents {
+  notification: DeskNotification;
+}
 
 export type DeskMethodName = keyof DeskMethods;
 export type DeskEventName = keyof DeskEvents;

@@ -30,41 +30,59 @@ function open(dir: string, name: string): { a: DeskApprovals; db: Database.Datab
   return { a: new DeskApprovals({ db, secrets: new MemorySecretStore(), roster: new FileRosterSource(join(dir, `${name}-roster.json`)) }), db };
 }
 
-export async function createLocalDrillDesks(dir: string): Promise<LocalDrillDesks> {
-  const op = open(dir, 'operator');
+/** The two test approvers (IT and business) on workstations of their own, enrolled in an operator's roster. */
+export interface TestApprovers {
+  names: string[];
+  /** Has both approve a request `operator` made: the request travels to each as a token, the approvals come back. */
+  cosign(requestId: string): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Enrolls the two test approvers into `operator`'s roster (which it administers): the drills' identities,
+ * also used by tests that drive a Desk's own approvals engine.
+ */
+export async function enrollTestApprovers(operator: DeskApprovals, dir: string): Promise<TestApprovers> {
   const it = open(dir, 'approver-it');
   const biz = open(dir, 'approver-business');
-  const operatorName = 'Olivia Operator (drill)';
-  await op.a.createIdentity(operatorName);
-  await op.a.initRoster();
   await it.a.createIdentity('Ivan IT (test approver)');
   await biz.a.createIdentity('Bea Business (test approver)');
   const itToken = await it.a.exportEnrollmentToken();
   const bizToken = await biz.a.exportEnrollmentToken();
-  await op.a.proposeRosterChange([
+  await operator.proposeRosterChange([
     { op: 'add', enrollmentToken: itToken.token, roles: ['approver'], group: 'IT' },
     { op: 'add', enrollmentToken: bizToken.token, roles: ['approver'], group: 'business' },
   ]);
-  const roster = await op.a.exportRoster();
-  const adminFp = op.a.getIdentity()!.fingerprint;
+  const roster = await operator.exportRoster();
+  const adminFp = operator.getIdentity()!.fingerprint;
   for (const x of [it, biz]) await x.a.applyRosterChange(roster.token, adminFp);
+  return {
+    names: ['Ivan IT (test approver)', 'Bea Business (test approver)'],
+    async cosign(requestId) {
+      const sent = await operator.exportRequest(requestId);
+      for (const [x, comment] of [
+        [it, 'Drill plan reviewed: targets and fencing as expected.'],
+        [biz, 'Approved for the drill window.'],
+      ] as const) {
+        await x.a.importRequest(sent.token);
+        const { export: back } = await x.a.decide(requestId, 'approve', comment);
+        await operator.importApproval(back.token, requestId);
+      }
+    },
+    close: () => [it, biz].forEach((x) => x.db.close()),
+  };
+}
 
-  /** The request travels to each approver as a token, each approves, the approvals travel back. */
-  async function cosign(requestId: string): Promise<void> {
-    const sent = await op.a.exportRequest(requestId);
-    for (const [x, comment] of [
-      [it, 'Drill plan reviewed: targets and fencing as expected.'],
-      [biz, 'Approved for the drill window.'],
-    ] as const) {
-      await x.a.importRequest(sent.token);
-      const { export: back } = await x.a.decide(requestId, 'approve', comment);
-      await op.a.importApproval(back.token, requestId);
-    }
-  }
+export async function createLocalDrillDesks(dir: string): Promise<LocalDrillDesks> {
+  const op = open(dir, 'operator');
+  const operatorName = 'Olivia Operator (drill)';
+  await op.a.createIdentity(operatorName);
+  await op.a.initRoster();
+  const approvers = await enrollTestApprovers(op.a, dir);
   const approvals: DrillApprovals = {
     async approve({ target, reason, plan }) {
       const req = await op.a.createRequest({ action: plan.runbook as ApprovalAction, target, reason, plan, expiresInMinutes: 60 });
-      await cosign(req.id);
+      await approvers.cosign(req.id);
       const detail = await op.a.authorizeExecution(req.id);
       if (!detail.unlocked) throw new DeskError('EXECUTION_LOCKED', detail.verification.summary);
       return approvalResult(detail);
@@ -80,7 +98,10 @@ export async function createLocalDrillDesks(dir: string): Promise<LocalDrillDesk
     approvals,
     audit,
     operatorName,
-    cosign,
-    close: () => [op, it, biz].forEach((x) => x.db.close()),
+    cosign: (requestId) => approvers.cosign(requestId),
+    close: () => {
+      approvers.close();
+      op.db.close();
+    },
   };
 }

@@ -39,6 +39,7 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
       settings,
       handlers,
       audit: approvals.auditSink(),
+      notifier: { notify: (n) => ctx.notify(n.title, n.body, n.level, `execution:${n.executionId}`) },
       gate: {
         authorize: async (id) => {
           const d = await approvals.authorizeExecution(id);
@@ -53,7 +54,10 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
     runbooks.executor.onProgress((p) => ctx.events.emit('executionProgress', p));
     const drills = new DrillService({
       db: ctx.database.db,
-      onProgress: (p) => ctx.events.emit('drillProgress', p),
+      onProgress: (p) => {
+        ctx.events.emit('drillProgress', p);
+        if (p.phase === 'done' || p.phase === 'failed') ctx.notify(`Drill ${p.scenario}: ${p.phase === 'done' ? 'finished' : 'failed'}`, p.message, p.phase === 'failed' ? 'error' : p.message.startsWith('passed') ? 'info' : 'warning', `drill:${p.drillId}`);
+      },
       landing: async () => {
         const l = settings.drillLanding;
         if (!l) return null;

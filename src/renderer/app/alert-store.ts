@@ -5,8 +5,9 @@ import type { HostKind } from '../desk-client/choose-desk';
 const KEEP = 100;
 
 /**
- * Recent alerts, newest first. In the web host each pushed alert also raises a browser Notification when the
- * person allowed it; in Electron the main process raises a native one, so the renderer does not.
+ * Recent alerts, newest first. In the web host each pushed alert — and each engine notification (an execution
+ * completed or failed) — also raises a browser Notification when the person allowed it; in Electron the main
+ * process raises a native one, so the renderer does not.
  */
 export class AlertStore {
   private alerts: AlertRecord[] = [];
@@ -18,10 +19,15 @@ export class AlertStore {
   ) {}
 
   start(): () => void {
-    const off = this.api.subscribe('alert', (a) => {
+    const offAlerts = this.api.subscribe('alert', (a) => {
       this.merge([a]);
       if (this.host === 'web' && a.channels.some((c) => c.channel === 'notification')) notify(a);
     });
+    const offNotes = this.api.subscribe('notification', (n) => this.host === 'web' && n.desktop && browserNotification(`DR Desk: ${n.title}`, n.body, `drdesk-note-${n.id}`));
+    const off = () => {
+      offAlerts();
+      offNotes();
+    };
     this.api.getAlerts({ limit: KEEP }).then(
       (list) => this.merge(list),
       () => undefined,
@@ -49,7 +55,10 @@ export function alertTitle(a: AlertRecord): string {
 }
 
 function notify(a: AlertRecord): void {
+  browserNotification(`DR Desk: ${alertTitle(a)}`, a.reasons.length ? a.reasons.map((r) => r.message).join('\n') : 'All checks pass again.', `drdesk-alert-${a.id}`);
+}
+
+function browserNotification(title: string, body: string, tag: string): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  const body = a.reasons.length ? a.reasons.map((r) => r.message).join('\n') : 'All checks pass again.';
-  new Notification(`DR Desk: ${alertTitle(a)}`, { body, tag: `drdesk-alert-${a.id}` });
+  new Notification(title, { body, tag });
 }
