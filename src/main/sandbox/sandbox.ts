@@ -189,7 +189,7 @@ export class SandboxImpl implements Sandbox {
 
   async revive(member: Member, site: SiteRuntime): Promise<void> {
     if (member.alive) return;
-    await this.listeners.get(member.name)!.listen(member.port);
+    await this.listeners.get(member.name)!.listen(member.port, 20);
     site.set.revive(member);
     site.elections.heartbeatFrom(member);
   }
@@ -197,7 +197,7 @@ export class SandboxImpl implements Sandbox {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.workload?.stop();
+    await this.workload?.stop(0);
     for (const s of this.sites) {
       s.elections.stop();
       s.set.stop();

@@ -54,13 +54,22 @@ export class Workload {
     }, TICK_MS);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops issuing writes and lets those in flight finish for up to drainMs (so the ledger is complete),
+   * then closes the client, which fails whatever still waits (e.g. for a primary that is gone).
+   */
+  async stop(drainMs = 10_000): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await Promise.allSettled([...this.inFlight]);
+    if (drainMs > 0 && this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, drainMs)))]);
+      clearTimeout(timer);
+    }
     const c = this.client;
     this.client = null;
     await c?.close(true);
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private async writeOne(): Promise<void> {

@@ -70,6 +70,12 @@ function killCursors(ctx: CommandContext): Document {
 }
 
 function count(ctx: CommandContext): Document {
+  const query = docArg(ctx.cmd, 'query');
+  const ns = nsOf(ctx, 'count');
+  // estimatedDocumentCount: no filter, no skip/limit — the collection's size, without reading documents.
+  if (Object.keys(query).length === 0 && ctx.cmd.skip === undefined && ctx.cmd.limit === undefined && ns !== OPLOG_NS) {
+    return { n: ctx.member.store?.collection(ns)?.docs.size ?? 0, ok: 1 };
+  }
   const docs = runQuery(ctx.member, nsOf(ctx, 'count'), { filter: docArg(ctx.cmd, 'query'), skip: intArg(ctx.cmd, 'skip', 0), limit: Math.abs(intArg(ctx.cmd, 'limit', 0)) });
   return { n: docs.length, ok: 1 };
 }

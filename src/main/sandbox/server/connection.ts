@@ -86,6 +86,10 @@ export class MemberConnection {
       return;
     }
     const run = (cmd: Document): Promise<Document> => dispatch({ ...this.rt, cmd, db: parsed.db, conn: this.state }, opQuerySecondaryOk);
+    const name = Object.keys(parsed.command)[0];
+    const awaitable = parsed.exhaustAllowed && (name === 'hello' || name === 'isMaster' || name === 'ismaster') && parsed.command.maxAwaitTimeMS !== undefined;
+    // Known before the first (possibly long) await, so a kill can tell monitors from application connections.
+    if (awaitable) this.streaming = true;
     let reply = await run(parsed.command);
     await this.delay();
     if (!this.rt.member.alive) return;
@@ -94,15 +98,12 @@ export class MemberConnection {
       return;
     }
     if (parsed.moreToCome) return; // w:0 — the client expects no reply
-    const name = Object.keys(parsed.command)[0];
-    const streaming = parsed.exhaustAllowed && (name === 'hello' || name === 'isMaster' || name === 'ismaster') && parsed.command.maxAwaitTimeMS !== undefined && reply.ok === 1;
-    if (!streaming) {
+    if (!awaitable || reply.ok !== 1) {
       this.send(encodeOpMsg(reply, responseId(), requestId));
       return;
     }
     // The streaming hello of the driver's monitor: keep answering (moreToCome) whenever the topology changes
     // or maxAwaitTimeMS passes, each reply in answer to the previous one, until the connection closes.
-    this.streaming = true;
     let to = requestId;
     for (;;) {
       const id = responseId();

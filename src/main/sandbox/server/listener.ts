@@ -16,29 +16,34 @@ export class MemberListener {
 
   constructor(private readonly rt: MemberRuntime) {}
 
-  async listen(port: number): Promise<number> {
-    const server = createServer((socket) => this.accept(socket));
-    server.maxConnections = 10_000;
+  /** Listens on 127.0.0.1:port (0: a free port). retries: for reopening a just-closed port on revive. */
+  async listen(port: number, retries = 0): Promise<number> {
     for (let attempt = 0; ; attempt++) {
+      const server = createServer((socket) => this.accept(socket));
+      server.maxConnections = 10_000;
       try {
         await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
-            server.off('error', reject);
+          const onError = (err: Error): void => {
+            server.off('listening', onListening);
+            reject(err);
+          };
+          const onListening = (): void => {
+            server.off('error', onError);
             resolve();
-          });
+          };
+          server.once('error', onError);
+          server.once('listening', onListening);
+          server.listen({ port, host: '127.0.0.1', exclusive: true });
         });
-        break;
+        server.on('error', () => undefined);
+        this.server = server;
+        this.port = (server.address() as { port: number }).port;
+        return this.port;
       } catch (err) {
-        // Reopening a just-closed port can race the OS for a moment; anything else is fatal.
-        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || attempt >= 20) throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= retries) throw err;
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    server.on('error', () => undefined);
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
-    return this.port;
   }
 
   private accept(socket: Socket): void {
@@ -85,5 +90,8 @@ export class MemberListener {
     if (monitors.length) await new Promise((r) => setTimeout(r, 50));
     for (const c of monitors) c.close();
     for (const s of this.sockets) s.destroy();
+    // Let in-process drivers see their monitors fail before the caller goes on: an operation started
+    // before that would pick the dead primary's pooled connection and fail as a stale, unretried error.
+    if (monitors.length) await new Promise((r) => setTimeout(r, 50));
   }
 }
