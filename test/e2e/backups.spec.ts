@@ -162,12 +162,13 @@ test.describe('over a real sshd landing', () => {
       await orders(dc.db('shop')).insertMany(Array.from({ length: BATCH }, (_, j) => ({ _id: i + j, customer: `c${(i + j) % 977}`, total: (i + j) % 1000, note })));
 
     web = await startDrdesk(['web', '--topology', topologyFile, '--data-dir', dataDir]);
-    page = await browser.newPage();
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    page = await context.newPage();
     await page.goto(`${String(web.first.url)}#/backups`);
   });
 
   test.afterAll(async () => {
-    await page?.close();
+    await page?.context().close();
     await web?.stop();
     await dc?.close();
     if (dataDir) drdesk(['secret', 'delete', keyName, '--data-dir', dataDir]);
@@ -243,6 +244,13 @@ test.describe('over a real sshd landing', () => {
     const details = page.getByTestId('slice-details');
     await expect(details).toContainText('matches #0');
     await expect(details.locator('[data-field="Entries"]')).toHaveText('5,000');
+    const sha = details.locator('[data-field="Archive sha256"]');
+    const full = await sha.locator('code').getAttribute('title');
+    expect(full).toMatch(/^[0-9a-f]{64}$/);
+    await expect(sha.locator('code')).toHaveText(`${full!.slice(0, 8)}…${full!.slice(-4)}`);
+    await sha.getByRole('button', { name: 'Copy archive sha256' }).click();
+    await expect(sha).toContainText('copied');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(full);
     await page.screenshot({ path: `${SHOTS}/backups-chain.png` });
     await details.getByRole('button', { name: 'Close slice details' }).click();
   });

@@ -1,6 +1,9 @@
 import { useState } from 'react';
 
-/** Copies a value the page shows shortened; says whether it worked (a browser may refuse the clipboard). */
+/**
+ * Copies a value the page shows shortened. A browser may refuse the clipboard (no permission, an insecure
+ * origin): the full value is then shown, selectable, instead.
+ */
 export function CopyButton({ value, label }: { value: string; label: string }) {
   const [outcome, setOutcome] = useState<'copied' | 'failed' | null>(null);
   const copy = () =>
@@ -14,7 +17,11 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
         Copy
       </button>
       {outcome === 'copied' && <span className="muted small">copied</span>}
-      {outcome === 'failed' && <span className="outcome error small">the clipboard is not available here: select the value in the tooltip</span>}
+      {outcome === 'failed' && (
+        <span className="small">
+          the clipboard is not available here; select it: <code className="copy-fallback">{value}</code>
+        </span>
+      )}
     </span>
   );
 }
