@@ -56,7 +56,7 @@ export class SandboxImpl implements Sandbox {
           rt.shutdown = () => this.kill(m, this.sites.find((x) => x.set === set)!);
           const listener = new MemberListener(rt);
           const base = this.opts.basePort ?? 0;
-          m.port = await listener.listen(base > 0 ? base + portIndex : 0);
+          m.port = base > 0 ? await listener.listen(base + portIndex) : await listener.listenOnFreePort();
           portIndex++;
           this.listeners.set(m.name, listener);
         }

@@ -5,7 +5,11 @@ import type { TopologyInput } from '../../shared/topology';
  * the other files of this folder.
  */
 export interface SandboxOptions {
-  /** First port; members get consecutive ports from it. 0 (the default for tests) = ephemeral ports. */
+  /**
+   * First port; members get consecutive ports from it and the control endpoint the next one. 0 (the
+   * default for tests) = free ports chosen by the sandbox (below the OS ephemeral range, so a killed
+   * member's port stays available for its revive).
+   */
   basePort?: number;
   /** Heartbeats 200 ms, election timeout 1 s (same rules, faster clock). Default: the manual's 2 s / 10 s. */
   fast?: boolean;

@@ -3,6 +3,15 @@ import type { MemberRuntime } from '../commands/context';
 import { MemberConnection } from './connection';
 
 /**
+ * Time and event-loop turns for a peer in this process to handle closed sockets: reading the EOF, the
+ * 'close' event and the driver's reaction take a few loop iterations, however busy the machine is.
+ */
+async function settle(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 8; i++) await new Promise((r) => setImmediate(r));
+}
+
+/**
  * A member's TCP listener on 127.0.0.1. kill() closes it and every open connection (clients then get
  * "connection refused"); listen() again reopens the same port.
  */
@@ -15,6 +24,23 @@ export class MemberListener {
   clientsBlocked = false;
 
   constructor(private readonly rt: MemberRuntime) {}
+
+  /**
+   * Listens on a free port below every OS's ephemeral range (Linux 32768-60999, macOS/Windows 49152+), so
+   * the port cannot be handed to some outgoing connection while the member is down and a revive can take
+   * it back. Falls back to an OS-chosen port if that range is crowded.
+   */
+  async listenOnFreePort(): Promise<number> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = 20_000 + Math.floor(Math.random() * 12_768);
+      try {
+        return await this.listen(port);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' && (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
+      }
+    }
+    return this.listen(0);
+  }
 
   /** Listens on 127.0.0.1:port (0: a free port). retries: for reopening a just-closed port on revive. */
   async listen(port: number, retries = 0): Promise<number> {
@@ -87,11 +113,11 @@ export class MemberListener {
   private async dropConnections(): Promise<void> {
     const monitors = [...this.connections].filter((c) => c.streaming);
     for (const c of this.connections) if (!c.streaming) c.close();
-    if (monitors.length) await new Promise((r) => setTimeout(r, 50));
+    if (monitors.length) await settle();
     for (const c of monitors) c.close();
     for (const s of this.sockets) s.destroy();
     // Let in-process drivers see their monitors fail before the caller goes on: an operation started
     // before that would pick the dead primary's pooled connection and fail as a stale, unretried error.
-    if (monitors.length) await new Promise((r) => setTimeout(r, 50));
+    if (monitors.length) await settle();
   }
 }
