@@ -58,6 +58,10 @@ export const failback: Scenario = {
     const plan = buildPlan('failback', env.topology, env.settings);
     const { execution, approval, requestedAt } = await ctx.requestAndRun(plan, `Drill ${ctx.drillId}: failback to DC`);
     ctx.expect('Failback completed', execution.status === 'succeeded', `execution ${execution.id}: ${execution.status}${execution.error ? ` — ${execution.error.message}` : ''}`);
+    // How the route back started, in the report: anchored (only DR's changes travelled) or a baseline, and why.
+    const routeBack = (execution.steps.find((s) => s.id === 'catch-up-cycle')?.attempts.at(-1)?.output.split('\n')[0] ?? '').split('; then cycle')[0];
+    if (routeBack.startsWith('baseline')) ctx.warn(`Failback's route back began with a ${routeBack}: the writes ${dc.name} took that ${dr.name} never received are no longer on ${dc.name}.`);
+    else if (routeBack.startsWith('chain anchored')) ctx.mark(`route back ${dr.name} → ${dc.name}: ${routeBack.split(':')[0]} at the activation point`);
     const m = await ctx.tracker.measure();
     ctx.expect(`Every write made on ${dr.name} is on ${dc.name}`, m !== null && m.missing === 0, m ? `${m.missing} of ${m.acknowledged} missing on ${dc.name}` : `${dc.name} could not be read`);
     return {

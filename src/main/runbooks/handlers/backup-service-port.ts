@@ -69,7 +69,7 @@ export function backupServicePort(routes: BackupRoutes, trigger: CycleRecord['tr
       if (r.started) ctx.log?.(r.started);
       const rec = check(r.record);
       const a = applied(r.service);
-      return { ...a, summary: `${r.started ? `${r.started}; then ` : ''}cycle #${rec.id} ${from} → ${to}: ${rec.captured} captured, ${rec.shipped} shipped, ${rec.applied} applied` };
+      return { ...a, summary: `${r.started ? `${r.started}; then ` : ''}cycle #${rec.id} ${from} → ${to}: ${rec.captured} captured, ${rec.shipped} shipped to ${landingOf(r.service)}, ${rec.applied} applied` };
     },
 
     async resumeRoute(from, to, ctx) {
