@@ -1,0 +1,51 @@
+import type { DrillReport } from '../../../../shared/api/drill-report';
+import { utc } from './report-format';
+
+/** The signed audit checkpoint that covers the run: anyone can check the report against the log with it. */
+export function AuditCheckpoint({ audit }: { audit: DrillReport['audit'] }) {
+  const c = audit.checkpoint;
+  return (
+    <section className="card" data-testid="report-checkpoint">
+      <header className="card-header">
+        <h2>Signed audit checkpoint</h2>
+        {c ? <span className="pill level-green">signed</span> : <span className="pill level-red">missing</span>}
+      </header>
+      {c ? (
+        <dl className="fields report-fields">
+          <div className="field">
+            <dt>Entries covered</dt>
+            <dd>
+              {c.entries}
+              {audit.firstSeq !== null && ` (this run: entries ${audit.firstSeq}–${audit.lastSeq})`}
+            </dd>
+          </div>
+          <div className="field">
+            <dt>Head hash</dt>
+            <dd>
+              <code className="wrap">{c.headHash}</code>
+            </dd>
+          </div>
+          <div className="field">
+            <dt>Signed by</dt>
+            <dd>
+              {c.signedBy} <code className="fp-code">{c.fingerprint}</code>
+            </dd>
+          </div>
+          <div className="field">
+            <dt>Signature</dt>
+            <dd>
+              <code className="wrap">{c.signature}</code>
+            </dd>
+          </div>
+          <div className="field">
+            <dt>Time</dt>
+            <dd>{utc(c.at)}</dd>
+          </div>
+        </dl>
+      ) : (
+        <p className="step-error">No signed checkpoint covers this run.</p>
+      )}
+      <p className="muted small">{audit.note}</p>
+    </section>
+  );
+}

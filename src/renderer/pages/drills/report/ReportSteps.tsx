@@ -1,0 +1,78 @@
+import type { DrillReport } from '../../../../shared/api/drill-report';
+import { millis } from './report-format';
+
+const LEVEL: Record<string, string> = { succeeded: 'green', failed: 'red', 'timed-out': 'red', interrupted: 'red', cancelled: 'unknown', running: 'yellow' };
+
+const clock = (iso: string | null) => (iso ? iso.slice(11, 19) : '—');
+
+/** The step table of the report, and the steps that never ran (an aborted or failed run stops early). */
+export function ReportSteps({ r }: { r: DrillReport }) {
+  if (!r.steps.length && !r.notRun.length)
+    return (
+      <section className="card">
+        <header className="card-header">
+          <h2>Steps</h2>
+        </header>
+        <p className="muted">No runbook steps: the scenario observes the automatic election.</p>
+      </section>
+    );
+  return (
+    <section className="card" data-testid="report-steps">
+      <header className="card-header">
+        <h2>Steps</h2>
+        {r.plan && (
+          <span className="muted small">
+            {r.plan.title} · {r.plan.steps} steps · plan <code title={r.plan.digest}>{r.plan.digest.slice(0, 19)}…</code>
+          </span>
+        )}
+      </header>
+      <table className="table report-table">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Step</th>
+            <th>Status</th>
+            <th>Start (UTC)</th>
+            <th>Finish (UTC)</th>
+            <th className="num">Time</th>
+            <th>Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.steps.map((s) => (
+            <tr key={`${s.n}-${s.title}`} data-testid={`report-step-${s.n}`} data-status={s.status}>
+              <td className="n">{s.n}</td>
+              <td>
+                {s.title}
+                <div className="muted small">
+                  {s.kind} · {s.target}
+                </div>
+              </td>
+              <td>
+                <span className={`pill level-${LEVEL[s.status] ?? 'unknown'}`}>{s.status}</span>
+              </td>
+              <td className="mono small">{clock(s.startedAt)}</td>
+              <td className="mono small">{clock(s.finishedAt)}</td>
+              <td className="mono small num">{millis(s.durationMs)}</td>
+              <td className="step-error small">{s.error ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {r.notRun.length ? (
+        <div className="not-run" data-testid="report-not-run">
+          <h3 className="subhead">Steps that did not run</h3>
+          <ul>
+            {r.notRun.map((s) => (
+              <li key={s.n}>
+                {s.n}. {s.title}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p className="muted small">Every step ran.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import { useState } from 'react';
+import { useNow } from '../../app/desk-context';
+import { ExecutionReport } from '../drills/report/ExecutionReport';
+import { ErrorLine } from './ErrorLine';
+import { ExecutionActions } from './ExecutionActions';
+import { ExecutionHeader } from './ExecutionHeader';
+import { StepTable } from './StepTable';
+import { hrefOf } from './sub-route';
+import { useExecution } from './use-execution';
+
+/** One execution, live: where it is, each step, and what the operator may do next. */
+export function ExecutionDetail({ id }: { id: string }) {
+  const now = useNow(1000);
+  const { execution: e, error, set } = useExecution(id);
+  const [report, setReport] = useState(false);
+  return (
+    <div className="exec-detail" data-testid="execution" data-execution-id={id} data-status={e?.status}>
+      <a href={hrefOf('executions')}>← All executions</a>
+      <ErrorLine error={error} testId="execution-error-load" />
+      {e ? (
+        <>
+          <ExecutionHeader e={e} now={now} />
+          <ExecutionActions e={e} onChange={set} onShowReport={() => setReport((r) => !r)} />
+          <StepTable e={e} now={now} />
+          {report && <ExecutionReport id={e.id} version={`${e.status}-${e.currentStep ?? 0}`} />}
+        </>
+      ) : (
+        !error && <div className="empty">Loading…</div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,349 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+/**
+ * Issue 6's acceptance path through the UI on the sandbox: an operator previews the DR activation plan on
+ * the Runbooks page and requests approval; an IT and a business approver co-sign on their own DR Desk
+ * instances (tokens carried between pages as a person would); the operator imports both approvals, starts
+ * the execution, watches it to the end and exports the PDF report, which is checked with pdftotext.
+ */
+const SHOTS = 'test-results/screenshots';
+const DOWNLOADS = 'test-results/downloads';
+
+interface Host {
+  url: string;
+  topologyFile: string | null;
+  stop(): Promise<void>;
+}
+
+/** `drdesk web --fast --data-dir <tmp> [...]`; resolves on its first stdout line (the URL JSON). */
+async function startHost(extraArgs: string[]): Promise<Host> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'drdesk-e2e-flow-'));
+  const child = spawn(process.execPath, ['bin/drdesk.mjs', 'web', '--fast', '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const first = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`drdesk web printed no URL within 60 s:\n${log}`)), 60_000);
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`drdesk web exited (${code}) before printing its URL:\n${log}`)));
+  });
+  const info = JSON.parse(first) as { url: string; sandbox: { topologyFile: string } | null };
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url: info.url,
+    topologyFile: info.sandbox?.topologyFile ?? null,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Desk {
+  page: Page;
+  name: string;
+  fingerprint: string;
+  enrollment: string;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+const hosts: Host[] = [];
+let operator: Desk;
+let itApprover: Desk;
+let bizApprover: Desk;
+let requestId = '';
+let requestToken = '';
+let executionId = '';
+
+async function open(browser: Browser, host: Host, name: string): Promise<Desk> {
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await page.goto(host.url);
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'open', { timeout: 30_000 });
+  return { page, name, fingerprint: '', enrollment: '' };
+}
+
+/** The whole page: the content scrolls inside <main>, so the window is made as tall as it for the shot. */
+async function shot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize() ?? { width: 1440, height: 900 };
+  const height = await page.locator('main').evaluate((el: { scrollHeight: number }) => el.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(viewport.height, height), 8000) });
+  await page.screenshot({ path: `${SHOTS}/flow-${name}.png` });
+  await page.setViewportSize(viewport);
+}
+
+async function go(page: Page, title: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: title, exact: true }).click();
+}
+
+function hasTool(tool: string): boolean {
+  return ['/usr/bin', '/usr/local/bin'].some((d) => existsSync(join(d, tool)));
+}
+
+test.beforeAll(async ({ browser }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(DOWNLOADS, { recursive: true });
+  const first = await startHost([]);
+  hosts.push(first);
+  if (!first.topologyFile) throw new Error('the operator host started without the sandbox');
+  hosts.push(await startHost(['--topology', first.topologyFile]), await startHost(['--topology', first.topologyFile]));
+  operator = await open(browser, hosts[0], 'Olivia Operator');
+  itApprover = await open(browser, hosts[1], 'Ivan IT');
+  bizApprover = await open(browser, hosts[2], 'Beatriz Business');
+});
+
+test.afterAll(async () => {
+  for (const d of [operator, itApprover, bizApprover]) await d?.page.context().close();
+  await Promise.all(hosts.map((h) => h.stop()));
+});
+
+test('three people set up identities and one roster (operator, IT approver, business approver)', async () => {
+  for (const d of [operator, itApprover, bizApprover]) {
+    await go(d.page, 'Identity');
+    const form = d.page.getByTestId('create-identity');
+    await form.getByLabel('Your name, as colleagues know it').fill(d.name);
+    await form.getByRole('button', { name: 'Create identity' }).click();
+    const refusal = form.getByTestId('refusal');
+    const created = d.page.getByTestId('my-fingerprint');
+    await expect(created.or(refusal)).toBeVisible({ timeout: 20_000 });
+    if (await refusal.isVisible()) {
+      const text = (await refusal.textContent()) ?? '';
+      test.skip(text.includes('KEYCHAIN_UNAVAILABLE'), `no OS keychain in this session (run under dbus-run-session with gnome-keyring): ${text}`);
+      throw new Error(`creating ${d.name}'s identity was refused: ${text}`);
+    }
+    d.fingerprint = (await created.textContent()) ?? '';
+    d.enrollment = await d.page.getByTestId('enrollment-token').inputValue();
+  }
+  const { page } = operator;
+  await go(page, 'Roster');
+  await page.getByRole('button', { name: 'Start a roster as its admin' }).click();
+  for (const [d, group] of [
+    [itApprover, 'IT'],
+    [bizApprover, 'business'],
+  ] as const) {
+    const form = page.getByTestId('add-person');
+    await form.getByTestId('add-person-token').fill(d.enrollment);
+    await expect(form.getByTestId('enrollment-claim')).toContainText(d.fingerprint);
+    await form.getByTestId('add-person-group').fill(group);
+    await form.getByRole('button', { name: 'Sign and add' }).click();
+    await expect(page.getByTestId(`roster-person-${d.name}`)).toContainText(group);
+  }
+  await page.getByRole('button', { name: /Export roster v3/ }).click();
+  const rosterToken = await page.getByTestId('roster-export-token').inputValue();
+  for (const d of [itApprover, bizApprover]) {
+    await go(d.page, 'Roster');
+    await d.page.getByTestId('roster-import-box-text').fill(rosterToken);
+    await d.page.getByRole('button', { name: 'Import roster' }).click();
+    await d.page.getByTestId('trust-prompt').getByRole('button', { name: /It matches/ }).click();
+    await expect(d.page.getByTestId('roster-version')).toContainText('Version 3');
+  }
+});
+
+/** The Runbooks page: DR activation previewed and handed to a new request; returns its id and export token. */
+async function requestDrActivation(page: Page, reason: string, shotName?: string): Promise<{ id: string; token: string }> {
+  await go(page, 'Runbooks');
+  await page.getByTestId('runbook-dr-activation').click();
+  const plan = page.getByTestId('runbook-plan');
+  await expect(plan).toHaveAttribute('data-runbook', 'dr-activation', { timeout: 20_000 });
+  await page.getByTestId('approval-reason').fill(reason);
+  if (shotName) await shot(page, shotName);
+  await page.getByTestId('request-approval-submit').click();
+  const view = page.getByTestId('request-view');
+  await expect(view).toBeVisible({ timeout: 20_000 });
+  const id = (await view.getAttribute('data-request-id')) ?? '';
+  expect(id).toMatch(/^req_/);
+  await expect(page.getByTestId('lock-state')).toHaveAttribute('data-unlocked', 'false');
+  const token = await page.getByTestId('request-export-token').inputValue();
+  expect(token).toMatch(/^drdesk1\./);
+  return { id, token };
+}
+
+/** Both approvers import the request on their own instance and approve; the operator imports both decisions. */
+async function coSign(id: string, token: string, reviewShot?: string): Promise<void> {
+  const decisions: string[] = [];
+  for (const [d, comment] of [
+    [itApprover, 'Checked with the DC team: the array is gone. Approved for IT.'],
+    [bizApprover, 'Business owner: the shop must reopen from DR.'],
+  ] as const) {
+    const { page } = d;
+    await go(page, 'Approve');
+    await page.getByTestId('request-import-text').fill(token);
+    await page.getByRole('button', { name: 'Import request' }).click();
+    await expect(page.getByTestId('review')).toHaveAttribute('data-request-id', id, { timeout: 20_000 });
+    await expect(page.getByTestId('review').getByTestId('plan').locator('[data-op="mongo.fence"]')).toBeVisible();
+    await page.getByTestId('decision-comment').fill(comment);
+    await page.getByTestId('decision-checked').check();
+    if (d === itApprover && reviewShot) await shot(page, reviewShot);
+    await page.getByTestId('approve-button').click();
+    await expect(page.getByTestId('my-decision')).toHaveAttribute('data-decision', 'approve');
+    decisions.push(await page.getByTestId('decision-export-token').inputValue());
+  }
+  const { page } = operator;
+  await go(page, 'Requests');
+  await page.locator(`a[href="#/requests/${id}"]`).first().click();
+  for (const t of decisions) {
+    await page.getByTestId('approval-import-text').fill(t);
+    await page.getByRole('button', { name: 'Import approval' }).click();
+    await expect(page.getByTestId('approval-import-done')).toContainText('verified and counted');
+  }
+  await expect(page.getByTestId('lock-state')).toHaveAttribute('data-unlocked', 'true');
+}
+
+/** From the Executions page: Start on the request's row; returns the execution page's id. */
+async function start(page: Page, id: string, readyShot?: string): Promise<string> {
+  await go(page, 'Executions');
+  const row = page.getByTestId(`ready-${id}`);
+  await expect(row).toHaveAttribute('data-unlocked', 'true');
+  if (readyShot) await shot(page, readyShot);
+  await row.getByTestId(`start-${id}`).click();
+  const exec = page.getByTestId('execution');
+  await expect(exec).toBeVisible({ timeout: 20_000 });
+  const ex = (await exec.getAttribute('data-execution-id')) ?? '';
+  expect(ex).toMatch(/^ex-/);
+  return ex;
+}
+
+test('without a baseline the approved activation stops at its precheck: the page says why, offers resume, and aborts cleanly', async () => {
+  const { page } = operator;
+  const r = await requestDrActivation(page, 'Rehearsal before any backup exists: the precheck must refuse.');
+  await coSign(r.id, r.token);
+  await start(page, r.id);
+  await expect(page.getByTestId('execution-status')).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+  await expect(page.getByTestId('execution-error')).toContainText('BACKUP_VERIFY_FAILED');
+  await expect(page.getByTestId('step-1')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('step-2')).toHaveAttribute('data-status', 'pending');
+  await shot(page, '00a-execution-failed');
+  await page.getByTestId('resume').click();
+  await expect(page.getByTestId('resume-dialog')).toContainText('It continues at step 1');
+  await page.screenshot({ path: `${SHOTS}/flow-00b-resume-dialog.png` });
+  await page.getByTestId('resume-dialog').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('abort').click();
+  await expect(page.getByTestId('abort-dialog')).toContainText('nothing is undone');
+  await page.getByTestId('abort-dialog-confirm').click();
+  await expect(page.getByTestId('execution-status')).toHaveAttribute('data-status', 'aborted', { timeout: 30_000 });
+  await expect(page.getByTestId('step-11')).toHaveAttribute('data-status', 'skipped');
+  await expect(page.getByTestId('resume')).toHaveCount(0);
+  await shot(page, '00c-execution-aborted');
+});
+
+test('the operator takes the baseline DR activation will apply (Backups page)', async () => {
+  const { page } = operator;
+  await go(page, 'Backups');
+  await page.getByTestId('no-baseline').getByRole('button', { name: 'Start baseline' }).click();
+  await expect(page.getByTestId('slice-0')).toHaveAttribute('data-state', 'applied', { timeout: 120_000 });
+  await expect(page.getByTestId('no-baseline')).toBeHidden();
+});
+
+test('the Runbooks page previews the exact DR activation plan, with the fencing note, and requests approval', async () => {
+  const { page } = operator;
+  await go(page, 'Runbooks');
+  await page.getByTestId('runbook-dr-activation').click();
+  const plan = page.getByTestId('runbook-plan');
+  await expect(plan.locator('[data-op="mongo.fence"]')).toContainText('replSetStepDown', { timeout: 20_000 });
+  await expect(plan.locator('[data-op="mongo.fence"]')).toContainText('Lift the fence');
+  await expect(plan.locator('[data-op="backup.applyLatest"]')).toContainText('no — asks before re-running');
+  await expect(page.getByTestId('plan-warnings')).toContainText('DC primary still reachable', { timeout: 20_000 });
+  await expect(page.getByTestId('plan-warnings')).toContainText('fencing step included');
+  const r = await requestDrActivation(page, 'DC storage array lost: activate DR from the latest verified slice.', '01-runbook-plan-preview');
+  requestId = r.id;
+  requestToken = r.token;
+  await shot(page, '02-request-created');
+});
+
+test('a locked request cannot be started: the Executions page names the missing approvers', async () => {
+  const { page } = operator;
+  await go(page, 'Executions');
+  const row = page.getByTestId(`ready-${requestId}`);
+  await expect(row).toHaveAttribute('data-unlocked', 'false');
+  await expect(row.getByTestId(`missing-${requestId}`)).toContainText('IT');
+  await expect(row.getByTestId(`missing-${requestId}`)).toContainText('business');
+  await expect(row.getByTestId(`start-${requestId}`)).toHaveCount(0);
+  await shot(page, '03-executions-locked');
+});
+
+test('the IT and the business approver co-sign on their own instances; the operator imports both', async () => {
+  await coSign(requestId, requestToken, '04-approver-review');
+  await shot(operator.page, '05-request-unlocked');
+});
+
+test('the operator starts the execution and watches it run to completion', async () => {
+  const { page } = operator;
+  executionId = await start(page, requestId, '06-executions-ready');
+  // Live progress: a step is seen running with its deadline, or the run has already stopped.
+  const status = page.getByTestId('execution-status');
+  await expect(page.getByTestId('running-step').or(page.locator('[data-testid="execution-status"]:not([data-status="running"])'))).toBeVisible({ timeout: 30_000 });
+  if (await page.getByTestId('running-step').isVisible()) await shot(page, '07-execution-running');
+  await expect(status).toHaveAttribute('data-status', /succeeded|failed|interrupted|abort/, { timeout: 150_000 });
+  await shot(page, '08-execution-finished');
+  expect(await status.getAttribute('data-status'), await page.getByTestId('step-table').innerText()).toBe('succeeded');
+  const steps = page.getByTestId('step-table').locator('tr[data-status]');
+  expect(await steps.count()).toBeGreaterThan(5);
+  for (const s of await steps.all()) await expect(s).toHaveAttribute('data-status', 'succeeded');
+  await expect(page.getByTestId('execution-progress')).toHaveAttribute('aria-valuenow', String(await steps.count()));
+  await page.getByTestId('step-toggle-2').click();
+  await expect(page.getByTestId('step-runs-2')).toContainText('Attempt 1');
+});
+
+test('the report shows RTO, approvers and checkpoint, and the exported PDF carries them', async () => {
+  const { page } = operator;
+  await page.getByTestId('show-report').click();
+  const report = page.getByTestId('report');
+  await expect(report).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('objective-rto')).toHaveAttribute('data-met', 'true');
+  await expect(page.getByTestId('report-approvals')).toContainText(itApprover.name);
+  await expect(page.getByTestId('report-approvals')).toContainText(bizApprover.name);
+  await expect(page.getByTestId('report-approvals')).toContainText('Policy satisfied');
+  await expect(page.getByTestId('report-checkpoint')).toContainText('Head hash');
+  await shot(page, '09-execution-report');
+
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-pdf').click()]);
+  expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+  const pdf = join(DOWNLOADS, 'flow-dr-activation.pdf');
+  await download.saveAs(pdf);
+  expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+  test.skip(!hasTool('pdftotext') || !hasTool('pdftoppm'), 'poppler-utils (pdftotext, pdftoppm) are not installed');
+  // Table cells wrap: words of one name may sit on two lines, so the text is read with its whitespace folded.
+  const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  expect(text).toMatch(/RTO 60 s [\d.]+ s MET/);
+  expect(text).toContain('RPO');
+  expect(text).toContain(`${itApprover.name} IT`);
+  expect(text).toContain(`${bizApprover.name} business`);
+  expect(text).toContain('1 approver from IT AND 1 approver from business — satisfied');
+  expect(text).toContain(executionId);
+  expect(text).toContain('Signed audit checkpoint');
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', pdf, join(SHOTS, 'flow-10-pdf-page')]);
+});
+
+test('the Drills page lists the scenarios and the runs; the dc-primary-failure drill runs with live progress and a report to sign', async () => {
+  const { page } = operator;
+  await go(page, 'Drills');
+  await expect(page.getByTestId('scenario-dc-site-loss')).toBeVisible();
+  await page.getByTestId('run-dc-primary-failure').click();
+  const live = page.getByTestId('drill-live');
+  await expect(live).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('drill-log').locator('li')).not.toHaveCount(0, { timeout: 30_000 });
+  await shot(page, '11-drill-running');
+  await expect(live).toHaveAttribute('data-phase', /done|failed/, { timeout: 150_000 });
+  await page.getByTestId('drill-report-link').click();
+  await expect(page.getByTestId('report')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('objective-rto')).toBeVisible();
+  await page.getByTestId('verdict').getByLabel('Pass', { exact: true }).check();
+  await page.getByTestId('verdict-notes').fill('Election within the target; no acknowledged write lost.');
+  await page.getByTestId('verdict-save').click();
+  await expect(page.getByTestId('verdict-view')).toContainText('Pass');
+  await shot(page, '12-drill-report');
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('drill-export-pdf').click()]);
+  const pdf = join(DOWNLOADS, 'flow-drill.pdf');
+  await download.saveAs(pdf);
+  expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+  if (hasTool('pdftotext')) expect(execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })).toContain('Election within the target');
+});
