@@ -6,12 +6,14 @@ import type { DrillApprovalResult } from './types';
 /** A verified request as the report shows it: approvers (name, group, fingerprint, comment, time), policy, expiry. */
 export function approvalResult(detail: RequestDetail): DrillApprovalResult {
   const approvers = detail.decisionsList.filter((d) => d.decision === 'approve' && d.counted);
+  // An executed request is no longer "unlocked" (it runs once), but its policy was met when it started.
+  const satisfied = detail.verification.unlocked || (detail.state === 'executed' && detail.verification.requirements.every((r) => r.met));
   return {
     requestId: detail.id,
     planDigest: detail.planDigest,
     request: { id: detail.id, reason: detail.reason, createdAt: detail.createdAt, expiresAt: detail.expiresAt },
     approvals: approvers.map((d) => ({ name: d.approver.name ?? '(not in roster)', group: d.approver.group ?? '—', fingerprint: d.approver.fingerprint, comment: d.comment, at: d.createdAt })),
-    policy: { description: detail.verification.requirements.map((r) => r.label).join(' AND '), satisfied: detail.verification.unlocked, expiresAt: detail.expiresAt },
+    policy: { description: detail.verification.requirements.map((r) => r.label).join(' AND '), satisfied, expiresAt: detail.expiresAt },
     breakGlass: detail.breakGlass ? { reason: detail.reason, approvers: approvers.map((d) => d.approver.name ?? d.approver.fingerprint) } : null,
   };
 }

@@ -94,7 +94,8 @@ export function buildReport(i: ReportInput): DrillReport {
       rtoFrom: r?.rtoFrom.label ?? 'not reached',
       rtoTo: r?.rtoTo.label ?? 'not reached',
       rpoSeconds,
-      rpoWrites: i.rpo?.missing ?? null,
+      // Without acknowledged writes to compare (no workload ledger) nothing was counted: not "0 missing".
+      rpoWrites: i.rpo && i.rpo.acknowledged > 0 ? i.rpo.missing : null,
       acknowledgedWrites: i.rpo?.acknowledged ?? 0,
       recoveredTo: i.rpo?.recoveredTo ?? null,
       rtoMet,
