@@ -165,6 +165,11 @@ export class BackupStore {
     })();
   }
 
+  /** Every chain retired at once (a fresh sandbox holds none of their data); returns how many were. */
+  retireChains(): number {
+    return this.db.prepare("UPDATE backup_chains SET state = 'superseded' WHERE state != 'superseded'").run().changes;
+  }
+
   breakChain(chainId: string, code: string, message: string): void {
     this.db
       .prepare("UPDATE backup_chains SET state = 'broken', broken_code = ?, broken_message = ?, broken_at = ? WHERE chain_id = ? AND state != 'superseded'")

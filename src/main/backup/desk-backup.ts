@@ -63,7 +63,7 @@ export interface BackupFeatureContext {
   secrets: SecretStore;
   topology: { topology: Topology };
   /** The sandbox Desk started (no topology configured), else null: its sites are this machine. */
-  sandbox: object | null;
+  sandbox: { description: { control: string; topologyFile: string } } | null;
   events: { emit<E extends keyof BackupEvents>(event: E, payload: BackupEvents[E]): void };
 }
 
@@ -87,6 +87,7 @@ export function backupFor(ctx: BackupFeatureContext, options: BackupServiceOptio
       dataDir: ctx.dataDir,
       options,
       sandboxLandingRoot: ctx.sandbox ? join(ctx.dataDir, SANDBOX_LANDING_DIR) : null,
+      sandboxInstance: ctx.sandbox ? `${ctx.sandbox.description.control} ${ctx.sandbox.description.topologyFile}` : null,
       onProgress: (p) => ctx.events.emit('backupProgress', p),
       onStatus: (st) => ctx.events.emit('backupStatus', st),
     });

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { BackupProgress, BackupStatus, CycleRecord } from '../../shared/api/backup';
@@ -24,6 +25,8 @@ export interface BackupRoutesDeps {
   options?: BackupServiceOptions;
   /** Set only when the engine runs the built-in sandbox (its sites are this machine). */
   sandboxLandingRoot?: string | null;
+  /** Which sandbox run this is (control URL, topology file): state left by another run describes data that is gone. */
+  sandboxInstance?: string | null;
   echo?: (line: string) => void;
   onProgress?: (p: BackupProgress) => void;
   onStatus?: (s: BackupStatus) => void;
@@ -37,6 +40,23 @@ export class BackupRoutes {
 
   constructor(private readonly d: BackupRoutesDeps) {
     this.forward = new BackupService({ ...this.serviceDeps(d.topology, d.topology.backup.to), db: d.db, dataDir: d.dataDir, onProgress: d.onProgress, onStatus: d.onStatus });
+    if (d.sandboxInstance) this.adoptSandbox(d.sandboxInstance);
+  }
+
+  /**
+   * Each app start on the sandbox starts a fresh sandbox: chains, an activation and landed slices left by
+   * an earlier run describe data that no longer exists, so they are retired (status then asks for a baseline).
+   */
+  private adoptSandbox(instance: string): void {
+    const store = this.forward.store;
+    const previous = store.setting('sandbox-instance');
+    if (previous === instance) return;
+    const retired = store.retireChains();
+    store.setSetting('activation', null);
+    if (this.d.sandboxLandingRoot) rmSync(this.d.sandboxLandingRoot, { recursive: true, force: true });
+    rmSync(join(this.d.dataDir, FAILBACK_DIR), { recursive: true, force: true });
+    store.setSetting('sandbox-instance', instance);
+    if (previous !== null || retired) this.forward.log.write({ event: 'sandbox-restarted', retiredChains: retired, previous, instance });
   }
 
   private serviceDeps(topology: Topology, receiving: string | undefined) {
