@@ -96,7 +96,8 @@ export class BackupRoutes {
   private activationPoint(): HandoverPoint | null {
     const a = this.forward.activation();
     if (!a?.sourceTs || !a.targetTs) return null;
-    return { sourceTs: a.targetTs, targetTs: a.sourceTs, label: `the activation of ${this.forward.pipeline.route.to.name} at ${a.at}` };
+    const { from, to } = this.forward.pipeline.route;
+    return { sourceTs: a.targetTs, targetTs: a.sourceTs, label: `the last ${from.name} slice ${to.name} applied before its activation at ${a.at}` };
   }
 
   /**

@@ -63,7 +63,7 @@ describe('failback chain anchored at the activation point', () => {
 
     const r = await routes.cycle('DR', 'DC', 'runbook');
     expect(r.record.error).toBeNull();
-    expect(r.started).toMatch(/^baseline DR → DC \(a consistent copy of DR replaced DC's data\) because DC changed 1 time\(s\) after the activation of DR at .* \(first at \d+:\d+, .*in soar\.cases\): DR never received these writes/);
+    expect(r.started).toMatch(/^baseline DR → DC \(a consistent copy of DR replaced DC's data\) because DC changed 1 time\(s\) after the last DC slice DR applied before its activation at .* \(first at \d+:\d+, .*in soar\.cases\): DR never received these writes/);
     expect(routes.reverse().status().chain!.slices[0].kind).toBe('baseline');
     expect(await snapshot(dc)).toEqual(await snapshot(dr));
     expect(await cases(dc).findOne({ _id: 'orphan-on-dc' })).toBeNull();
@@ -84,7 +84,7 @@ describe('failback chain anchored at the activation point', () => {
 
     const r = await routes.cycle('DR', 'DC', 'runbook');
     expect(r.record).toMatchObject({ state: 'ok', applied: 1 });
-    expect(r.started).toMatch(/^chain anchored, no baseline: DC's oplog holds no change after \d+:\d+ \(the activation of DR at .*\), so DC's data is DR's at \d+:\d+/);
+    expect(r.started).toMatch(/^chain anchored, no baseline: DC's oplog holds no change after \d+:\d+ \(the last DC slice DR applied before its activation at .*\), so DC's data is DR's at \d+:\d+/);
     const chain = routes.reverse().status().chain!;
     expect(chain.slices.map((s) => `${s.kind}:${s.state}`)).toEqual(['anchor:applied', 'increment:applied']);
     expect(chain.slices[1].count).toBeGreaterThanOrEqual(2);

@@ -116,7 +116,7 @@ describe('DR activation and failback through DeskApi on the sandbox', () => {
 
     const e = await approvedRun('failback', 'DC is back: fail back to DC (integration test).');
     expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
-    expect(output(e, 'catch-up-cycle')).toMatch(/^chain anchored, no baseline: DC's oplog holds no change after \d+:\d+ \(the activation of DR at .*\)/);
+    expect(output(e, 'catch-up-cycle')).toMatch(/^chain anchored, no baseline: DC's oplog holds no change after \d+:\d+ \(the last DC slice DR applied before its activation at .*\)/);
     const back = backupFor(desk.ctx).reverse().status().chain!;
     expect(back.slices[0]).toMatchObject({ kind: 'anchor', state: 'applied', count: 0 });
     expect(back.slices.some((s) => s.kind === 'baseline')).toBe(false);
