@@ -108,7 +108,8 @@ export async function captureAnchor(
     dcVersion: o.version,
     replicaSet: o.replicaSet,
     createdAt: now,
-    headCheckedAt: now,
+    // The anchor covers the source only up to its position: RPO must not count anything later as delivered.
+    headCheckedAt: (o.sourceWall ?? new Date(0)).toISOString(),
     lastWall: o.sourceWall ? o.sourceWall.toISOString() : null,
     archive: archiveName(o.chainId, 0),
     anchor: { targetTs: o.point.targetTs, reason: o.reason },

@@ -43,6 +43,7 @@ export async function runSandboxDrill(opts: SandboxDrillOptions): Promise<DrillR
     opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: `baseline DC → DR ${to}`, at: new Date().toISOString() });
     const b = await sandboxBackup(sandbox, dir, opts.landing);
     closers.unshift(() => b.close());
+    opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: `baseline applied on DR; slices land at ${b.landing}`, at: new Date().toISOString() });
     const { backup, topology } = b;
     const desks = await createLocalDrillDesks(dir);
     closers.unshift(() => desks.close());
