@@ -47,6 +47,7 @@ export function backupServicePort(routes: BackupRoutes, trigger: CycleRecord['tr
       const service = routes.route(from, to);
       const report = await service.verify(true);
       const chain = service.status().chain;
+      if (!chain) throw new DeskError('BACKUP_VERIFY_FAILED', `No baseline has reached ${to}: there is nothing to activate from. Take a baseline ${from} → ${to} (Backups page, or drdesk backup run --baseline) first.`);
       const failed = chain?.slices.filter((s) => s.state === 'failed') ?? [];
       const bad = [...report.findings.filter((f) => !f.ok).map((f) => `slice #${f.seq} ${f.check}: ${f.message}`), ...failed.map((s) => `slice #${s.seq} ${s.problem?.code}: ${s.problem?.message}`)];
       if (!report.ok || bad.length) throw new DeskError('BACKUP_VERIFY_FAILED', `The latest backup on ${to} does not verify: ${bad.join('; ')}. Ship the slice again (a backup cycle) before activating.`);
