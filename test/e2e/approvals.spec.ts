@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { addPerson, CoSigningTeam, createIdentity, go, importRoster, screenshots, type Desk } from './co-signing-team';
 
 /**
  * Issue 5's acceptance path through the UI, on three DR Desk instances (three web hosts, three data
@@ -12,55 +8,10 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
  * through its topology file. Tokens travel between the instances only as a person would carry them: read
  * from one page's export field and pasted into the other page.
  */
-const SHOTS = 'test-results/screenshots';
-
-interface Host {
-  url: string;
-  dataDir: string;
-  topologyFile: string | null;
-  stop(): Promise<void>;
-}
-
-/** `drdesk web --fast --data-dir <tmp> [...]`; resolves on its first stdout line (the URL JSON). */
-async function startHost(extraArgs: string[]): Promise<Host> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'drdesk-e2e-approvals-'));
-  const child = spawn(process.execPath, ['bin/drdesk.mjs', 'web', '--fast', '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const first = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`drdesk web printed no URL within 60 s:\n${log}`)), 60_000);
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`drdesk web exited (${code}) before printing its URL:\n${log}`)));
-  });
-  const info = JSON.parse(first) as { url: string; sandbox: { topologyFile: string } | null };
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    url: info.url,
-    dataDir,
-    topologyFile: info.sandbox?.topologyFile ?? null,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-interface Desk {
-  host: Host;
-  page: Page;
-  name: string;
-  fingerprint: string;
-  enrollment: string;
-}
-
 test.describe.configure({ mode: 'serial' });
 
-const hosts: Host[] = [];
+const team = new CoSigningTeam('drdesk-e2e-approvals-');
+const shot = screenshots('approvals');
 let operator: Desk;
 let itApprover: Desk;
 let bizApprover: Desk;
@@ -70,64 +21,20 @@ let itApproval = '';
 /** Set when this session has no OS keychain: every later step needs the identities, so all of them skip. */
 let noKeychain: string | null = null;
 
-async function open(browser: Browser, host: Host, name: string): Promise<Desk> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(host.url);
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'open', { timeout: 30_000 });
-  return { host, page, name, fingerprint: '', enrollment: '' };
-}
-
-/** The whole page: the content scrolls inside <main>, so the window is made as tall as it for the shot. */
-async function shot(page: Page, name: string): Promise<void> {
-  const viewport = page.viewportSize() ?? { width: 1440, height: 900 };
-  const height = await page.locator('main').evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-  await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(viewport.height, height), 8000) });
-  await page.screenshot({ path: `${SHOTS}/approvals-${name}.png` });
-  await page.setViewportSize(viewport);
-}
-
-/** Pages are reached by their link in the navigation, as a person would. */
-async function go(page: Page, title: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: title, exact: true }).click();
-}
-
 test.beforeAll(async ({ browser }) => {
-  const first = await startHost([]);
-  hosts.push(first);
-  if (!first.topologyFile) throw new Error('the operator host started without the sandbox');
-  hosts.push(await startHost(['--topology', first.topologyFile]), await startHost(['--topology', first.topologyFile]));
-  operator = await open(browser, hosts[0], 'Olivia Operator');
-  itApprover = await open(browser, hosts[1], 'Ivan IT');
-  bizApprover = await open(browser, hosts[2], 'Beatriz Business');
+  await team.start(browser);
+  ({ operator, itApprover, bizApprover } = team);
 });
 
 test.beforeEach(() => test.skip(noKeychain !== null, noKeychain ?? ''));
 
-test.afterAll(async () => {
-  for (const d of [operator, itApprover, bizApprover]) await d?.page.context().close();
-  await Promise.all(hosts.map((h) => h.stop()));
-});
+test.afterAll(() => team.close());
 
 test('each person creates an identity; the private key goes to the OS keychain', async () => {
   for (const [i, d] of [operator, itApprover, bizApprover].entries()) {
-    await go(d.page, 'Identity');
-    const form = d.page.getByTestId('create-identity');
-    await form.getByLabel('Your name, as colleagues know it').fill(d.name);
-    await form.getByRole('button', { name: 'Create identity' }).click();
-    const refusal = form.getByTestId('refusal');
-    const created = d.page.getByTestId('my-fingerprint');
-    await expect(created.or(refusal)).toBeVisible({ timeout: 20_000 });
-    if (await refusal.isVisible()) {
-      const text = (await refusal.textContent()) ?? '';
-      if (text.includes('KEYCHAIN_UNAVAILABLE')) noKeychain = `no OS keychain in this session (npm test runs e2e under dbus-run-session with gnome-keyring): ${text}`;
-      test.skip(noKeychain !== null, noKeychain ?? '');
-      throw new Error(`creating ${d.name}'s identity was refused: ${text}`);
-    }
-    d.fingerprint = (await created.textContent()) ?? '';
+    await createIdentity(d, (reason) => (noKeychain = reason));
     expect(d.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     await expect(d.page.getByTestId('identity')).toContainText('Secret Service');
-    d.enrollment = await d.page.getByTestId('enrollment-token').inputValue();
     expect(d.enrollment).toMatch(/^drdesk-enroll1\./);
     if (i < 2) await shot(d.page, `01-identity-${i === 0 ? 'operator' : 'it-approver'}`);
   }
@@ -143,14 +50,8 @@ test('the operator starts the roster and, as its admin, adds both approvers from
     [itApprover, 'IT'],
     [bizApprover, 'business'],
   ] as const) {
-    const form = page.getByTestId('add-person');
-    await form.getByTestId('add-person-token').fill(d.enrollment);
-    await expect(form.getByTestId('enrollment-claim')).toContainText(d.fingerprint);
-    await form.getByTestId('add-person-group').fill(group);
-    if (group === 'business') await shot(page, '02-roster-add-person');
-    await form.getByRole('button', { name: 'Sign and add' }).click();
+    await addPerson(page, d, group, group === 'business' ? () => shot(page, '02-roster-add-person') : undefined);
     await expect(page.getByTestId('roster-note')).toContainText(`${d.name} is in roster version`);
-    await expect(page.getByTestId(`roster-person-${d.name}`)).toContainText(group);
   }
   // The same person twice is refused, with the engine's reason.
   const form = page.getByTestId('add-person');
@@ -167,15 +68,12 @@ test('each approver imports the roster after confirming the admin fingerprint', 
   const rosterToken = await operator.page.getByTestId('roster-export-token').inputValue();
   for (const d of [itApprover, bizApprover]) {
     const { page } = d;
-    await go(page, 'Roster');
-    await page.getByTestId('roster-import-box-text').fill(rosterToken);
-    await page.getByRole('button', { name: 'Import roster' }).click();
-    const prompt = page.getByTestId('trust-prompt');
-    await expect(prompt).toContainText(operator.fingerprint);
-    await expect(prompt).toHaveAttribute('data-code', 'ROSTER_TRUST_REQUIRED');
-    await expect(page.getByTestId('roster-import-box-refusal')).toHaveCount(0);
-    if (d === itApprover) await shot(page, '04-roster-trust-admin');
-    await prompt.getByRole('button', { name: /It matches/ }).click();
+    await importRoster(d, rosterToken, async (prompt) => {
+      await expect(prompt).toContainText(operator.fingerprint);
+      await expect(prompt).toHaveAttribute('data-code', 'ROSTER_TRUST_REQUIRED');
+      await expect(page.getByTestId('roster-import-box-refusal')).toHaveCount(0);
+      if (d === itApprover) await shot(page, '04-roster-trust-admin');
+    });
     await expect(page.getByTestId('roster-table')).toContainText(d.name);
     await expect(page.getByTestId('roster-version')).toContainText('Version 3');
   }

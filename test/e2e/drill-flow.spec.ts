@@ -1,9 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { CoSigningTeam, go, screenshots, setUpIdentitiesAndRoster, SHOTS, type Desk } from './co-signing-team';
 
 /**
  * Issue 6's acceptance path through the UI on the sandbox: an operator previews the DR activation plan on
@@ -11,79 +10,18 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
  * instances (tokens carried between pages as a person would); the operator imports both approvals, starts
  * the execution, watches it to the end and exports the PDF report, which is checked with pdftotext.
  */
-const SHOTS = 'test-results/screenshots';
 const DOWNLOADS = 'test-results/downloads';
-
-interface Host {
-  url: string;
-  topologyFile: string | null;
-  stop(): Promise<void>;
-}
-
-/** `drdesk web --fast --data-dir <tmp> [...]`; resolves on its first stdout line (the URL JSON). */
-async function startHost(extraArgs: string[]): Promise<Host> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'drdesk-e2e-flow-'));
-  const child = spawn(process.execPath, ['bin/drdesk.mjs', 'web', '--fast', '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const first = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`drdesk web printed no URL within 60 s:\n${log}`)), 60_000);
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`drdesk web exited (${code}) before printing its URL:\n${log}`)));
-  });
-  const info = JSON.parse(first) as { url: string; sandbox: { topologyFile: string } | null };
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    url: info.url,
-    topologyFile: info.sandbox?.topologyFile ?? null,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-interface Desk {
-  page: Page;
-  name: string;
-  fingerprint: string;
-  enrollment: string;
-}
 
 test.describe.configure({ mode: 'serial' });
 
-const hosts: Host[] = [];
+const team = new CoSigningTeam('drdesk-e2e-flow-', { acceptDownloads: true });
+const shot = screenshots('flow');
 let operator: Desk;
 let itApprover: Desk;
 let bizApprover: Desk;
 let requestId = '';
 let requestToken = '';
 let executionId = '';
-
-async function open(browser: Browser, host: Host, name: string): Promise<Desk> {
-  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  await page.goto(host.url);
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'open', { timeout: 30_000 });
-  return { page, name, fingerprint: '', enrollment: '' };
-}
-
-/** The whole page: the content scrolls inside <main>, so the window is made as tall as it for the shot. */
-async function shot(page: Page, name: string): Promise<void> {
-  const viewport = page.viewportSize() ?? { width: 1440, height: 900 };
-  const height = await page.locator('main').evaluate((el: { scrollHeight: number }) => el.scrollHeight);
-  await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(viewport.height, height), 8000) });
-  await page.screenshot({ path: `${SHOTS}/flow-${name}.png` });
-  await page.setViewportSize(viewport);
-}
-
-async function go(page: Page, title: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: title, exact: true }).click();
-}
 
 function hasTool(tool: string): boolean {
   return ['/usr/bin', '/usr/local/bin'].some((d) => existsSync(join(d, tool)));
@@ -92,61 +30,13 @@ function hasTool(tool: string): boolean {
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(DOWNLOADS, { recursive: true });
-  const first = await startHost([]);
-  hosts.push(first);
-  if (!first.topologyFile) throw new Error('the operator host started without the sandbox');
-  hosts.push(await startHost(['--topology', first.topologyFile]), await startHost(['--topology', first.topologyFile]));
-  operator = await open(browser, hosts[0], 'Olivia Operator');
-  itApprover = await open(browser, hosts[1], 'Ivan IT');
-  bizApprover = await open(browser, hosts[2], 'Beatriz Business');
+  await team.start(browser);
+  ({ operator, itApprover, bizApprover } = team);
 });
 
-test.afterAll(async () => {
-  for (const d of [operator, itApprover, bizApprover]) await d?.page.context().close();
-  await Promise.all(hosts.map((h) => h.stop()));
-});
+test.afterAll(() => team.close());
 
-test('three people set up identities and one roster (operator, IT approver, business approver)', async () => {
-  for (const d of [operator, itApprover, bizApprover]) {
-    await go(d.page, 'Identity');
-    const form = d.page.getByTestId('create-identity');
-    await form.getByLabel('Your name, as colleagues know it').fill(d.name);
-    await form.getByRole('button', { name: 'Create identity' }).click();
-    const refusal = form.getByTestId('refusal');
-    const created = d.page.getByTestId('my-fingerprint');
-    await expect(created.or(refusal)).toBeVisible({ timeout: 20_000 });
-    if (await refusal.isVisible()) {
-      const text = (await refusal.textContent()) ?? '';
-      test.skip(text.includes('KEYCHAIN_UNAVAILABLE'), `no OS keychain in this session (run under dbus-run-session with gnome-keyring): ${text}`);
-      throw new Error(`creating ${d.name}'s identity was refused: ${text}`);
-    }
-    d.fingerprint = (await created.textContent()) ?? '';
-    d.enrollment = await d.page.getByTestId('enrollment-token').inputValue();
-  }
-  const { page } = operator;
-  await go(page, 'Roster');
-  await page.getByRole('button', { name: 'Start a roster as its admin' }).click();
-  for (const [d, group] of [
-    [itApprover, 'IT'],
-    [bizApprover, 'business'],
-  ] as const) {
-    const form = page.getByTestId('add-person');
-    await form.getByTestId('add-person-token').fill(d.enrollment);
-    await expect(form.getByTestId('enrollment-claim')).toContainText(d.fingerprint);
-    await form.getByTestId('add-person-group').fill(group);
-    await form.getByRole('button', { name: 'Sign and add' }).click();
-    await expect(page.getByTestId(`roster-person-${d.name}`)).toContainText(group);
-  }
-  await page.getByRole('button', { name: /Export roster v3/ }).click();
-  const rosterToken = await page.getByTestId('roster-export-token').inputValue();
-  for (const d of [itApprover, bizApprover]) {
-    await go(d.page, 'Roster');
-    await d.page.getByTestId('roster-import-box-text').fill(rosterToken);
-    await d.page.getByRole('button', { name: 'Import roster' }).click();
-    await d.page.getByTestId('trust-prompt').getByRole('button', { name: /It matches/ }).click();
-    await expect(d.page.getByTestId('roster-version')).toContainText('Version 3');
-  }
-});
+test('three people set up identities and one roster (operator, IT approver, business approver)', () => setUpIdentitiesAndRoster(team));
 
 /** The Runbooks page: DR activation previewed and handed to a new request; returns its id and export token. */
 async function requestDrActivation(page: Page, reason: string, shotName?: string): Promise<{ id: string; token: string }> {

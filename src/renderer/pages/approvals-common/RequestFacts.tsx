@@ -65,3 +65,15 @@ export function RequestFacts({ request: r, now }: { request: RequestDetail; now:
     </dl>
   );
 }
+
+/** The request's facts in their card. */
+export function RequestFactsCard({ request, now }: { request: RequestDetail; now: number }) {
+  return (
+    <section className="card">
+      <header className="card-header">
+        <h2>Request</h2>
+      </header>
+      <RequestFacts request={request} now={now} />
+    </section>
+  );
+}

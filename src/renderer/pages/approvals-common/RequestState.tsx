@@ -1,5 +1,5 @@
-import type { RequestState, VerificationResult } from '../../../shared/api/approvals';
-import { STATE_LABEL, STATE_LEVEL } from './labels';
+import type { RequestDetail, RequestState, VerificationResult } from '../../../shared/api/approvals';
+import { ACTION_LABEL, STATE_LABEL, STATE_LEVEL } from './labels';
 
 export function StatePill({ state }: { state: RequestState }) {
   return (
@@ -37,6 +37,19 @@ export function LockBanner({ verification }: { verification: VerificationResult 
         <Padlock open={unlocked} /> {unlocked ? 'Unlocked' : 'Locked'}
       </span>
       <span className="lock-summary">{summary.replace(/^(Locked|Unlocked):\s*/, '')}</span>
+    </div>
+  );
+}
+
+/** A request page's heading: the way back, what it asks for on which target, and its state. */
+export function RequestTitle({ request: r, backHref, backLabel }: { request: RequestDetail; backHref: string; backLabel: string }) {
+  return (
+    <div className="request-title">
+      <a href={backHref}>{backLabel}</a>
+      <h2>
+        {ACTION_LABEL[r.action]} · {r.target}
+      </h2>
+      <StatePill state={r.state} />
     </div>
   );
 }

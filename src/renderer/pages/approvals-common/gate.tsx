@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import type { IdentityInfo, RosterView } from '../../../shared/api/approvals';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { pageHref } from './hash-route';
 import { Refusal } from './Refusal';
-import { useDeskQuery } from './use-desk-query';
 
 export interface Me {
   identity: IdentityInfo;

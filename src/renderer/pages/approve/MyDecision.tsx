@@ -1,8 +1,8 @@
 import type { DecisionView } from '../../../shared/api/approvals';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock } from '../../format/time';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { Refusal } from '../approvals-common/Refusal';
-import { useDeskQuery } from '../approvals-common/use-desk-query';
 
 /** The decision this workstation signed, ready to send back to the requester as a token or a file. */
 export function MyDecision({ decision, now }: { decision: DecisionView; now: number }) {

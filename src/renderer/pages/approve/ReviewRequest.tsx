@@ -2,10 +2,9 @@ import type { RequestDetail } from '../../../shared/api/approvals';
 import { useNow, useOverview } from '../../app/desk-context';
 import { DecisionList } from '../approvals-common/DecisionList';
 import { pageHref } from '../approvals-common/hash-route';
-import { ACTION_LABEL } from '../approvals-common/labels';
 import { PlanSteps } from '../approvals-common/PlanSteps';
-import { LockBanner, StatePill } from '../approvals-common/RequestState';
-import { RequestFacts } from '../approvals-common/RequestFacts';
+import { RequestFactsCard } from '../approvals-common/RequestFacts';
+import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
 import { RequirementList } from '../approvals-common/RequirementList';
 import { RiskList } from '../approvals-common/RiskList';
 import { requestRisks } from '../approvals-common/risks';
@@ -25,13 +24,7 @@ export function ReviewRequest({ request: r, me, onDecided }: { request: RequestD
   const own = r.requester.fingerprint === me;
   return (
     <div className="request-view" data-testid="review" data-request-id={r.id}>
-      <div className="request-title">
-        <a href={pageHref('approve')}>← Requests to review</a>
-        <h2>
-          {ACTION_LABEL[r.action]} · {r.target}
-        </h2>
-        <StatePill state={r.state} />
-      </div>
+      <RequestTitle request={r} backHref={pageHref('approve')} backLabel="← Requests to review" />
       <section className="card reason-card">
         <div className="muted small">
           {r.requester.name ?? r.requester.fingerprint} asks, because:
@@ -103,12 +96,7 @@ export function ReviewRequest({ request: r, me, onDecided }: { request: RequestD
           <DecisionList decisions={r.decisionsList} now={now} />
         </section>
       </div>
-      <section className="card">
-        <header className="card-header">
-          <h2>Request</h2>
-        </header>
-        <RequestFacts request={r} now={now} />
-      </section>
+      <RequestFactsCard request={r} now={now} />
     </div>
   );
 }

@@ -1,11 +1,11 @@
 import { useDeskApi, useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { goTo, useSubRoute } from '../approvals-common/hash-route';
 import { WithIdentityAndRoster, type Me } from '../approvals-common/gate';
 import { ImportBox } from '../approvals-common/ImportBox';
 import { Refusal } from '../approvals-common/Refusal';
 import { RequestTable } from '../approvals-common/RequestTable';
-import { useDeskQuery } from '../approvals-common/use-desk-query';
 import { ReviewRequest } from './ReviewRequest';
 import '../approvals-common/approvals.css';
 

@@ -1,37 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { DrillReport } from '../../../shared/api/drill-report';
-import { useDeskApi } from '../../app/desk-context';
-import { downloadReport } from '../executions/download';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { ErrorLine } from '../executions/ErrorLine';
 import { hrefOf } from '../executions/sub-route';
-import { useCall } from '../executions/use-call';
-import { useQuery } from '../executions/use-query';
+import { ExportButtons } from './report/ExportButtons';
 import { ReportView } from './report/ReportView';
 import { VerdictForm } from './report/VerdictForm';
 
-function ExportButtons({ drillId }: { drillId: string }) {
-  const api = useDeskApi();
-  const call = useCall();
-  const run = async (format: 'pdf' | 'html') => {
-    const file = await call.run(() => api.exportDrillReport({ drillId, format }));
-    if (file) downloadReport(file);
-  };
-  return (
-    <>
-      <button type="button" className="primary" onClick={() => void run('pdf')} disabled={call.busy} data-testid="drill-export-pdf">
-        {call.busy ? 'Rendering…' : 'Export PDF'}
-      </button>
-      <button type="button" onClick={() => void run('html')} disabled={call.busy}>
-        Export HTML
-      </button>
-      <ErrorLine error={call.error} />
-    </>
-  );
-}
-
 /** One drill's report, with the tester's verdict editable and the PDF a click away. */
 export function DrillReportPage({ drillId }: { drillId: string }) {
-  const q = useQuery(async (api) => ({ report: await api.getDrillReport({ drillId }), me: await api.getIdentity().catch(() => null) }), drillId);
+  const q = useDeskQuery(async (api) => ({ report: await api.getDrillReport({ drillId }), me: await api.getIdentity().catch(() => null) }), drillId, []);
   const [saved, setSaved] = useState<DrillReport | null>(null);
   // The drill may still be cleaning up and writing its report: ask again until it has ended.
   const running = q.error?.code === 'DRILL_RUNNING';
@@ -53,7 +31,7 @@ export function DrillReportPage({ drillId }: { drillId: string }) {
         <ErrorLine error={q.error} />
       )}
       {r ? (
-        <ReportView r={r} actions={<ExportButtons drillId={drillId} />} verdict={<VerdictForm r={r} onSaved={setSaved} defaultTester={q.data?.me?.name ?? ''} />} />
+        <ReportView r={r} actions={<ExportButtons pdfTestId="drill-export-pdf" exportReport={(api, format) => api.exportDrillReport({ drillId, format })} />} verdict={<VerdictForm r={r} onSaved={setSaved} defaultTester={q.data?.me?.name ?? ''} />} />
       ) : (
         !q.error && <div className="empty">Loading the report…</div>
       )}

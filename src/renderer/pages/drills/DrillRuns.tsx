@@ -1,15 +1,18 @@
 import type { DrillRunSummary } from '../../../shared/api/drill-report';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock, formatDuration } from '../../format/time';
 import { ErrorLine } from '../executions/ErrorLine';
 import { hrefOf } from '../executions/sub-route';
-import { useQuery } from '../executions/use-query';
 import { seconds } from './report/report-format';
 
 const OUTCOME_LEVEL: Record<DrillRunSummary['outcome'], string> = { passed: 'green', failed: 'red', error: 'red', running: 'yellow' };
 
 /** Every drill run kept on this workstation, newest first, with its measured RTO and RPO. */
 export function DrillRuns({ now, version }: { now: number; version: string }) {
-  const q = useQuery((api) => api.listDrillRuns({ limit: 100 }), `runs-${version}`, ['drillProgress'], (runs) => runs.some((d) => d.outcome === 'running'));
+  const q = useDeskQuery((api) => api.listDrillRuns({ limit: 100 }), `runs-${version}`, ['drillProgress'], {
+    settleMs: 500,
+    pollWhile: (runs) => runs.some((d) => d.outcome === 'running'),
+  });
   return (
     <section className="card" data-testid="drill-runs">
       <header className="card-header">

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { DrillScenarioInfo } from '../../../shared/api/drill-report';
 import { useDeskApi } from '../../app/desk-context';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { ErrorLine } from '../executions/ErrorLine';
 import { useCall } from '../executions/use-call';
-import { useQuery } from '../executions/use-query';
 import { RUNBOOK_LABEL } from '../runbooks/plan-text';
 
 function Scenario({ s, tester, busy, onStarted }: { s: DrillScenarioInfo; tester: string; busy: boolean; onStarted: (drillId: string, scenario: string) => void }) {
@@ -33,7 +33,7 @@ function Scenario({ s, tester, busy, onStarted }: { s: DrillScenarioInfo; tester
 
 /** The drill scenarios; each runs on a fresh sandbox of its own, with two local test identities approving. */
 export function ScenarioList({ busy, onStarted, defaultTester }: { busy: boolean; onStarted: (drillId: string, scenario: string) => void; defaultTester: string }) {
-  const q = useQuery((api) => api.listDrills(), 'drills');
+  const q = useDeskQuery((api) => api.listDrills(), 'drills', []);
   const [tester, setTester] = useState<string | null>(null);
   const who = tester ?? defaultTester;
   return (

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { useSubPath } from '../executions/sub-route';
-import { useQuery } from '../executions/use-query';
 import { DrillLive } from './DrillLive';
 import { DrillReportPage } from './DrillReportPage';
 import { DrillRuns } from './DrillRuns';
@@ -19,7 +19,10 @@ interface Active {
 function DrillsHome() {
   const now = useNow(5000);
   const [started, setStarted] = useState<Active | null>(null);
-  const q = useQuery(async (api) => ({ runs: await api.listDrillRuns({ limit: 20 }), me: await api.getIdentity().catch(() => null) }), 'home', ['drillProgress'], (d) => d.runs.some((r) => r.outcome === 'running'));
+  const q = useDeskQuery(async (api) => ({ runs: await api.listDrillRuns({ limit: 20 }), me: await api.getIdentity().catch(() => null) }), 'home', ['drillProgress'], {
+    settleMs: 500,
+    pollWhile: (d) => d.runs.some((r) => r.outcome === 'running'),
+  });
   const running = q.data?.runs.find((r) => r.outcome === 'running');
   const active = started ?? (running ? { drillId: running.drillId, scenario: running.scenario, startedAt: Date.parse(running.startedAt) } : null);
   const mine = started ? q.data?.runs.find((r) => r.drillId === started.drillId) : undefined;

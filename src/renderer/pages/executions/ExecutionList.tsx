@@ -1,11 +1,11 @@
+import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock, formatDuration } from '../../format/time';
 import { ErrorLine } from './ErrorLine';
 import { EXECUTION_LABEL, EXECUTION_LEVEL } from './status';
-import { useQuery } from './use-query';
 
 /** Every execution this engine journaled, newest first; a crashed one reads "Interrupted", never "Running". */
 export function ExecutionList({ now, limit = 50 }: { now: number; limit?: number }) {
-  const q = useQuery((api) => api.listExecutions({ limit }), `executions-${limit}`, ['executionProgress']);
+  const q = useDeskQuery((api) => api.listExecutions({ limit }), `executions-${limit}`, ['executionProgress'], { settleMs: 500 });
   return (
     <section className="card" data-testid="execution-list">
       <header className="card-header">

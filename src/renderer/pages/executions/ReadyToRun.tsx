@@ -1,16 +1,16 @@
 import type { RequestSummary } from '../../../shared/api/approvals';
 import { useDeskApi } from '../../app/desk-context';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock } from '../../format/time';
 import { ErrorLine } from './ErrorLine';
 import { useCall } from './use-call';
-import { useQuery } from './use-query';
 
 const ACTION_TITLE: Record<string, string> = { switchover: 'Switchover', 'dr-activation': 'DR activation', failback: 'Failback', drill: 'Drill', 'break-glass': 'Break-glass' };
 const RUNS_A_PLAN = new Set(Object.keys(ACTION_TITLE));
 
 /** Why a locked request may not run yet: each requirement still missing, as the approvals engine words it. */
 function MissingRequirements({ id }: { id: string }) {
-  const q = useQuery((api) => api.getRequest({ id }), id, ['approvalsChanged']);
+  const q = useDeskQuery((api) => api.getRequest({ id }), id, ['approvalsChanged'], { settleMs: 500 });
   if (!q.data) return null;
   const v = q.data.verification;
   const missing = v.requirements.filter((r) => !r.met);
@@ -62,7 +62,7 @@ function RequestRow({ r, onStarted, now }: { r: RequestSummary; onStarted: (exec
 
 /** Requests whose plan may run: unlocked ones start; a locked one says which approval is missing. */
 export function ReadyToRun({ onStarted, now }: { onStarted: (executionId: string) => void; now: number }) {
-  const q = useQuery((api) => api.listRequests({ limit: 100 }), 'requests', ['approvalsChanged']);
+  const q = useDeskQuery((api) => api.listRequests({ limit: 100 }), 'requests', ['approvalsChanged'], { settleMs: 500 });
   const rows = (q.data ?? []).filter((r) => RUNS_A_PLAN.has(r.action) && (r.state === 'approved' || r.state === 'pending'));
   return (
     <section className="card" data-testid="ready-to-run">

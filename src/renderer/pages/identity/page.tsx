@@ -1,10 +1,10 @@
 import type { IdentityInfo, RosterView } from '../../../shared/api/approvals';
 import type { PageDefinition } from '../../app/pages';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock } from '../../format/time';
 import { CopyButton } from '../approvals-common/ExportPanel';
 import { pageHref } from '../approvals-common/hash-route';
 import { Refusal } from '../approvals-common/Refusal';
-import { useDeskQuery } from '../approvals-common/use-desk-query';
 import { CreateIdentity } from './CreateIdentity';
 import '../approvals-common/approvals.css';
 

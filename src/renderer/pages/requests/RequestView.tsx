@@ -1,18 +1,17 @@
 import type { RequestDetail } from '../../../shared/api/approvals';
 import { useDeskApi, useNow } from '../../app/desk-context';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock } from '../../format/time';
 import { DecisionList } from '../approvals-common/DecisionList';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { pageHref } from '../approvals-common/hash-route';
 import { ImportBox } from '../approvals-common/ImportBox';
-import { ACTION_LABEL } from '../approvals-common/labels';
 import { PlanSteps } from '../approvals-common/PlanSteps';
 import { Refusal } from '../approvals-common/Refusal';
-import { LockBanner, StatePill } from '../approvals-common/RequestState';
+import { RequestFactsCard } from '../approvals-common/RequestFacts';
+import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
 import { RefusalList, RequirementList } from '../approvals-common/RequirementList';
-import { RequestFacts } from '../approvals-common/RequestFacts';
 import { asOverview, SitesStatus } from '../approvals-common/SitesStatus';
-import { useDeskQuery } from '../approvals-common/use-desk-query';
 
 function SendToApprovers({ id }: { id: string }) {
   const q = useDeskQuery((api) => api.exportRequest({ id }), `export-${id}`, []);
@@ -46,13 +45,7 @@ export function RequestView({ request: r }: { request: RequestDetail }) {
   const importApproval = async (text: string) => importOutcome(r, await api.importApproval({ text, requestId: r.id }));
   return (
     <div className="request-view" data-testid="request-view" data-request-id={r.id}>
-      <div className="request-title">
-        <a href={pageHref('requests')}>← All requests</a>
-        <h2>
-          {ACTION_LABEL[r.action]} · {r.target}
-        </h2>
-        <StatePill state={r.state} />
-      </div>
+      <RequestTitle request={r} backHref={pageHref('requests')} backLabel="← All requests" />
       <LockBanner verification={r.verification} />
       {r.breakGlass && (
         <div className="banner banner-red" role="note" data-testid="break-glass-banner">
@@ -84,12 +77,7 @@ export function RequestView({ request: r }: { request: RequestDetail }) {
           <DecisionList decisions={r.decisionsList} now={now} />
         </section>
       </div>
-      <section className="card">
-        <header className="card-header">
-          <h2>Request</h2>
-        </header>
-        <RequestFacts request={r} now={now} />
-      </section>
+      <RequestFactsCard request={r} now={now} />
       <section className="card">
         <header className="card-header">
           <h2>Plan</h2>

@@ -1,10 +1,10 @@
 import { useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { goTo, useSubRoute } from '../approvals-common/hash-route';
 import { WithIdentityAndRoster, type Me } from '../approvals-common/gate';
 import { Refusal } from '../approvals-common/Refusal';
 import { RequestTable } from '../approvals-common/RequestTable';
-import { useDeskQuery } from '../approvals-common/use-desk-query';
 import { NewRequest } from './NewRequest';
 import { RequestView } from './RequestView';
 import '../approvals-common/approvals.css';

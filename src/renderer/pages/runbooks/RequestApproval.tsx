@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { Plan } from '../../../shared/api/runbook-plan';
 import { useDeskApi, useOverview } from '../../app/desk-context';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { formatDuration } from '../../format/time';
 import { ErrorLine } from '../executions/ErrorLine';
 import { navigate } from '../executions/sub-route';
 import { useCall } from '../executions/use-call';
-import { useQuery } from '../executions/use-query';
 
 /** What a plan acts on, in words: "DC → DR" for a site move, "DC / rs-dc" for a switchover. */
 function targetOf(plan: Plan): string {
@@ -22,7 +22,7 @@ function targetOf(plan: Plan): string {
 export function RequestApproval({ plan }: { plan: Plan }) {
   const api = useDeskApi();
   const { overview } = useOverview();
-  const me = useQuery(async (a) => ({ identity: await a.getIdentity(), roster: await a.getRoster() }), 'me', ['approvalsChanged']);
+  const me = useDeskQuery(async (a) => ({ identity: await a.getIdentity(), roster: await a.getRoster() }), 'me', ['approvalsChanged'], { settleMs: 500 });
   const call = useCall();
   const [reason, setReason] = useState('');
   const [target, setTarget] = useState<string | null>(null);

@@ -3,10 +3,10 @@ import type { RunbookId } from '../../../shared/api/runbook-plan';
 import type { Overview } from '../../../shared/monitor';
 import { useNow, useOverview } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
+import { useDeskQuery } from '../../app/use-desk-query';
 import { ErrorLine } from '../executions/ErrorLine';
 import { ExecutionList } from '../executions/ExecutionList';
 import { hrefOf, useSubPath } from '../executions/sub-route';
-import { useQuery } from '../executions/use-query';
 import { planNotes } from './plan-notes';
 import { PlanTable } from './PlanTable';
 import { RequestApproval } from './RequestApproval';
@@ -64,7 +64,7 @@ function PlanCard({ runbook }: { runbook: RunbookId }) {
 function RunbooksPage() {
   const [sub] = useSubPath();
   const now = useNow(5000);
-  const q = useQuery((api) => api.listRunbooks(), 'runbooks');
+  const q = useDeskQuery((api) => api.listRunbooks(), 'runbooks', []);
   const selected = (q.data?.find((r) => r.id === sub) ?? q.data?.find((r) => r.id === 'dr-activation') ?? q.data?.[0])?.id ?? null;
   return (
     <div className="runbook-pages">
