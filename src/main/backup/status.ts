@@ -88,8 +88,13 @@ export function buildStatus(i: StatusInput): BackupStatus {
     slices: slices.filter((s) => s.seq > (chain?.appliedSeq ?? -1)),
     recentCycles: recentCycles.filter((c) => c.state !== 'running'),
   });
-  const mismatch = slices.find((s) => s.state === 'failed' && s.problem?.code === 'VERSION_MISMATCH');
-  if (mismatch?.problem) reasons.unshift({ code: 'VERSION_MISMATCH', level: 'red', subject: i.route.subject, message: mismatch.problem.message });
+  // A mismatch is refused before anything is written, so a refused baseline leaves no slice behind: the last
+  // finished cycle carries the reason then.
+  const lastFinished = recentCycles.find((c) => c.state !== 'running');
+  const mismatch =
+    slices.find((s) => s.state === 'failed' && s.problem?.code === 'VERSION_MISMATCH')?.problem?.message ??
+    (lastFinished?.error?.code === 'VERSION_MISMATCH' ? lastFinished.error.message : null);
+  if (mismatch) reasons.unshift({ code: 'VERSION_MISMATCH', level: 'red', subject: i.route.subject, message: mismatch });
   if (i.activation)
     reasons.unshift({
       code: 'BACKUP_FAILING',

@@ -63,6 +63,9 @@ export interface OpCounters {
   command: number;
 }
 
+/** What every sandbox member reports unless its site is given another version (SandboxOptions.serverVersions). */
+export const DEFAULT_SERVER_VERSION = '7.0.0';
+
 /** One replica-set member: its state, its data (unless an arbiter) and what it knows of its peers. */
 export class Member {
   readonly name: string;
@@ -71,6 +74,8 @@ export class Member {
   readonly id: number;
   readonly arbiter: boolean;
   port = 0;
+  /** The server version it reports (buildInfo, serverStatus): a site can run another release than its peer. */
+  version = DEFAULT_SERVER_VERSION;
 
   alive = true;
   state: MemberStateName;

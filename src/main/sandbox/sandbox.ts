@@ -52,6 +52,7 @@ export class SandboxImpl implements Sandbox {
         const set = new ReplicaSet(layout.replicaSet, members, timing, this.network, Object.fromEntries(layout.members.map((m) => [m.name, m.priority])));
         const elections = new Elections(set);
         for (const m of members) {
+          m.version = this.opts.serverVersions?.[layout.name] ?? m.version;
           const rt: MemberRuntime = { member: m, set, elections, credentials };
           rt.shutdown = () => this.kill(m, this.sites.find((x) => x.set === set)!);
           const listener = new MemberListener(rt);

@@ -5,6 +5,8 @@ import type { TopologyInput } from '../../shared/topology';
  * the other files of this folder.
  */
 export interface SandboxOptions {
+  /** Server version a site's members report, by site name (default 7.0.0), e.g. { DR: '6.0.14' } to rehearse a mismatch. */
+  serverVersions?: Record<string, string>;
   /**
    * First port; members get consecutive ports from it and the control endpoint the next one. 0 (the
    * default for tests) = free ports chosen by the sandbox (below the OS ephemeral range, so a killed

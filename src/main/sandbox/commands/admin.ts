@@ -2,7 +2,7 @@ import { Long, type Document } from 'bson';
 import { CommandError } from '../errors';
 import { matches } from '../query/filter';
 import { collectionForWrite } from '../writes';
-import { replicaSetHello, SERVER_VERSION } from './handshake';
+import { replicaSetHello } from './handshake';
 import { docArg, stringArg, type CommandContext, type CommandTable } from './context';
 import { OPLOG_NS } from './query-exec';
 
@@ -107,7 +107,7 @@ export function serverStatus(ctx: CommandContext): Document {
   const uptimeMs = Date.now() - m.upSince;
   const doc: Document = {
     host: m.host,
-    version: SERVER_VERSION,
+    version: m.version,
     process: 'mongod',
     pid: Long.fromNumber(process.pid),
     uptime: Math.floor(uptimeMs / 1000),

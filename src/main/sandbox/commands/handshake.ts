@@ -6,7 +6,6 @@ import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE_BYTES, MAX_WRITE_BATCH_SIZE } fr
 import { intArg, type CommandContext, type CommandTable, type MemberRuntime } from './context';
 
 /** The server this sandbox imitates: MongoDB 7.0 (wire version 21). */
-export const SERVER_VERSION = '7.0.0';
 export const MAX_WIRE_VERSION = 21;
 
 /** The replica-set part of hello, shared with serverStatus.repl. */
@@ -109,8 +108,8 @@ export const handshakeCommands: CommandTable = {
   isMaster: { run: (ctx) => hello(ctx, true), noAuth: true },
   ismaster: { run: (ctx) => hello(ctx, true), noAuth: true },
   ping: { run: () => ({ ok: 1 }), noAuth: true },
-  buildInfo: { run: () => buildInfo(), noAuth: true },
-  buildinfo: { run: () => buildInfo(), noAuth: true },
+  buildInfo: { run: (ctx) => buildInfo(ctx.member.version), noAuth: true },
+  buildinfo: { run: (ctx) => buildInfo(ctx.member.version), noAuth: true },
   saslStart: {
     noAuth: true,
     run: (ctx) => {
@@ -168,11 +167,12 @@ export const handshakeCommands: CommandTable = {
   },
 };
 
-function buildInfo(): Document {
+function buildInfo(version: string): Document {
+  const parts = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
   return {
-    version: SERVER_VERSION,
+    version,
     gitVersion: 'drdesk-sandbox',
-    versionArray: [7, 0, 0, 0],
+    versionArray: [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, 0],
     modules: [],
     allocator: 'system',
     javascriptEngine: 'none',
