@@ -1,4 +1,5 @@
 import type { ChartPoint } from '../../../shared/api/drill-report';
+import { axisLabel as fmt, niceMax } from '../../../shared/chart-scale';
 import { esc } from './escape';
 
 /**
@@ -13,16 +14,6 @@ const RIGHT = 16;
 const TOP = 58;
 const GAP = 34;
 
-function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
-  return 10 * p;
-}
-
-function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2)));
-}
 
 function panel(points: ChartPoint[], pick: (p: ChartPoint) => number | null, y0: number, tMax: number, label: string, color: string, target: number | null): string {
   const vals = points.map(pick).filter((v): v is number => v !== null);

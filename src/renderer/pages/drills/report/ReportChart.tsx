@@ -1,4 +1,5 @@
 import type { ChartPoint, DrillReport } from '../../../../shared/api/drill-report';
+import { axisLabel as fmt, niceMax } from '../../../../shared/chart-scale';
 
 const W = 760;
 const LEFT = 56;
@@ -6,14 +7,6 @@ const RIGHT = 20;
 const PANEL_H = 110;
 const GAP = 38;
 
-function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
-  return 10 * p;
-}
-
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2))));
 
 /** Marker rows: an event goes on the first of three rows where it keeps 18 px from the previous label. */
 function markerRows(xs: number[]): number[] {
