@@ -8,7 +8,7 @@ export default defineConfig({
   outputDir: 'test-results/playwright',
   timeout: 180_000,
   workers: 1,
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
