@@ -1,4 +1,4 @@
-import type { Document } from 'bson';
+import { UUID, type Document } from 'bson';
 import { CommandError } from './errors';
 import type { MemberStore } from './member-store';
 import { applyUpdate, isOperatorUpdate } from './query/update';
@@ -53,11 +53,28 @@ export interface ApplyResult {
   postImage?: Document | null;
 }
 
-function applyCommand(store: MemberStore, db: string, o: Document, tolerant: boolean): void {
+function addIndex(store: MemberStore, ns: string, spec: Document): void {
+  const { coll } = store.ensureCollection(ns);
+  const name = String(spec.name);
+  if (!coll.indexes.some((ix) => ix.name === name))
+    coll.indexes.push({ v: 2, key: spec.key as Document, name, ...(spec.unique ? { unique: true } : {}), ...(spec.expireAfterSeconds !== undefined ? { expireAfterSeconds: toNumber(spec.expireAfterSeconds) } : {}) });
+}
+
+/** collMod's index change (a TTL's expireAfterSeconds, hidden), found by name or key pattern. */
+export function modifyIndex(store: MemberStore, ns: string, change: Document): void {
+  const coll = store.collection(ns);
+  if (!coll) throw new CommandError('NamespaceNotFound', `ns does not exist: ${ns}`);
+  const ix = coll.indexes.find((i) => (change.name !== undefined ? i.name === change.name : JSON.stringify(i.key) === JSON.stringify(change.keyPattern)));
+  if (!ix) throw new CommandError('IndexNotFound', `cannot find index ${JSON.stringify(change.name ?? change.keyPattern)} for ns ${ns}`);
+  if (change.expireAfterSeconds !== undefined) ix.expireAfterSeconds = toNumber(change.expireAfterSeconds);
+}
+
+function applyCommand(store: MemberStore, db: string, entry: Document, tolerant: boolean): void {
+  const o = entry.o as Document;
   const name = Object.keys(o)[0];
   switch (name) {
     case 'create':
-      store.ensureCollection(`${db}.${String(o.create)}`);
+      store.ensureCollection(`${db}.${String(o.create)}`, entry.ui instanceof UUID ? entry.ui : undefined);
       return;
     case 'drop':
       store.dropCollection(`${db}.${String(o.drop)}`);
@@ -65,12 +82,15 @@ function applyCommand(store: MemberStore, db: string, o: Document, tolerant: boo
     case 'dropDatabase':
       store.dropDatabase(db);
       return;
-    case 'createIndexes': {
-      const { coll } = store.ensureCollection(`${db}.${String(o.createIndexes)}`);
-      const name = String(o.name);
-      if (!coll.indexes.some((ix) => ix.name === name)) coll.indexes.push({ v: 2, key: o.key as Document, name, ...(o.unique ? { unique: true } : {}) });
+    case 'createIndexes':
+      addIndex(store, `${db}.${String(o.createIndexes)}`, o);
       return;
-    }
+    case 'startIndexBuild':
+    case 'abortIndexBuild':
+      return;
+    case 'commitIndexBuild':
+      for (const spec of (o.indexes as Document[]) ?? []) addIndex(store, `${db}.${String(o.commitIndexBuild)}`, spec);
+      return;
     case 'dropIndexes': {
       const coll = store.collection(`${db}.${String(o.dropIndexes)}`);
       if (coll) {
@@ -79,6 +99,12 @@ function applyCommand(store: MemberStore, db: string, o: Document, tolerant: boo
       }
       return;
     }
+    case 'renameCollection':
+      store.renameCollection(String(o.renameCollection), String(o.to), o.dropTarget !== undefined && o.dropTarget !== false);
+      return;
+    case 'collMod':
+      if (o.index) modifyIndex(store, `${db}.${String(o.collMod)}`, o.index as Document);
+      return;
     case 'applyOps':
       for (const e of o.applyOps as Document[]) applyEntry(store, e, tolerant);
       return;
@@ -102,7 +128,7 @@ export function applyEntry(store: MemberStore, entry: Document, tolerant = false
     case 'n':
       return {};
     case 'c':
-      applyCommand(store, ns.slice(0, ns.indexOf('.')), o, tolerant);
+      applyCommand(store, ns.slice(0, ns.indexOf('.')), entry, tolerant);
       return {};
     case 'i': {
       if (!o || o._id === undefined) throw new CommandError('BadValue', `insert oplog entry on ${ns} has no _id`);
@@ -129,6 +155,6 @@ export function applyEntry(store: MemberStore, entry: Document, tolerant = false
       return { preImage };
     }
     default:
-      throw new CommandError('BadValue', `unknown oplog op type "${op}"`);
+      throw new CommandError('BadValue', `Enumeration value '${op}' for field 'op' is not a valid value.`);
   }
 }

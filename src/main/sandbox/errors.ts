@@ -40,6 +40,17 @@ export const ErrorCodes = {
   NewReplicaSetConfigurationIncompatible: 103,
   UnsatisfiableWriteConcern: 100,
   NoSuchTransaction: 251,
+  UnknownError: 8,
+  UpdateOperationFailed: 77,
+  CommandNotSupported: 115,
+  IndexNotFound: 27,
+  Location3318200: 3318200,
+  Location6275900: 6275900,
+  Location31056: 31056,
+  Location31240: 31240,
+  Location50945: 50945,
+  Location50987: 50987,
+  Location50972: 50972,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

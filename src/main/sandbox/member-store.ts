@@ -10,6 +10,7 @@ export interface IndexSpec {
   key: Document;
   name: string;
   unique?: boolean;
+  expireAfterSeconds?: number;
 }
 
 /** A collection: documents by _id, kept as BSON bytes (compact, and a lookup by _id decodes one document). */
@@ -107,6 +108,27 @@ export class MemberStore {
     const had = colls?.delete(coll) ?? false;
     if (colls && colls.size === 0) this.dbs.delete(db);
     return had;
+  }
+
+  /** Moves a collection (documents, indexes, UUID) to another namespace, as renameCollection does. */
+  renameCollection(from: string, to: string, dropTarget: boolean): Collection {
+    const source = this.collection(from);
+    if (!source) throw new CommandError('NamespaceNotFound', `Source collection ${from} does not exist`);
+    if (this.collection(to)) {
+      if (!dropTarget) throw new CommandError('NamespaceExists', `Target collection ${to} exists`);
+      this.dropCollection(to);
+    }
+    const { coll: target } = this.ensureCollection(to, source.uuid);
+    for (const [k, v] of source.docs) target.docs.set(k, v);
+    target.indexes.splice(0, target.indexes.length, ...source.indexes);
+    this.dropCollection(from);
+    return target;
+  }
+
+  /** The collection a UUID names, wherever it is. */
+  byUuid(uuid: UUID): Collection | undefined {
+    for (const colls of this.dbs.values()) for (const c of colls.values()) if (c.uuid.equals(uuid)) return c;
+    return undefined;
   }
 
   dropDatabase(db: string): boolean {

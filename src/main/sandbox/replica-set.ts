@@ -1,9 +1,11 @@
-import { Long, ObjectId, Timestamp, type Document } from 'bson';
+import { createHash } from 'node:crypto';
+import { Binary, Long, ObjectId, Timestamp, type Document } from 'bson';
 import { electable, majorityVoteCount, writeMajorityCount, type ConfigMember } from './election-rules';
 import { CommandError } from './errors';
 import { Member, electionIdForTerm } from './member';
 import type { Network } from './network';
-import { compareOpTime, type OpTime } from './oplog';
+import { compareOpTime, opTimeDoc, type OpTime } from './oplog';
+import { SessionTable } from './sessions';
 import { Replicator } from './replication';
 import type { Timing } from './timing';
 import { WriteConcernWaiters, appliedAtLeast, type WriteConcernSpec } from './write-concern';
@@ -30,6 +32,15 @@ export interface OpEntry {
   needsRetryImage?: 'preImage' | 'postImage';
 }
 
+/** SHA-256 of the user name that owns the session: the empty name without authentication. */
+const NO_AUTH_UID = new Binary(createHash('sha256').update('').digest());
+
+/** The lsid as the primary records it: the driver's id plus the owner's uid (logical_session_id.cpp). */
+function withUid(lsid: unknown): Document {
+  const l = (lsid ?? {}) as Document;
+  return { id: l.id, uid: l.uid ?? NO_AUTH_UID };
+}
+
 /** Listeners of state changes (the sandbox records elections for the control endpoint and the app). */
 export type SetEvent = { type: 'elected' | 'steppedDown'; member: string; term: number; reason: string; at: number };
 
@@ -42,6 +53,8 @@ export class ReplicaSet {
   readonly replicator: Replicator;
   readonly writeConcern: WriteConcernWaiters;
   readonly events: SetEvent[] = [];
+  /** The last oplog optime per (session, txnNumber), for prevOpTime. */
+  private readonly sessionLastOp = new Map<string, OpTime>();
 
   constructor(
     readonly name: string,
@@ -154,9 +167,11 @@ export class ReplicaSet {
     if (!m.store) throw new CommandError('NotWritablePrimary', 'not primary');
     const wall = new Date();
     const entry: Document = {};
+    let sessionKey: string | null = null;
     if (e.lsid !== undefined) {
-      entry.lsid = e.lsid;
+      entry.lsid = withUid(e.lsid);
       entry.txnNumber = e.txnNumber;
+      sessionKey = `${SessionTable.keyOf(e.lsid)}\u0000${String(e.txnNumber)}`;
     }
     entry.op = e.op;
     entry.ns = e.ns;
@@ -170,7 +185,11 @@ export class ReplicaSet {
     entry.t = Long.fromNumber(m.term);
     entry.v = Long.fromNumber(2);
     entry.wall = wall;
+    // prevOpTime chains the entries of one retryable write (or transaction) of a session; the first one
+    // points at the null optime, as mongod writes it (op_observer_impl.cpp).
+    if (sessionKey !== null) entry.prevOpTime = opTimeDoc(this.sessionLastOp.get(sessionKey) ?? { ts: 0n, t: -1 });
     const slot = m.store.oplog.append(entry);
+    if (sessionKey !== null) this.sessionLastOp.set(sessionKey, { ts: slot.ts, t: slot.t });
     m.lastAppliedWall = slot.wall;
     this.replicator.kick();
     return { ts: slot.ts, t: slot.t };

@@ -1,6 +1,9 @@
-import { Long, type Document } from 'bson';
+import { Long, UUID, type Document } from 'bson';
+import { modifyIndex } from '../apply-oplog';
 import { CommandError } from '../errors';
+import type { IndexSpec } from '../member-store';
 import { matches } from '../query/filter';
+import { toNumber } from '../query/values';
 import { collectionForWrite } from '../writes';
 import { replicaSetHello } from './handshake';
 import { docArg, stringArg, type CommandContext, type CommandTable } from './context';
@@ -53,17 +56,82 @@ function createIndexes(ctx: CommandContext): Document {
   const existed = ctx.member.store!.collection(ns) !== undefined;
   const coll = collectionForWrite(ctx, ns);
   const before = coll.indexes.length;
+  const added: Document[] = [];
   for (const raw of specs as Document[]) {
     const key = docArg(raw, 'key');
     if (Object.keys(key).length === 0) throw new CommandError('BadValue', 'an index needs a non-empty "key"');
     const ixName = typeof raw.name === 'string' ? raw.name : Object.entries(key).map(([k, v]) => `${k}_${String(v)}`).join('_');
-    const existing = coll.indexes.find((ix) => ix.name === ixName);
-    if (existing) continue;
-    const spec = { v: 2, key, name: ixName, ...(raw.unique === true ? { unique: true } : {}) };
-    coll.indexes.push(spec);
-    ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { createIndexes: name, ...spec } });
+    if (coll.indexes.some((ix) => ix.name === ixName) || added.some((ix) => ix.name === ixName)) continue;
+    const ttl = raw.expireAfterSeconds !== undefined ? { expireAfterSeconds: toNumber(raw.expireAfterSeconds) } : {};
+    added.push({ v: 2, key, name: ixName, ...(raw.unique === true ? { unique: true } : {}), ...ttl });
+  }
+  coll.indexes.push(...(added as IndexSpec[]));
+  // An empty collection gets its indexes at once (one createIndexes entry each); a populated one goes
+  // through the two-phase build of MongoDB 4.4+ (index_builds_coordinator.cpp): startIndexBuild, then
+  // commitIndexBuild once built, both carrying every index of the build.
+  if (coll.docs.size === 0) {
+    for (const spec of added) ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { createIndexes: name, ...spec } });
+  } else if (added.length) {
+    const indexBuildUUID = new UUID();
+    ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { startIndexBuild: name, indexBuildUUID, indexes: added } });
+    ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { commitIndexBuild: name, indexBuildUUID, indexes: added } });
   }
   return { numIndexesBefore: before, numIndexesAfter: coll.indexes.length, createdCollectionAutomatically: !existed, ok: 1 };
+}
+
+function dropIndexes(ctx: CommandContext): Document {
+  const name = stringArg(ctx.cmd, 'dropIndexes');
+  const ns = `${ctx.db}.${name}`;
+  const coll = ctx.member.store!.collection(ns);
+  if (!coll) throw new CommandError('NamespaceNotFound', `ns not found ${ns}`);
+  const wanted = ctx.cmd.index;
+  const nIndexesWas = coll.indexes.length;
+  const doomed =
+    wanted === '*'
+      ? coll.indexes.filter((ix) => ix.name !== '_id_')
+      : coll.indexes.filter((ix) => (typeof wanted === 'string' ? ix.name === wanted : JSON.stringify(ix.key) === JSON.stringify(wanted)));
+  if (!doomed.length) throw new CommandError('IndexNotFound', `index not found with name [${typeof wanted === 'string' ? wanted : JSON.stringify(wanted)}]`);
+  if (doomed.some((ix) => ix.name === '_id_')) throw new CommandError('InvalidOptions', 'cannot drop _id index');
+  for (const ix of doomed) {
+    coll.indexes.splice(coll.indexes.indexOf(ix), 1);
+    ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { dropIndexes: name, index: ix.name }, o2: { ...ix } });
+  }
+  return { nIndexesWas, ok: 1 };
+}
+
+/** renameCollection runs on admin with full namespaces; the oplog entry is on the source database. */
+function renameCollection(ctx: CommandContext): Document {
+  if (ctx.db !== 'admin') throw new CommandError('Unauthorized', 'renameCollection may only be run against the admin database.');
+  const from = stringArg(ctx.cmd, 'renameCollection');
+  const to = stringArg(ctx.cmd, 'to');
+  const dropTarget = ctx.cmd.dropTarget === true;
+  const store = ctx.member.store!;
+  const target = store.collection(to);
+  const source = store.collection(from);
+  if (!source) throw new CommandError('NamespaceNotFound', `Source collection ${from} does not exist`);
+  const moved = store.renameCollection(from, to, dropTarget);
+  const o: Document = { renameCollection: from, to, stayTemp: false };
+  if (target && dropTarget) o.dropTarget = target.uuid;
+  ctx.set.logOp(ctx.member, { op: 'c', ns: `${from.slice(0, from.indexOf('.'))}.$cmd`, ui: moved.uuid, o });
+  return { ok: 1 };
+}
+
+/** collMod: the index change operators use (a TTL's expireAfterSeconds); other options are refused. */
+function collMod(ctx: CommandContext): Document {
+  const name = stringArg(ctx.cmd, 'collMod');
+  const ns = `${ctx.db}.${name}`;
+  const coll = ctx.member.store!.collection(ns);
+  if (!coll) throw new CommandError('NamespaceNotFound', `ns does not exist: ${ns}`);
+  const change = ctx.cmd.index as Document | undefined;
+  const unknown = Object.keys(ctx.cmd).filter((k) => !['collMod', 'index', 'writeConcern', 'lsid', '$db', '$clusterTime', '$readPreference', 'txnNumber', 'apiVersion'].includes(k));
+  if (unknown.length) throw new CommandError('InvalidOptions', `the sandbox's collMod supports only "index" changes, not ${unknown.join(', ')}`);
+  if (!change) return { ok: 1 };
+  const ix = coll.indexes.find((i) => (change.name !== undefined ? i.name === change.name : JSON.stringify(i.key) === JSON.stringify(change.keyPattern)));
+  if (!ix) throw new CommandError('IndexNotFound', `cannot find index ${JSON.stringify(change.name ?? change.keyPattern)} for ns ${ns}`);
+  const before = ix.expireAfterSeconds;
+  modifyIndex(ctx.member.store!, ns, change);
+  ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { collMod: name, index: { name: ix.name, ...(change.expireAfterSeconds !== undefined ? { expireAfterSeconds: ix.expireAfterSeconds } : {}) } }, o2: { collectionOptions_old: { uuid: coll.uuid }, indexOptions_old: { expireAfterSeconds: before } } });
+  return { ...(change.expireAfterSeconds !== undefined ? { expireAfterSeconds_old: before, expireAfterSeconds_new: ix.expireAfterSeconds } : {}), ok: 1 };
 }
 
 function drop(ctx: CommandContext): Document {
@@ -144,6 +212,9 @@ export const adminCommands: CommandTable = {
   drop: { run: drop, kind: 'write' },
   dropDatabase: { run: dropDatabase, kind: 'write' },
   create: { run: create, kind: 'write' },
+  dropIndexes: { run: dropIndexes, kind: 'write' },
+  renameCollection: { run: renameCollection, kind: 'write' },
+  collMod: { run: collMod, kind: 'write' },
   dbStats: { run: dbStats, kind: 'read' },
   dbstats: { run: dbStats, kind: 'read' },
   serverStatus: { run: serverStatus },

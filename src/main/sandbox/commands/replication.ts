@@ -1,12 +1,10 @@
 import type { Document } from 'bson';
-import { applyEntry } from '../apply-oplog';
 import type { ConfigMember } from '../election-rules';
 import { CommandError } from '../errors';
-import { compareOpTime, type OpTime } from '../oplog';
+import { compareOpTime } from '../oplog';
 import { toNumber } from '../query/values';
-import type { OpEntry, ReplSetConfig } from '../replica-set';
-import { parseWriteConcern } from '../write-concern';
-import { collectionForWrite } from '../writes';
+import type { ReplSetConfig } from '../replica-set';
+import { applyOps } from './apply-ops';
 import { boolArg, intArg, type CommandContext, type CommandTable } from './context';
 import { replSetConfigDoc, replSetStatus } from './repl-status';
 
@@ -76,35 +74,6 @@ function reconfig(ctx: CommandContext): Document {
   ctx.set.reconfig(next);
   for (const m of ctx.set.members) ctx.elections.heartbeatFrom(m);
   return { ok: 1 };
-}
-
-async function applyOps(ctx: CommandContext): Promise<Document> {
-  requirePrimary(ctx);
-  const ops = ctx.cmd.applyOps;
-  if (!Array.isArray(ops)) throw new CommandError('FailedToParse', '"applyOps" must be an array of oplog entries');
-  const results: boolean[] = [];
-  let last: OpTime | null = null;
-  for (const e of ops as Document[]) {
-    try {
-      if (!e || typeof e !== 'object' || typeof e.op !== 'string' || typeof e.ns !== 'string') throw new CommandError('FailedToParse', 'each entry needs "op" and "ns"');
-      if (e.op === 'n') {
-        results.push(true);
-        continue;
-      }
-      const ui = e.op === 'c' ? undefined : collectionForWrite(ctx, e.ns).uuid;
-      applyEntry(ctx.member.store!, e);
-      last = ctx.set.logOp(ctx.member, { op: e.op as OpEntry['op'], ns: e.ns, ...(ui ? { ui } : {}), o: e.o as Document, ...(e.o2 ? { o2: e.o2 as Document } : {}) });
-      results.push(true);
-    } catch (err) {
-      results.push(false);
-      const ce = err instanceof CommandError ? err : new CommandError('BadValue', String(err));
-      throw ce.rewrap(`applyOps entry ${results.length - 1} failed: ${ce.message}`, { applied: results.length - 1, results });
-    }
-  }
-  const reply: Document = { applied: results.length, results, ok: 1 };
-  const err = await ctx.set.awaitWriteConcern(ctx.member, last ?? ctx.member.lastApplied(), parseWriteConcern(ctx.cmd.writeConcern));
-  if (err) reply.writeConcernError = err;
-  return reply;
 }
 
 /**
