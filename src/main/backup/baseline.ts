@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { serialize, type Document } from 'bson';
 import type { MongoClient } from 'mongodb';
 import { DeskError } from '../../shared/errors';
+import { NON_USER_DATABASES } from '../control/names';
 import type { ReplicaSetConfig } from '../../shared/topology';
 import { ArchiveWriter } from './archive';
 import { archiveName, entryHead, publishSlice, type CaptureDeps } from './capture';
@@ -20,7 +21,6 @@ import { checkAborted } from './scheduler';
  * Archive layout: a marker document {_drdesk: "collection", db, name, options, indexes} before each
  * collection's documents, then {_drdesk: "oplog"} before the entries. Markers have no _id; documents always do.
  */
-export const SYSTEM_DATABASES = new Set(['admin', 'local', 'config']);
 
 export interface BaselineDeps extends CaptureDeps {
   chainId: string;
@@ -39,7 +39,7 @@ async function plan(src: MongoClient): Promise<CollectionPlan[]> {
   const out: CollectionPlan[] = [];
   const { databases } = await src.db('admin').admin().listDatabases({ nameOnly: true });
   for (const { name: dbName } of databases) {
-    if (SYSTEM_DATABASES.has(dbName)) continue;
+    if (NON_USER_DATABASES.has(dbName)) continue;
     const db = src.db(dbName);
     for (const info of await db.listCollections({}, { nameOnly: false }).toArray()) {
       if ((info.type && info.type !== 'collection') || info.name.startsWith('system.')) continue;
