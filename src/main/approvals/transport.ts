@@ -13,7 +13,13 @@ import { envelopeSchema } from './envelope';
  */
 export const BUNDLE_FORMAT = 'drdesk-bundle/1';
 export const TOKEN_PREFIX = 'drdesk1.';
-const MAX_TOKEN_BYTES = 4 * 1024 * 1024;
+/** The largest import accepted, as a token's inflated content or a file's text: a roster chain of many versions fits well inside. */
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+const MAX_TOKEN_BYTES = MAX_IMPORT_BYTES;
+
+function tooLarge(bytes: number): DeskError {
+  return new DeskError('IMPORT_TOO_LARGE', `The import is ${bytes} bytes; DR Desk accepts at most ${MAX_IMPORT_BYTES} bytes: this is not a DR Desk export, or it was padded. Export it again on the sending machine.`);
+}
 
 export const bundleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ format: z.literal(BUNDLE_FORMAT), kind: z.literal('request'), request: envelopeSchema, statusSnapshot: z.unknown().optional() }),
@@ -36,6 +42,7 @@ function corrupt(): DeskError {
 }
 
 export function decodeToken(token: string): unknown {
+  if (token.length > MAX_IMPORT_BYTES * 2) throw tooLarge(token.length);
   const t = token.replace(/\s+/g, '');
   if (!t.startsWith(TOKEN_PREFIX)) throw new DeskError('TOKEN_MALFORMED', 'This is not a DR Desk token (it starts with "drdesk1."): paste the whole token, or import the file instead.');
   const parts = t.slice(TOKEN_PREFIX.length).split('.');
@@ -46,14 +53,21 @@ export function decodeToken(token: string): unknown {
   let text: string;
   try {
     text = inflateRawSync(packed, { maxOutputLength: MAX_TOKEN_BYTES }).toString('utf8');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(MAX_TOKEN_BYTES + 1);
     throw corrupt();
   }
-  return JSON.parse(text) as unknown;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // The checksum matched, so this was made on purpose: a token that packs something other than an export.
+    throw new DeskError('TOKEN_NOT_JSON', 'The token arrived intact but does not hold a DR Desk export (its content is not JSON): it was not made by DR Desk. Ask the sender to export it again.');
+  }
 }
 
 /** Reads a file's JSON text or a token into a bundle of any kind. */
 export function readBundle(text: string): Bundle {
+  if (text.length > MAX_IMPORT_BYTES) throw tooLarge(text.length);
   const trimmed = text.trim();
   let raw: unknown;
   if (trimmed.startsWith(TOKEN_PREFIX)) raw = decodeToken(trimmed);
