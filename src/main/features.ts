@@ -1,5 +1,6 @@
 import { approvalsFeature } from './approvals/feature';
 import { backupFeature } from './backup/feature';
+import { pictureFeature } from './monitor/picture-feature';
 import type { DeskFeature } from './desk';
 import { runbooksFeature } from './runbooks/feature';
 
@@ -10,6 +11,7 @@ import { runbooksFeature } from './runbooks/feature';
  */
 export const features: DeskFeature[] = [
   backupFeature,
+  pictureFeature,
   approvalsFeature,
   runbooksFeature(),
 ];

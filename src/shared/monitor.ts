@@ -67,7 +67,32 @@ export interface SiteView {
   reachable: boolean;
   lastSeen: string | null;
   unreachableSince: string | null;
+  /** Whether this site takes the writes now: DC until a DR activation was recorded, DR after it (failback swaps back). */
+  active?: boolean;
   status: Status;
+}
+
+/** A recorded DR activation: the backup route's target took over the writes. */
+export interface ActivationInfo {
+  at: string;
+  label: string;
+  /** The site that was activated (the backup route's target). */
+  site: string;
+  /** The site it took over from. */
+  from: string;
+}
+
+/** Backup readiness as the headline shows it: the backup route's reasons and how far DR holds DC's writes. */
+export interface BackupHeadline {
+  level: Level;
+  reasons: Reason[];
+  from: string;
+  to: string;
+  /** DC wall time up to which DR holds every write; null when nothing was applied. */
+  coveredUntil: string | null;
+  /** Seconds between now and coveredUntil. */
+  behindSeconds: number | null;
+  targetSeconds: number;
 }
 
 export interface Overview {
@@ -79,6 +104,11 @@ export interface Overview {
   status: Status;
   /** Set when some shown data is older than two poll intervals. */
   stale: boolean;
+  /** The site taking the writes (see SiteView.active); null before the first poll. */
+  activeSite?: string | null;
+  activation?: ActivationInfo | null;
+  /** Backup readiness; null when the monitor runs without the backup feature. */
+  backup?: BackupHeadline | null;
 }
 
 export type HistoryRange = '15m' | '1h' | '24h' | '7d';

@@ -10,6 +10,7 @@ export function worst(levels: Iterable<Level>): Level {
 }
 
 export type ReasonCode =
+  | 'SPLIT_BRAIN'
   | 'NO_PRIMARY'
   | 'RECENT_ELECTION'
   | 'MEMBER_DOWN'

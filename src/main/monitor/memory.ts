@@ -84,7 +84,10 @@ export class MonitorMemory {
   private recordReplicaSet(key: string, obs: MemberObservation[]): void {
     const prev = this.replicaSets.get(key) ?? { primary: null, term: null, view: null, lastElection: null };
     // Prefer the primary's own view; else any reachable member that sees a primary.
-    const candidates = obs.filter((o) => o.reachable && o.status && primaryRow(o.status));
+    // A peer's replSetGetStatus keeps naming a dead primary until its heartbeats time out (~10 s): a view
+    // whose primary DR Desk cannot reach itself names no primary.
+    const primaryAnswers = (st: ReplStatus): boolean => obs.find((x) => this.rsName(x) === primaryRow(st)!.name)?.reachable !== false;
+    const candidates = obs.filter((o) => o.reachable && o.status && primaryRow(o.status) && primaryAnswers(o.status));
     const best = candidates.find((o) => o.hello?.isWritablePrimary) ?? candidates[0];
     const view = best ? { status: best.status!, from: best.member, at: best.at } : prev.view;
     let primary: string | null = null;

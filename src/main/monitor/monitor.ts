@@ -1,4 +1,4 @@
-import type { AlertRecord, HistoryQuery, Overview, Series } from '../../shared/monitor';
+import type { ActivationInfo, AlertRecord, BackupHeadline, HistoryQuery, Overview, Series } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
 import type { DeskDatabase } from '../store/database';
 import type { SecretStore } from '../store/secret-store';
@@ -35,6 +35,12 @@ export interface MonitorOptions {
 
 const PRUNE_EVERY_MS = 3_600_000;
 
+/** What the monitor reads from the backup feature at every evaluation: who takes the writes, and readiness. */
+export interface SitePictureSource {
+  activation(): ActivationInfo | null;
+  backup(): BackupHeadline | null;
+}
+
 /**
  * The monitor: polls every member and application URL on a schedule, remembers what it saw, evaluates the
  * rules, stores history, raises alerts, and emits `overview` after every poll and `alert` on a change.
@@ -49,6 +55,8 @@ export class Monitor {
   private readonly alerts: AlertManager;
   private current: Overview;
   private lastPrune = 0;
+  private picture: SitePictureSource | null = null;
+  private readonly overviewHooks: Array<(o: Overview) => void> = [];
 
   constructor(private readonly opts: MonitorOptions) {
     const t = opts.topology;
@@ -81,10 +89,24 @@ export class Monitor {
     return this.scheduler.intervalMs;
   }
 
+  /** Reads activation and backup readiness into every evaluation from now on (the backup feature's view). */
+  setPictureSource(source: SitePictureSource): void {
+    this.picture = source;
+    this.current = this.build(Date.now());
+  }
+
+  /** Runs after every evaluated poll, before `overview` is emitted (the standing fence watches here). */
+  onEvaluated(hook: (o: Overview) => void): void {
+    this.overviewHooks.push(hook);
+  }
+
   private build(now: number): Overview {
     const draft = buildDraft(this.opts.topology, this.memory, { sandbox: this.opts.sandbox ?? false, pollIntervalMs: this.pollIntervalMs, now });
     const elections = new Map([...this.memory.replicaSets].map(([k, v]) => [k, v.lastElection]));
-    return evaluate(draft, { thresholds: this.opts.topology.thresholds, now, elections });
+    const picture = this.picture ? { activation: safe(() => this.picture!.activation()), backup: safe(() => this.picture!.backup()) } : {};
+    const o = evaluate(draft, { thresholds: this.opts.topology.thresholds, now, elections, ...picture });
+    if (o.polledAt !== null) for (const h of this.overviewHooks) safe(() => h(o));
+    return o;
   }
 
   private async cycle(): Promise<void> {
@@ -141,5 +163,14 @@ export class Monitor {
     await this.scheduler.stop();
     await this.alerts.stop();
     await this.collector.close();
+  }
+}
+
+/** A broken source must not stop the monitor: the overview shows what is known without it. */
+function safe<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch {
+    return null;
   }
 }

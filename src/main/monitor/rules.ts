@@ -1,4 +1,4 @@
-import type { MemberView, Overview, ReplicaSetView, SiteView } from '../../shared/monitor';
+import type { ActivationInfo, BackupHeadline, MemberView, Overview, ReplicaSetView, SiteView } from '../../shared/monitor';
 import { worst, type Reason, type Status } from '../../shared/status';
 import type { Topology } from '../../shared/topology';
 import type { ElectionSeen } from './memory';
@@ -13,6 +13,13 @@ export interface RuleContext {
   now: number;
   /** The last election the monitor saw in each set, by "site/replicaSet". */
   elections: ReadonlyMap<string, ElectionSeen | null>;
+  /**
+   * The recorded DR activation (null: none, DC is active). Undefined when the monitor runs without the
+   * backup feature (a one-shot status): then the active site is guessed from which application answers.
+   */
+  activation?: ActivationInfo | null;
+  /** Backup readiness, merged into the overall status; undefined/null without the backup feature. */
+  backup?: BackupHeadline | null;
 }
 
 const HEALTHY_STATES = new Set(['PRIMARY', 'SECONDARY', 'ARBITER']);
@@ -123,12 +130,46 @@ export function replicaSetReasons(rs: ReplicaSetView, site: SiteView, ctx: RuleC
   return out;
 }
 
-/** The site the application should be running on: the DC, unless only a DR site's application answers. */
-export function activeSite(sites: SiteView[]): SiteView | null {
+/**
+ * The site that takes the writes. With a known activation state: DC until a DR activation was recorded, the
+ * activated site after it (a failback ends the record, and DC is active again). Without it: DC, unless only
+ * a DR site's application answers.
+ */
+export function activeSite(sites: SiteView[], activation?: ActivationInfo | null): SiteView | null {
   const dc = sites.find((s) => s.role === 'dc') ?? null;
+  if (activation !== undefined) return (activation && sites.find((s) => s.name === activation.site)) || dc;
   const up = (s: SiteView): boolean => s.app.some((a) => a.ok === true);
   if (dc && !up(dc)) return sites.find((s) => s.role === 'dr' && up(s)) ?? dc;
   return dc;
+}
+
+/**
+ * SPLIT_BRAIN: a site other than the active one takes writes — its application answers, or (after an
+ * activation) one of its sets has a writable primary that DR Desk reaches itself. Before an activation DR's
+ * sets have a primary by design (they apply DC's slices) and only DR's application answering counts.
+ */
+export function splitBrainReasons(sites: SiteView[], active: SiteView | null, activation: ActivationInfo | null | undefined): Array<{ site: string; reason: Reason }> {
+  if (!active) return [];
+  const out: Array<{ site: string; reason: Reason }> = [];
+  const fence = activation
+    ? `Fence ${'{site}'}: freeze its members and step its primary down (the failback runbook's fence, approval-gated), then bring ${active.name}'s writes back with a failback when ready.`
+    : `Stop the application on ${'{site}'} now and find out who started it; nothing may write there while ${active.name} is active.`;
+  for (const site of sites.filter((s) => s.name !== active.name)) {
+    const what: string[] = [];
+    const apps = site.app.filter((a) => a.ok === true).map((a) => a.url);
+    if (apps.length) what.push(`its application answers at ${apps.join(', ')}`);
+    if (activation) {
+      const writable = site.replicaSets.filter((rs) => rs.members.some((m) => m.name === rs.primary && m.reachable && m.stateStr === 'PRIMARY'));
+      if (writable.length) what.push(`${writable.map((rs) => `${rs.name} has a writable primary (${rs.primary})`).join(', ')}`);
+    }
+    if (what.length === 0) continue;
+    const why = activation ? `${active.name} was activated at ${activation.at} and takes the writes` : `${active.name} is the active site`;
+    out.push({
+      site: site.name,
+      reason: reason('SPLIT_BRAIN', 'red', site.name, `Split brain: ${why}, but on ${site.name} ${what.join(' and ')} — two sites can take writes and their data diverges. ${fence.replaceAll('{site}', site.name)}`),
+    });
+  }
+  return out;
 }
 
 export function siteReasons(site: SiteView, active: boolean, ctx: RuleContext): Reason[] {
@@ -175,15 +216,23 @@ export function versionReasons(sites: SiteView[]): Array<{ site: string; reason:
 /** Fills in every status of a drafted overview. */
 export function evaluate(draft: Overview, ctx: RuleContext): Overview {
   if (draft.polledAt === null) return draft;
-  const active = activeSite(draft.sites);
+  const active = activeSite(draft.sites, ctx.activation);
   const versions = versionReasons(draft.sites);
+  const split = splitBrainReasons(draft.sites, active, ctx.activation);
   const sites = draft.sites.map((site) => {
     const replicaSets = site.replicaSets.map((rs) => {
       const members = rs.members.map((m) => ({ ...m, status: status(memberReasons(m, rs, site, ctx)) }));
       return { ...rs, members, status: status([...replicaSetReasons(rs, site, ctx), ...members.flatMap((m) => m.status.reasons)]) };
     });
-    const own = [...siteReasons(site, active?.name === site.name, ctx), ...versions.filter((v) => v.site === site.name).map((v) => v.reason)];
-    return { ...site, replicaSets, status: status([...own, ...replicaSets.flatMap((r) => r.status.reasons)]) };
+    const own = [
+      ...split.filter((v) => v.site === site.name).map((v) => v.reason),
+      ...siteReasons(site, active?.name === site.name, ctx),
+      ...versions.filter((v) => v.site === site.name).map((v) => v.reason),
+    ];
+    return { ...site, active: active?.name === site.name, replicaSets, status: status([...own, ...replicaSets.flatMap((r) => r.status.reasons)]) };
   });
-  return { ...draft, sites, status: status(sites.flatMap((s) => s.status.reasons)) };
+  const all = [...sites.flatMap((s) => s.status.reasons), ...(ctx.backup?.reasons ?? [])];
+  // Split brain first: it is the one reason where waiting makes things worse.
+  const ordered = [...all.filter((r) => r.code === 'SPLIT_BRAIN'), ...all.filter((r) => r.code !== 'SPLIT_BRAIN')];
+  return { ...draft, sites, status: status(ordered), activeSite: active?.name ?? null, activation: ctx.activation ?? null, backup: ctx.backup ?? null };
 }

@@ -41,8 +41,11 @@ export function buildDraft(topology: Topology, memory: MonitorMemory, opts: Draf
         const now = mem?.last;
         const ok = mem?.lastOk ?? null;
         const rsName = memory.rsName(ref);
-        const row = liveView?.members.find((r) => r.name === rsName) ?? null;
         const reachable = now?.reachable ?? false;
+        // A peer's view of a member we cannot reach as PRIMARY is the stale picture of a primary that just
+        // died (or is cut off from this machine): it is never shown as the primary.
+        const peerRow = liveView?.members.find((r) => r.name === rsName) ?? null;
+        const row = !reachable && peerRow?.stateStr === 'PRIMARY' ? null : peerRow;
         const own = reachable && now ? ownStateStr(now) : null;
         const selfRow = ok?.status?.members.find((r) => r.self) ?? null;
         const stateStr = own?.stateStr ?? row?.stateStr ?? mem?.lastKnownStateStr ?? 'UNKNOWN';
@@ -70,7 +73,8 @@ export function buildDraft(topology: Topology, memory: MonitorMemory, opts: Draf
           status: PENDING,
         };
       });
-      const primary = members.find((m) => m.stateStr === 'PRIMARY' && (m.reachable || m.health === 1)) ?? null;
+      // Only a member that itself answers as PRIMARY is the primary; no such member is NO_PRIMARY at once.
+      const primary = members.find((m) => m.stateStr === 'PRIMARY' && m.reachable) ?? null;
       return {
         name: rs.name,
         primary: primary?.name ?? null,

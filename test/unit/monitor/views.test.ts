@@ -127,4 +127,23 @@ describe('views from observations', () => {
     expect(o.status.reasons.map((r) => `${r.level}:${r.code}`)).toEqual(['yellow:RECENT_ELECTION', 'red:MEMBER_DOWN']);
     expect(mem.replicaSets.get('DC/rs-dc')!.lastElection).toMatchObject({ from: 'dc-1', to: 'dc-2', term: 2 });
   });
+
+  it('the primary dies and the peers still see it PRIMARY (their heartbeats have not timed out): NO_PRIMARY at once, the dead member never named primary', () => {
+    const mem = new MonitorMemory();
+    mem.record(cycle(1_000_000, allUp()));
+    // The same cycle as everything up, except that dc-1 itself no longer answers: dc-2's replSetGetStatus
+    // still reports dc-1 as PRIMARY with health 1.
+    const c = cycle(1_005_000, allUp());
+    c.members = c.members.map((o) => (o.member === 'dc-1' ? { ...o, reachable: false, error: { code: 'UNREACHABLE', message: 'connection refused' }, hello: null, status: null, oplog: null, version: null, pingMs: null } : o));
+    mem.record(c);
+    const o = overview(mem, 1_005_000);
+    const rs = o.sites[0].replicaSets[0];
+    expect(rs.primary).toBeNull();
+    const reasons = o.status.reasons.map((r) => `${r.level}:${r.code}:${r.subject}`);
+    expect(reasons).toContain('red:NO_PRIMARY:DC/rs-dc');
+    expect(reasons).toContain('red:MEMBER_DOWN:DC/rs-dc/dc-1');
+    expect(o.status.reasons.some((r) => r.message.includes('sees it as PRIMARY'))).toBe(false);
+    // No election is recorded from the stale view either.
+    expect(mem.replicaSets.get('DC/rs-dc')!.primary).toBeNull();
+  });
 });
