@@ -1,21 +1,18 @@
 import type { BackupStatus } from '../../shared/api/backup';
 import type { BackupHeadline } from '../../shared/monitor';
 import { backupFor } from '../backup/desk-backup';
+import type { BackupRoutes } from '../backup/routes';
 import type { DeskContext, FeatureParts } from '../desk';
+import type { SitePictureSource } from './monitor';
 
 /** The headline's part of a backup status: its reasons and how far the target holds the source's writes. */
 export function backupHeadline(s: BackupStatus): BackupHeadline {
   return { level: s.level, reasons: s.reasons, from: s.from, to: s.to, coveredUntil: s.rpo.coveredUntil, behindSeconds: s.rpo.seconds, targetSeconds: s.rpo.targetSeconds };
 }
 
-/**
- * The operator's picture: the monitor reads, at every evaluation, whether a DR activation was recorded (the
- * backup route's target then takes the writes, and every view swaps roles) and the backup's readiness (its
- * reasons join the headline status). Read through the backup routes' public methods, never their tables.
- */
-export function pictureFeature(ctx: DeskContext): FeatureParts {
-  const routes = backupFor(ctx);
-  ctx.monitor.setPictureSource({
+/** Activation and readiness read through the backup routes' public methods, never their tables. */
+export function pictureSource(routes: BackupRoutes): SitePictureSource {
+  return {
     activation: () => {
       const a = routes.forward.activation();
       if (!a) return null;
@@ -23,6 +20,15 @@ export function pictureFeature(ctx: DeskContext): FeatureParts {
       return { at: a.at, label: a.label, site: s.to, from: s.from };
     },
     backup: () => backupHeadline(routes.forward.status()),
-  });
+  };
+}
+
+/**
+ * The operator's picture: the monitor reads, at every evaluation, whether a DR activation was recorded (the
+ * backup route's target then takes the writes, and every view swaps roles) and the backup's readiness (its
+ * reasons join the headline status).
+ */
+export function pictureFeature(ctx: DeskContext): FeatureParts {
+  ctx.monitor.setPictureSource(pictureSource(backupFor(ctx)));
   return {};
 }
