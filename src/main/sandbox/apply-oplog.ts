@@ -1,4 +1,5 @@
-import { UUID, type Document } from 'bson';
+import { Timestamp, UUID, type Document } from 'bson';
+import { decodeSlot, tsToBig } from './oplog';
 import { CommandError } from './errors';
 import type { MemberStore } from './member-store';
 import { applyUpdate, isOperatorUpdate } from './query/update';
@@ -105,9 +106,24 @@ function applyCommand(store: MemberStore, db: string, entry: Document, tolerant:
     case 'collMod':
       if (o.index) modifyIndex(store, `${db}.${String(o.collMod)}`, o.index as Document);
       return;
-    case 'applyOps':
-      for (const e of o.applyOps as Document[]) applyEntry(store, e, tolerant);
+    case 'applyOps': {
+      // A large transaction: partialTxn entries wait for the final entry (with count), which applies the
+      // whole chain found through prevOpTime, oldest first, as a secondary does at commit.
+      if (o.partialTxn === true) return;
+      const chain: Document[][] = [o.applyOps as Document[]];
+      if (o.count !== undefined) {
+        let prev = entry.prevOpTime as Document | undefined;
+        while (prev && prev.ts instanceof Timestamp && !prev.ts.isZero()) {
+          const slot = store.oplog.find(tsToBig(prev.ts));
+          if (!slot) throw new CommandError('NoSuchKey', `transaction entry ${String(prev.ts)} is no longer in the oplog`);
+          const earlier = decodeSlot(slot);
+          chain.unshift((earlier.o as Document).applyOps as Document[]);
+          prev = earlier.prevOpTime as Document | undefined;
+        }
+      }
+      for (const ops of chain) for (const e of ops) applyEntry(store, e, tolerant);
       return;
+    }
     case 'commitTransaction':
     case 'abortTransaction':
       return;

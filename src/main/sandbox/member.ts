@@ -4,6 +4,7 @@ import { CursorRegistry } from './cursors';
 import { MemberStore } from './member-store';
 import { NULL_OPTIME, type OpTime } from './oplog';
 import { SessionTable } from './sessions';
+import { TransactionTable } from './transactions';
 
 export const STATE_CODES = {
   STARTUP: 0,
@@ -104,6 +105,7 @@ export class Member {
 
   readonly store: MemberStore | null;
   readonly sessions = new SessionTable();
+  readonly transactions = new TransactionTable();
   readonly cursors = new CursorRegistry();
   readonly peers = new Map<string, PeerView>();
   readonly opcounters: OpCounters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };
@@ -186,6 +188,7 @@ export class Member {
     this.topologyCounter = 0;
     this.upSince = Date.now();
     this.cursors.clear();
+    this.transactions.abortAll();
     this.peers.clear();
     this.syncSource = null;
     this.noPrimarySince = null;

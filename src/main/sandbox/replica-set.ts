@@ -6,6 +6,7 @@ import { Member, electionIdForTerm } from './member';
 import type { Network } from './network';
 import { compareOpTime, opTimeDoc, type OpTime } from './oplog';
 import { SessionTable } from './sessions';
+import { DEFAULT_TXN_ENTRY_MAX_BYTES } from './transactions';
 import { Replicator } from './replication';
 import type { Timing } from './timing';
 import { WriteConcernWaiters, appliedAtLeast, type WriteConcernSpec } from './write-concern';
@@ -55,6 +56,8 @@ export class ReplicaSet {
   readonly events: SetEvent[] = [];
   /** The last oplog optime per (session, txnNumber), for prevOpTime. */
   private readonly sessionLastOp = new Map<string, OpTime>();
+  /** Largest transaction oplog entry before the commit is split into partialTxn entries (tests lower it). */
+  txnEntryMaxBytes = DEFAULT_TXN_ENTRY_MAX_BYTES;
 
   constructor(
     readonly name: string,
@@ -212,6 +215,7 @@ export class ReplicaSet {
     m.frozenUntil = Date.now() + seconds * 1000;
     m.noPrimarySince = null;
     m.setState('SECONDARY');
+    m.transactions.abortAll();
     this.writeConcern.interrupt(m);
     this.events.push({ type: 'steppedDown', member: m.name, term: m.term, reason, at: Date.now() });
     this.replicator.kick();

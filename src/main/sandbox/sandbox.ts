@@ -48,9 +48,11 @@ export class SandboxImpl implements Sandbox {
     let portIndex = 0;
     try {
       for (const layout of DEFAULT_LAYOUT) {
-        const members = layout.members.map((m, i) => new Member({ name: m.name, site: layout.name, setName: layout.replicaSet, id: i, arbiter: m.arbiter, priority: m.priority, votes: 1 }, oplogBytes));
+        const siteOplogBytes = this.opts.oplogSizeBytesBySite?.[layout.name] ?? oplogBytes;
+        const members = layout.members.map((m, i) => new Member({ name: m.name, site: layout.name, setName: layout.replicaSet, id: i, arbiter: m.arbiter, priority: m.priority, votes: 1 }, siteOplogBytes));
         const set = new ReplicaSet(layout.replicaSet, members, timing, this.network, Object.fromEntries(layout.members.map((m) => [m.name, m.priority])));
         const elections = new Elections(set);
+        if (this.opts.transactionEntryMaxBytes) set.txnEntryMaxBytes = this.opts.transactionEntryMaxBytes;
         for (const m of members) {
           m.version = this.opts.serverVersions?.[layout.name] ?? m.version;
           const rt: MemberRuntime = { member: m, set, elections, credentials };
@@ -173,7 +175,7 @@ export class SandboxImpl implements Sandbox {
 
   startWorkload(opsPerSec: number): void {
     if (this.stopped) return;
-    if (!this.workload) this.workload = new Workload({ uri: this.uri('DC') }, this.ledger);
+    if (!this.workload) this.workload = new Workload({ uri: this.uri('DC'), transactions: this.opts.workloadTransactions }, this.ledger);
     if (this.workload.running) this.workload.opsPerSec = opsPerSec;
     else this.workload.start(opsPerSec);
   }

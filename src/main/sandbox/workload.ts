@@ -8,6 +8,8 @@ export interface WorkloadOptions {
   wtimeoutMs?: number;
   /** Distinct incidents the updates spread over. */
   incidents?: number;
+  /** Each write is one transaction: an event inserted and its incident upserted together (session.withTransaction). */
+  transactions?: boolean;
 }
 
 const TICK_MS = 50;
@@ -72,6 +74,35 @@ export class Workload {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * One transaction: an alert into soar.events and its incident's version bump in soar.incidents, committed
+   * with w:"majority" (the oplog gets one applyOps entry carrying both). The ledger records the event.
+   */
+  private async writeTransaction(client: MongoClient, n: number): Promise<void> {
+    const db = client.db('soar');
+    const _id = new ObjectId();
+    const inc = `INC-${String(n % (this.opts.incidents ?? 100)).padStart(4, '0')}`;
+    const session = client.startSession();
+    try {
+      let majority = true;
+      try {
+        await session.withTransaction(
+          async () => {
+            await db.collection('events').insertOne({ _id, seq: n, type: 'alert', incident: inc, source: 'sandbox-workload', at: new Date() }, { session });
+            await db.collection<{ _id: string }>('incidents').updateOne({ _id: inc }, { $inc: { version: 1 }, $set: { updatedAt: new Date(), lastSeq: n } }, { upsert: true, session });
+          },
+          { writeConcern: { w: 'majority', wtimeoutMS: this.opts.wtimeoutMs ?? 2000 } },
+        );
+      } catch (err) {
+        if (!(err instanceof MongoWriteConcernError)) throw err;
+        majority = false;
+      }
+      this.ledger.record(`soar.events/${_id.toHexString()}`, Date.now(), majority);
+    } finally {
+      await session.endSession();
+    }
+  }
+
   private async writeOne(): Promise<void> {
     const client = this.client;
     if (!client) return;
@@ -79,6 +110,10 @@ export class Workload {
     const wc = { writeConcern: { w: 'majority' as const, wtimeoutMS: this.opts.wtimeoutMs ?? 2000 } };
     const n = ++this.seq;
     try {
+      if (this.opts.transactions) {
+        await this.writeTransaction(client, n);
+        return;
+      }
       if (n % 2 === 1) {
         const _id = new ObjectId();
         const id = `soar.events/${_id.toHexString()}`;

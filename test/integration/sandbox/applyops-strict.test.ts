@@ -225,7 +225,7 @@ describe('sandbox oplog shapes for DDL and retryable writes', () => {
 
   it('updates with operators write $v:2 diffs; replacements write the whole document', async () => {
     const start = await lastTs(dc);
-    const coll = dc.db('soar').collection<Document>('diffs');
+    const coll = dc.db('soar').collection<{ _id: number } & Document>('diffs');
     await coll.insertOne({ _id: 1, a: 1, gone: true });
     await coll.updateOne({ _id: 1 }, { $set: { a: 2, b: 'new' }, $unset: { gone: '' } });
     await coll.replaceOne({ _id: 1 }, { whole: true });

@@ -2,7 +2,7 @@ import { DeskError } from '../../../shared/errors';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { intOption, parseOptions } from '../args';
 
-const HELP = `Usage: drdesk sandbox [--base-port N] [--fast] [--workload OPS_PER_S] [--username U --password-env VAR]
+const HELP = `Usage: drdesk sandbox [--base-port N] [--fast] [--workload OPS_PER_S [--workload-txn]] [--username U --password-env VAR]
                       [--control-port N] [--oplog-mb N] [--dir DIR]
 
 Starts the built-in practice topology on 127.0.0.1: site DC (replica set rs-dc: dc-1 primary, dc-2
@@ -12,6 +12,7 @@ line (sites, members, topology file, control URL) and runs until Ctrl-C / SIGTER
   --base-port N      members listen on N..N+5 and the control endpoint on N+6 (default: free ports)
   --fast             heartbeats every 200 ms, election timeout 1 s (default: the manual's 2 s / 10 s)
   --workload N       write N ops/s (inserts + updates into soar.*) to the DC primary
+  --workload-txn     write each workload op as a multi-document transaction (event + incident together)
   --username U       require SCRAM-SHA-256 with user U; the password is read from the environment
   --password-env VAR   variable holding that password (never a command-line argument)
   --control-port N   port of the control endpoint (GET /state, POST /fault, GET /app/<SITE>/health)
@@ -24,6 +25,7 @@ export async function run(args: string[]): Promise<number> {
     'base-port': { type: 'string' },
     fast: { type: 'boolean' },
     workload: { type: 'string' },
+    'workload-txn': { type: 'boolean' },
     username: { type: 'string' },
     'password-env': { type: 'string' },
     'control-port': { type: 'string' },
@@ -51,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
 
   let sb: Sandbox;
   try {
-    sb = await startSandbox({ basePort, controlPort, fast: values.fast, workloadOpsPerSec: workload, auth, oplogSizeBytes: oplogMb ? oplogMb * 1024 * 1024 : undefined, dir: values.dir });
+    sb = await startSandbox({ basePort, controlPort, fast: values.fast, workloadOpsPerSec: workload, workloadTransactions: values['workload-txn'], auth, oplogSizeBytes: oplogMb ? oplogMb * 1024 * 1024 : undefined, dir: values.dir });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new DeskError('PORT_IN_USE', `a port the sandbox needs is in use (${e.message}): choose another --base-port, or omit it for free ports`);

@@ -5,6 +5,7 @@ import type { Member } from '../member';
 import type { ReplicaSet } from '../replica-set';
 import type { ScramConversation, ScramCredential } from '../scram';
 import { toNumber } from '../query/values';
+import type { Transaction } from '../transactions';
 
 /** Per TCP connection: who authenticated and the SCRAM conversations under way. */
 export interface ConnectionState {
@@ -31,6 +32,8 @@ export interface CommandContext extends MemberRuntime {
   conn: ConnectionState;
   /** Whether the request allows a non-primary to answer ($readPreference other than primary, or OP_QUERY flag). */
   secondaryOk: boolean;
+  /** The multi-document transaction the command runs in (autocommit: false). */
+  txn?: Transaction;
 }
 
 export type CommandKind = 'read' | 'write' | 'none';

@@ -23,7 +23,8 @@ function beginWrite(ctx: CommandContext, field: string): WriteState {
   const { cmd, member } = ctx;
   const ns = `${ctx.db}.${stringArg(cmd, field)}`;
   if (ctx.db === 'local' || ctx.db === 'config' && ns !== 'config.system.sessions') throw new CommandError('InvalidNamespace', `cannot write to '${ns}'`);
-  const retryable = cmd.txnNumber !== undefined && cmd.lsid !== undefined;
+  // Statements of a transaction are not retryable writes: the transaction commits or aborts as a whole.
+  const retryable = !ctx.txn && cmd.txnNumber !== undefined && cmd.lsid !== undefined;
   const rec = retryable ? member.sessions.begin(cmd.lsid, cmd.txnNumber) : null;
   const stmtIds = Array.isArray(cmd.stmtIds) ? (cmd.stmtIds as unknown[]).map(toNumber) : null;
   const idOf = (i: number): number => (stmtIds ? stmtIds[i] : i);

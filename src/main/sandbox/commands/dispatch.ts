@@ -8,8 +8,9 @@ import { readCommands } from './crud-read';
 import { writeCommands } from './crud-write';
 import { handshakeCommands } from './handshake';
 import { replicationCommands } from './replication';
+import { transactionCommands } from './transactions';
 
-const table: CommandTable = { ...handshakeCommands, ...readCommands, ...writeCommands, ...aggregateCommands, ...adminCommands, ...replicationCommands };
+const table: CommandTable = { ...handshakeCommands, ...readCommands, ...writeCommands, ...aggregateCommands, ...adminCommands, ...replicationCommands, ...transactionCommands };
 
 /** Fields of a command document that are not its name or arguments but generic ("$db", "lsid", ...). */
 export function commandName(cmd: Document): string {
@@ -47,11 +48,13 @@ export async function dispatch(base: Omit<CommandContext, 'secondaryOk'>, opQuer
     const spec = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
     if (!spec) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
     if (base.credentials && !spec.noAuth && !base.conn.user) throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
-    if (cmd.startTransaction !== undefined || cmd.autocommit !== undefined)
-      // Not IllegalOperation (20): the driver rewrites code 20 on writes into a "no retryable writes" message.
-      throw new CommandError('OperationNotSupportedInTransaction', 'multi-document transactions are not supported by the DR Desk sandbox');
     const ctx: CommandContext = { ...base, secondaryOk: wantsSecondaryOk(cmd, opQuerySecondaryOk) };
     checkState(ctx, name, spec);
+    if (cmd.autocommit !== undefined) {
+      if (cmd.autocommit !== false) throw new CommandError('InvalidOptions', 'autocommit must be false');
+      if (member.state !== 'PRIMARY') throw new CommandError('NotWritablePrimary', 'not primary', { topologyVersion: member.topologyVersion() });
+      ctx.txn = member.transactions.forCommand(cmd);
+    } else if (cmd.startTransaction !== undefined) throw new CommandError('InvalidOptions', 'startTransaction needs autocommit: false');
     if (spec.counter) member.opcounters[spec.counter]++;
     else if (spec.kind !== 'write') member.opcounters.command++;
     reply = await spec.run(ctx);
