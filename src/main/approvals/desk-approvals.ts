@@ -13,6 +13,7 @@ import { createDecision } from './approval';
 import { createRequest, plainJson, planDigestOf, statusDigestOf } from './request';
 import { requestDetail, requestSummary } from './request-views';
 import { RosterBook } from './roster-book';
+import { MachinePins } from './machine-pins';
 import { describeRosterChange, type Roster } from './roster';
 import type { RosterSource } from './roster-source';
 import { ApprovalsStore, envelopeOf } from './store';
@@ -52,7 +53,8 @@ export class DeskApprovals {
     const now = () => this.clock.now();
     this.identity = new IdentityStore(opts.db, opts.secrets, now);
     this.store = new ApprovalsStore(opts.db);
-    this.roster = new RosterBook(opts.roster, this.store);
+    const pins = new MachinePins(opts.secrets, async () => (this.identity.get() ? this.identity.signer() : null));
+    this.roster = new RosterBook(opts.roster, this.store, pins, now);
     this.auditLog = new AuditLog(opts.db, now);
     this.audit = new AuditTrail(this.auditLog, this.identity, this.roster, this.store);
     this.auditLog.onAppend((e) => {

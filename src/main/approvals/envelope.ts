@@ -15,6 +15,7 @@ export const PAYLOAD_TYPES = {
   roster: 'application/vnd.drdesk.roster+json',
   enrollment: 'application/vnd.drdesk.enrollment+json',
   checkpoint: 'application/vnd.drdesk.audit-checkpoint+json',
+  pin: 'application/vnd.drdesk.machine-pin+json',
 } as const;
 export type PayloadKind = keyof typeof PAYLOAD_TYPES;
 

@@ -6,8 +6,16 @@ import { DEFAULT_POLICY } from './policy';
 import { applyRosterChanges, Roster, rosterDocSchema, signRosterVersion, verifyRosterChain, verifyRosterVersion } from './roster';
 import type { RosterSource } from './roster-source';
 import type { ApprovalsStore } from './store';
+import { PIN_PREFIX, type MachinePins, type PinValue } from './machine-pins';
 
 const ANCHOR = 'roster.genesis';
+/** The highest version (and its digest) this machine has seen, in SQLite; the keychain keeps a signed copy. */
+const PIN = 'roster.pin';
+
+/** The keychain name of the roster pin: one per roster (scoped by its version 1), so two teams do not mix. */
+export function rosterPinName(genesisDigest: string): string {
+  return `${PIN_PREFIX.roster}${genesisDigest.replace(/^sha256:/, '').slice(0, 32)}`;
+}
 
 /**
  * The roster on this machine: the chain in its RosterSource, verified on every read, and pinned to the
@@ -17,7 +25,50 @@ export class RosterBook {
   constructor(
     private readonly source: RosterSource,
     private readonly store: ApprovalsStore,
+    private readonly pins?: MachinePins,
+    private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /**
+   * TUF-style rollback protection: the roster must be at least the highest version this machine has seen
+   * (remembered in SQLite and, signed, in the keychain — restoring an older database copy does not roll the
+   * keychain back), and that version must have the digest seen then. Then the pins move up to the newest.
+   */
+  private async checkPins(versions: Roster[]): Promise<void> {
+    const last = versions[versions.length - 1];
+    const stored = this.store.meta(PIN);
+    const sqlPin = stored ? (JSON.parse(stored) as PinValue) : null;
+    const name = rosterPinName(versions[0].digest);
+    const kcPin = this.pins ? await this.pins.get(name) : null;
+    for (const [pin, where] of [
+      [sqlPin, 'this machine\'s database'],
+      [kcPin, 'this machine\'s keychain'],
+    ] as const) {
+      if (!pin) continue;
+      if (last.doc.version < pin.version)
+        throw new DeskError(
+          'ROSTER_ROLLBACK',
+          `The roster at ${this.source.location} is version ${last.doc.version}, but ${where} has seen version ${pin.version}: an older roster file was put back, which could bring back removed people or a weaker policy. Import the current roster from an admin (drdesk roster import).`,
+          { fileVersion: last.doc.version, seenVersion: pin.version, seenDigest: pin.digest, where },
+        );
+      const same = versions.find((v) => v.doc.version === pin.version);
+      if (same && same.digest !== pin.digest)
+        throw new DeskError(
+          'ROSTER_ROLLBACK',
+          `Roster version ${pin.version} at ${this.source.location} is not the version ${pin.version} ${where} has seen (${pin.digest.slice(0, 19)}…): the roster was rewritten. Import the current roster from an admin.`,
+          { fileVersion: last.doc.version, seenVersion: pin.version, seenDigest: pin.digest, where },
+        );
+    }
+    const now: PinValue = { version: last.doc.version, digest: last.digest };
+    if (!sqlPin || sqlPin.version < now.version) this.store.setMeta(PIN, JSON.stringify(now));
+    if (this.pins && (!kcPin || kcPin.version < now.version)) await this.pins.set(name, now, this.now());
+  }
+
+  /** The highest roster version this machine has seen (SQLite copy), for display. */
+  seen(): PinValue | null {
+    const stored = this.store.meta(PIN);
+    return stored ? (JSON.parse(stored) as PinValue) : null;
+  }
 
   get location(): string {
     return this.source.location;
@@ -33,6 +84,7 @@ export class RosterBook {
       throw new DeskError('ROSTER_TRUST_REQUIRED', `The roster at ${this.source.location} was never trusted on this machine: import it with the admin's fingerprint (drdesk roster import FILE --trust-admin SHA256:…).`);
     if (versions[0].digest !== anchor)
       throw new DeskError('ROSTER_REPLACED', `The roster at ${this.source.location} does not descend from the roster this machine trusted: it was replaced. Restore it, or import the admin's roster again.`);
+    await this.checkPins(versions);
     return versions;
   }
 
@@ -59,6 +111,7 @@ export class RosterBook {
     const roster = verifyRosterVersion(null, env);
     this.store.setMeta(ANCHOR, roster.digest);
     await this.source.save([env]);
+    await this.versions();
     return roster;
   }
 
@@ -69,7 +122,10 @@ export class RosterBook {
       throw new DeskError('ROSTER_CHANGE_NOT_ADMIN', `"${signer.name}" is not an admin in roster version ${current.doc.version}: ask an admin to make this change.`);
     const envelope = signRosterVersion(current, applyRosterChanges(current.doc, changes, DEFAULT_POLICY), signer, now);
     const roster = verifyRosterVersion(current, envelope);
-    if (apply) await this.source.save([...(await this.source.load()), envelope]);
+    if (apply) {
+      await this.source.save([...(await this.source.load()), envelope]);
+      await this.versions();
+    }
     return { envelope, roster };
   }
 
@@ -109,7 +165,10 @@ export class RosterBook {
       added.push(current);
     }
     if (local.length === 0 && added.length) this.store.setMeta(ANCHOR, added[0].digest);
-    if (added.length) await this.source.save([...local, ...fresh]);
+    if (added.length) {
+      await this.source.save([...local, ...fresh]);
+      await this.versions();
+    }
     return added;
   }
 }
