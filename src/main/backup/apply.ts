@@ -6,6 +6,7 @@ import { NON_USER_DATABASES } from '../control/names';
 import type { Manifest } from './manifest';
 import type { ProgressTracker } from './progress';
 import { OplogReplayer } from './replay/oplog-replayer';
+import { bucketsOf } from './baseline';
 import { checkAborted } from './scheduler';
 
 const MAJORITY = { w: 'majority', wtimeout: 60_000 } as const;
@@ -61,13 +62,13 @@ export async function restoreBaselineArchive(dr: MongoClient, path: string, m: M
   const { progress } = deps;
   await clearTarget(dr);
   progress.phase('apply', 'Restoring the baseline on DR', { collections: { done: 0, total: m.collections ?? 0 }, documents: { done: 0, total: m.count } });
-  let current: { db: string; name: string; indexes: Document[] } | null = null;
+  let current: { db: string; name: string; indexes: Document[]; target: string } | null = null;
   let docs: Document[] = [];
   let done = 0;
   let collections = 0;
   let oplog: OplogReplayer | null = null;
   const flushDocs = async () => {
-    if (current && docs.length) await dr.db(current.db).collection(current.name).insertMany(docs, { ordered: true, forceServerObjectId: false, writeConcern: MAJORITY });
+    if (current && docs.length) await dr.db(current.db).collection(current.target).insertMany(docs, { ordered: true, forceServerObjectId: false, writeConcern: MAJORITY });
     docs = [];
   };
   const finishCollection = async () => {
@@ -90,9 +91,15 @@ export async function restoreBaselineArchive(dr: MongoClient, path: string, m: M
       const d = deserialize(raw, BSON_OPTIONS);
       if (d._id === undefined && d._drdesk === 'collection') {
         await finishCollection();
-        current = { db: String(d.db), name: String(d.name), indexes: (d.indexes as Document[]) ?? [] };
+        const name = String(d.name);
+        // A time-series collection is created as one (its options carry timeseries), and its documents are buckets.
+        current = { db: String(d.db), name, indexes: (d.indexes as Document[]) ?? [], target: d.timeseries === true ? bucketsOf(name) : name };
         const options = Object.fromEntries(Object.entries((d.options as Document) ?? {}).filter(([k]) => k !== 'uuid'));
-        await dr.db(current.db).command({ create: current.name, ...options, writeConcern: MAJORITY });
+        await dr.db(current.db).command({ create: name, ...options, writeConcern: MAJORITY });
+      } else if (d._id === undefined && d._drdesk === 'view') {
+        await finishCollection();
+        const { viewOn, pipeline, collation } = (d.options as Document) ?? {};
+        await dr.db(String(d.db)).command({ create: String(d.name), viewOn, pipeline: pipeline ?? [], ...(collation ? { collation } : {}), writeConcern: MAJORITY });
       } else if (d._id === undefined && d._drdesk === 'oplog') {
         await finishCollection();
         progress.phase('apply', 'Replaying the oplog captured during the copy', { collections: { done: collections, total: m.collections ?? collections } });

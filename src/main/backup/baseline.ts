@@ -18,8 +18,9 @@ import { checkAborted } from './scheduler';
  * position to the end of the copy. Replaying those entries over the copy (idempotently) makes it a
  * consistent image of the position the archive ends at. Copying from a healthy secondary spares the primary.
  *
- * Archive layout: a marker document {_drdesk: "collection", db, name, options, indexes} before each
- * collection's documents, then {_drdesk: "oplog"} before the entries. Markers have no _id; documents always do.
+ * Archive layout: a marker document {_drdesk: "collection", db, name, options, indexes, timeseries} before each
+ * collection's documents (a time-series collection's documents are its buckets), then one {_drdesk: "view", db,
+ * name, options} per view, then {_drdesk: "oplog"} before the entries. Markers have no _id; documents always do.
  */
 
 export interface BaselineDeps extends CaptureDeps {
@@ -33,22 +34,45 @@ interface CollectionPlan {
   options: Document;
   indexes: Document[];
   estimate: number;
+  /** A time-series collection: its data is the buckets collection, copied and restored as buckets (as mongodump does). */
+  timeseries: boolean;
 }
 
-async function plan(src: MongoClient): Promise<CollectionPlan[]> {
+/** A view: recreated on DR from its definition (viewOn + pipeline), never copied as system.views data. */
+export interface ViewPlan {
+  db: string;
+  name: string;
+  options: Document;
+}
+
+/** The collection that holds a time-series collection's data. */
+export function bucketsOf(name: string): string {
+  return `system.buckets.${name}`;
+}
+
+async function plan(src: MongoClient): Promise<{ collections: CollectionPlan[]; views: ViewPlan[] }> {
   const out: CollectionPlan[] = [];
+  const views: ViewPlan[] = [];
   const { databases } = await src.db('admin').admin().listDatabases({ nameOnly: true });
   for (const { name: dbName } of databases) {
     if (NON_USER_DATABASES.has(dbName)) continue;
     const db = src.db(dbName);
     for (const info of await db.listCollections({}, { nameOnly: false }).toArray()) {
-      if ((info.type && info.type !== 'collection') || info.name.startsWith('system.')) continue;
+      const options: Document = ('options' in info ? info.options : {}) ?? {};
+      if (info.type === 'view') {
+        views.push({ db: dbName, name: info.name, options });
+        continue;
+      }
+      const timeseries = info.type === 'timeseries';
+      // system.views and system.buckets.* travel as the view / time-series definitions above, not as data.
+      if ((!timeseries && info.type && info.type !== 'collection') || info.name.startsWith('system.')) continue;
       const coll = db.collection(info.name);
-      const [indexes, estimate] = await Promise.all([coll.listIndexes().toArray(), coll.estimatedDocumentCount()]);
-      out.push({ db: dbName, name: info.name, options: ('options' in info ? info.options : {}) ?? {}, indexes, estimate });
+      const data = timeseries ? db.collection(bucketsOf(info.name)) : coll;
+      const [indexes, estimate] = await Promise.all([coll.listIndexes().toArray(), data.estimatedDocumentCount()]);
+      out.push({ db: dbName, name: info.name, options, indexes, estimate, timeseries });
     }
   }
-  return out;
+  return { collections: out, views };
 }
 
 export async function captureBaseline(dcSet: MongoClient, rs: ReplicaSetConfig, deps: BaselineDeps): Promise<Manifest> {
@@ -64,7 +88,7 @@ export async function captureBaseline(dcSet: MongoClient, rs: ReplicaSetConfig, 
     if (!start) throw new DeskError('BASELINE_NO_OPLOG', `${source.member.name} has an empty oplog: it is not a replica-set member with an oplog, so no consistent copy can be taken.`);
     const headCheckedAt = new Date();
     const dcVersion = await serverVersion(src);
-    const collections = await plan(src);
+    const { collections, views } = await plan(src);
     const totalDocs = collections.reduce((n, c) => n + c.estimate, 0);
     writer = new ArchiveWriter(tmp, deps.gzipLevel);
     let docs = 0;
@@ -73,8 +97,11 @@ export async function captureBaseline(dcSet: MongoClient, rs: ReplicaSetConfig, 
       documents: { done: 0, total: totalDocs },
     });
     for (const [i, c] of collections.entries()) {
-      await writer.write(serialize({ _drdesk: 'collection', db: c.db, name: c.name, options: c.options, indexes: c.indexes }));
-      const cursor = src.db(c.db).collection(c.name).find({}, { raw: true, batchSize: 2_000 });
+      await writer.write(serialize({ _drdesk: 'collection', db: c.db, name: c.name, options: c.options, indexes: c.indexes, timeseries: c.timeseries }));
+      const cursor = src
+        .db(c.db)
+        .collection(c.timeseries ? bucketsOf(c.name) : c.name)
+        .find({}, { raw: true, batchSize: 2_000 });
       try {
         for await (const raw of cursor as AsyncIterable<Uint8Array>) {
           await writer.write(raw);
@@ -94,6 +121,8 @@ export async function captureBaseline(dcSet: MongoClient, rs: ReplicaSetConfig, 
       }
       progress.update({ collections: { done: i + 1, total: collections.length }, documents: { done: docs, total: Math.max(totalDocs, docs) } });
     }
+    // Views last: a view may be defined on any collection of its database, so they all exist first on DR.
+    for (const v of views) await writer.write(serialize({ _drdesk: 'view', db: v.db, name: v.name, options: v.options }));
     checkAborted(deps.signal);
     progress.phase('oplog', `Adding DC's oplog from ${tsToText(start.ts)} so the copy is consistent`);
     await writer.write(serialize({ _drdesk: 'oplog' }));
