@@ -31,17 +31,21 @@ export function SiteDiagram({ overview, now, selected, onSelect }: Props) {
           <path d="M0,0 L10,5 L0,10 z" className="arrow-head" />
         </marker>
       </defs>
-      {layout.backupLinks.map((l) => (
-        <g key={`${l.from.site.name}-${l.to.site.name}`} className="backup-link" data-testid="backup-link">
-          <line x1={l.from.x + l.from.width + 6} y1={l.y} x2={l.to.x - 6} y2={l.y} markerEnd="url(#arrow)" />
-          <text x={l.from.x + l.from.width + SITE_GAP / 2} y={l.y - 12}>
-            backup
-          </text>
-          <text className="muted" x={l.from.x + l.from.width + SITE_GAP / 2} y={l.y + 22}>
-            oplog slices
-          </text>
-        </g>
-      ))}
+      {layout.backupLinks.map((l) => {
+        // After an activation the data flows back (DR → DC, the failback route): the arrow turns round.
+        const reversed = overview.activation?.site === l.from.site.name || overview.activation?.site === l.to.site.name;
+        return (
+          <g key={`${l.from.site.name}-${l.to.site.name}`} className="backup-link" data-testid="backup-link" data-direction={reversed ? `${l.to.site.name}→${l.from.site.name}` : `${l.from.site.name}→${l.to.site.name}`}>
+            <line x1={l.from.x + l.from.width + 6} y1={l.y} x2={l.to.x - 6} y2={l.y} markerEnd={reversed ? undefined : 'url(#arrow)'} markerStart={reversed ? 'url(#arrow)' : undefined} />
+            <text x={l.from.x + l.from.width + SITE_GAP / 2} y={l.y - 12}>
+              {reversed ? 'failback' : 'backup'}
+            </text>
+            <text className="muted" x={l.from.x + l.from.width + SITE_GAP / 2} y={l.y + 22}>
+              oplog slices
+            </text>
+          </g>
+        );
+      })}
       {layout.sites.map((s) => (
         <SitePanel key={s.site.name} place={s} now={now} selected={selected} onSelect={onSelect} />
       ))}
@@ -65,7 +69,7 @@ function SitePanel({ place, now, selected, onSelect }: { place: SitePlace; now: 
       <rect className="site-frame" width={place.width} height={place.height} rx={14} />
       <text className="site-name" x={20} y={32}>
         {site.name}
-        <tspan className="site-role">{site.role === 'dc' ? '  production' : '  standby'}</tspan>
+        <tspan className="site-role" data-testid={`site-role-${site.name}`}>{(site.active ?? site.role === 'dc') ? '  active' : '  standby'}</tspan>
       </text>
       <g className={`site-status level-${level}`} transform={`translate(${place.width - 20},27)`}>
         <circle cx={-8} cy={-4} r={6} />

@@ -1,12 +1,23 @@
 import type { Overview } from '../../../shared/monitor';
 import { LEVEL_RANK } from '../../../shared/status';
 import { LEVEL_LABEL } from '../../format/member-state';
-import { formatAgo } from '../../format/time';
+import { formatAgo, formatClock, formatDuration } from '../../format/time';
+
+/** "DR holds DC's writes up to 14:02:11 (87 s behind)": the data an activation now would keep. */
+export function holdsText(overview: Overview, now: number): string | null {
+  const b = overview.backup;
+  if (!b) return null;
+  if (!b.coveredUntil) return `${b.to} holds no copy of ${b.from}'s writes yet`;
+  return `${b.to} holds ${b.from}'s writes up to ${formatClock(b.coveredUntil, now)}${b.behindSeconds !== null ? ` (${formatDuration(b.behindSeconds * 1000)} behind)` : ''}`;
+}
 
 /** The overall verdict and every reason behind it, worst first. */
 export function StatusPanel({ overview, now }: { overview: Overview; now: number }) {
   const { level, reasons } = overview.status;
-  const sorted = [...reasons].sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.subject.localeCompare(b.subject));
+  // Split brain first: it is the one reason where waiting makes things worse.
+  const first = (c: string): number => (c === 'SPLIT_BRAIN' ? 0 : 1);
+  const sorted = [...reasons].sort((a, b) => first(a.code) - first(b.code) || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.subject.localeCompare(b.subject));
+  const holds = holdsText(overview, now);
   return (
     <section className={`card status-panel level-${level}`} aria-label="Status" data-testid="status-panel" data-level={level}>
       <header className="status-head">
@@ -23,10 +34,21 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
         {overview.sites.map((s) => (
           <li key={s.name} className={`level-${s.reachable ? s.status.level : 'unknown'}`}>
             <span className="dot" aria-hidden="true" />
-            <strong>{s.name}</strong> {s.reachable ? LEVEL_LABEL[s.status.level] : 'Unreachable'}
+            <strong>{s.name}</strong> {s.active === undefined ? '' : <span className="muted">{s.active ? 'active' : 'standby'}</span>} {s.reachable ? LEVEL_LABEL[s.status.level] : 'Unreachable'}
           </li>
         ))}
+        {holds && (
+          <li className={`level-${overview.backup!.level}`} data-testid="backup-holds" title={overview.backup!.coveredUntil ?? undefined}>
+            <span className="dot" aria-hidden="true" />
+            <strong>Backup</strong> {holds}
+          </li>
+        )}
       </ul>
+      {overview.activation && (
+        <p className="small" data-testid="activation-note">
+          {overview.activation.site} was activated at <span title={overview.activation.at}>{formatClock(overview.activation.at, now)}</span> and takes the writes; {overview.activation.from} must not.
+        </p>
+      )}
       {sorted.length > 0 && (
         <ul className="reasons" data-testid="status-reasons">
           {sorted.map((r, i) => (
@@ -36,6 +58,13 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
                 <span className="reason-subject">{r.subject}</span>
               </div>
               <div className="reason-message">{r.message}</div>
+              {r.code === 'SPLIT_BRAIN' && (
+                <div className="reason-action">
+                  <a className="button danger" href="#/runbooks/failback" data-testid="split-brain-action">
+                    Fence {r.subject}: open the failback runbook (needs approval)
+                  </a>
+                </div>
+              )}
             </li>
           ))}
         </ul>
