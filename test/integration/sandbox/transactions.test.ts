@@ -34,7 +34,7 @@ describe('multi-document transactions on one replica set (driver session API)', 
     try {
       await session.withTransaction(async () => {
         await dc.db('shop').collection('orders').insertOne({ _id: 'o1', item: 'widget' } as Document, { session });
-        await dc.db('shop').collection<Document>('stock').updateOne({ _id: 'widget' }, { $inc: { n: -1 } }, { session });
+        await dc.db('shop').collection<{ _id: string }>('stock').updateOne({ _id: 'widget' }, { $inc: { n: -1 } }, { session });
       });
     } finally {
       await session.endSession();
@@ -75,7 +75,7 @@ describe('multi-document transactions on one replica set (driver session API)', 
     try {
       session.startTransaction();
       await dc.db('shop').collection('orders').insertOne({ _id: 'o-aborted' } as Document, { session });
-      await dc.db('shop').collection<Document>('stock').updateOne({ _id: 'widget' }, { $set: { n: 0 } }, { session });
+      await dc.db('shop').collection<{ _id: string }>('stock').updateOne({ _id: 'widget' }, { $set: { n: 0 } }, { session });
       await dc.db('shop').collection('orders').deleteOne({ _id: 'seed' } as Document, { session });
       await session.abortTransaction();
     } finally {
