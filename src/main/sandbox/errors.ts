@@ -41,6 +41,7 @@ export const ErrorCodes = {
   UnsatisfiableWriteConcern: 100,
   NoSuchTransaction: 251,
   UnknownError: 8,
+  CommandNotSupportedOnView: 166,
   TransactionCommitted: 256,
   UpdateOperationFailed: 77,
   CommandNotSupported: 115,

@@ -4,7 +4,8 @@ import { CommandError } from '../errors';
 import type { IndexSpec } from '../member-store';
 import { matches } from '../query/filter';
 import { toNumber } from '../query/values';
-import { collectionForWrite } from '../writes';
+import { viewDefinition, viewsNs } from '../views';
+import { collectionForWrite, deleteDocument, insertDocument } from '../writes';
 import { replicaSetHello } from './handshake';
 import { docArg, stringArg, type CommandContext, type CommandTable } from './context';
 import { OPLOG_NS } from './query-exec';
@@ -35,6 +36,9 @@ function listCollections(ctx: CommandContext): Document {
     info: { readOnly: false, uuid: c.uuid },
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
+  for (const v of store.collection(viewsNs(ctx.db))?.scan() ?? []) {
+    infos.push({ name: String(v._id).slice(ctx.db.length + 1), type: 'view', options: { viewOn: v.viewOn, pipeline: v.pipeline }, info: { readOnly: true } });
+  }
   if (ctx.db === 'local') infos.push({ name: 'oplog.rs', type: 'collection', options: { capped: true, size: store.oplog.maxBytes }, info: { readOnly: false } });
   const filter = docArg(ctx.cmd, 'filter');
   const out = infos.filter((i) => matches(i, filter)).map((i) => (ctx.cmd.nameOnly === true ? { name: i.name, type: i.type } : i));
@@ -138,6 +142,12 @@ function drop(ctx: CommandContext): Document {
   const name = stringArg(ctx.cmd, 'drop');
   const ns = `${ctx.db}.${name}`;
   const coll = ctx.member.store!.collection(ns);
+  const view = viewDefinition(ctx.member.store!, ns);
+  if (view) {
+    // Dropping a view deletes its definition from system.views (what the oplog records).
+    deleteDocument(ctx, viewsNs(ctx.db), { _id: ns });
+    return { ns, ok: 1 };
+  }
   if (!coll) throw new CommandError('NamespaceNotFound', 'ns not found');
   const nIndexesWas = coll.indexes.length;
   ctx.member.store!.dropCollection(ns);
@@ -156,7 +166,16 @@ function dropDatabase(ctx: CommandContext): Document {
 
 function create(ctx: CommandContext): Document {
   const ns = `${ctx.db}.${stringArg(ctx.cmd, 'create')}`;
-  if (ctx.member.store!.collection(ns)) throw new CommandError('NamespaceExists', `Collection ${ns} already exists.`);
+  const store = ctx.member.store!;
+  if (store.collection(ns) || viewDefinition(store, ns)) throw new CommandError('NamespaceExists', `Collection ${ns} already exists.`);
+  if (ctx.cmd.viewOn !== undefined) {
+    if (typeof ctx.cmd.viewOn !== 'string' || !ctx.cmd.viewOn) throw new CommandError('TypeMismatch', '"viewOn" must be a collection name');
+    const pipeline = ctx.cmd.pipeline ?? [];
+    if (!Array.isArray(pipeline)) throw new CommandError('TypeMismatch', '"pipeline" must be an array');
+    insertDocument(ctx, viewsNs(ctx.db), { _id: ns, viewOn: ctx.cmd.viewOn, pipeline });
+    return { ok: 1 };
+  }
+  if (ctx.cmd.timeseries !== undefined) throw new CommandError('NotYetImplemented', 'the sandbox does not implement time-series collections');
   collectionForWrite(ctx, ns);
   return { ok: 1 };
 }

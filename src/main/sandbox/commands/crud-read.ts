@@ -5,6 +5,7 @@ import { bigToTs } from '../oplog';
 import { pathValues } from '../query/filter';
 import { project } from '../query/shape';
 import { valuesEqual } from '../query/values';
+import { viewDefinition } from '../views';
 import { docArg, intArg, stringArg, type CommandContext, type CommandTable } from './context';
 import { OPLOG_NS, runQuery } from './query-exec';
 
@@ -73,7 +74,7 @@ function count(ctx: CommandContext): Document {
   const query = docArg(ctx.cmd, 'query');
   const ns = nsOf(ctx, 'count');
   // estimatedDocumentCount: no filter, no skip/limit — the collection's size, without reading documents.
-  if (Object.keys(query).length === 0 && ctx.cmd.skip === undefined && ctx.cmd.limit === undefined && ns !== OPLOG_NS) {
+  if (Object.keys(query).length === 0 && ctx.cmd.skip === undefined && ctx.cmd.limit === undefined && ns !== OPLOG_NS && !viewDefinition(ctx.member.store!, ns)) {
     return { n: ctx.member.store?.collection(ns)?.docs.size ?? 0, ok: 1 };
   }
   const docs = runQuery(ctx.member, nsOf(ctx, 'count'), { filter: docArg(ctx.cmd, 'query'), skip: intArg(ctx.cmd, 'skip', 0), limit: Math.abs(intArg(ctx.cmd, 'limit', 0)) });

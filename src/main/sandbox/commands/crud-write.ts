@@ -4,6 +4,7 @@ import type { OpTime } from '../oplog';
 import { project } from '../query/shape';
 import { applyUpdate, isOperatorUpdate } from '../query/update';
 import { toNumber } from '../query/values';
+import { refuseWriteToView } from '../views';
 import { parseWriteConcern } from '../write-concern';
 import { deleteDocument, insertDocument, updateDocument, type StatementId } from '../writes';
 import { boolArg, docArg, stringArg, type CommandContext, type CommandTable } from './context';
@@ -24,6 +25,7 @@ function beginWrite(ctx: CommandContext, field: string): WriteState {
   const ns = `${ctx.db}.${stringArg(cmd, field)}`;
   if (ctx.db === 'local' || ctx.db === 'config' && ns !== 'config.system.sessions') throw new CommandError('InvalidNamespace', `cannot write to '${ns}'`);
   // Statements of a transaction are not retryable writes: the transaction commits or aborts as a whole.
+  refuseWriteToView(member.store!, ns);
   const retryable = !ctx.txn && cmd.txnNumber !== undefined && cmd.lsid !== undefined;
   const rec = retryable ? member.sessions.begin(cmd.lsid, cmd.txnNumber) : null;
   const stmtIds = Array.isArray(cmd.stmtIds) ? (cmd.stmtIds as unknown[]).map(toNumber) : null;

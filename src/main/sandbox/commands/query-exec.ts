@@ -5,6 +5,8 @@ import { decodeSlot, tsToBig } from '../oplog';
 import { idFromFilter, matches } from '../query/filter';
 import { project, sortDocuments } from '../query/shape';
 import { toNumber } from '../query/values';
+import { viewDefinition } from '../views';
+import { runPipeline } from './aggregate';
 
 export const OPLOG_NS = 'local.oplog.rs';
 
@@ -49,6 +51,10 @@ export function runQuery(m: Member, ns: string, q: QuerySpec): Document[] {
   let docs: Document[];
   if (ns === OPLOG_NS) {
     docs = oplogDocuments(m, q.filter, natural === -1);
+  } else if (viewDefinition(m.store, ns)) {
+    // A read on a view runs its pipeline over the source collection (or view), then the query.
+    const view = viewDefinition(m.store, ns)!;
+    docs = runPipeline(runQuery(m, view.viewOn, { filter: {} }), view.pipeline).filter((d) => matches(d, q.filter));
   } else {
     const coll = m.store.collection(ns);
     docs = [];
