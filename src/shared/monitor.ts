@@ -109,6 +109,25 @@ export interface Overview {
   activation?: ActivationInfo | null;
   /** Backup readiness; null when the monitor runs without the backup feature. */
   backup?: BackupHeadline | null;
+  /** Fences the activation left standing for sites that were unreachable when it ran. */
+  standingFences?: StandingFenceView[];
+}
+
+/**
+ * The activation's fence step found members of the old site unreachable and counted them as down: the
+ * instruction stands, and the moment the site answers again DR Desk fences it (freeze + step down, the
+ * action the approvers approved as part of the activation plan) and says so here.
+ */
+export interface StandingFenceView {
+  site: string;
+  /** The execution whose fence step left the instruction. */
+  executionId: string;
+  members: string[];
+  createdAt: string;
+  state: 'waiting' | 'applied' | 'failed';
+  appliedAt: string | null;
+  /** What was done ("DC fenced: dc-1: stepped down…") or why it failed. */
+  message: string;
 }
 
 export type HistoryRange = '15m' | '1h' | '24h' | '7d';

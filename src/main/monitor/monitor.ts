@@ -1,4 +1,4 @@
-import type { ActivationInfo, AlertRecord, BackupHeadline, HistoryQuery, Overview, Series } from '../../shared/monitor';
+import type { ActivationInfo, AlertRecord, BackupHeadline, HistoryQuery, Overview, Series, StandingFenceView } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
 import type { DeskDatabase } from '../store/database';
 import type { SecretStore } from '../store/secret-store';
@@ -39,6 +39,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 export interface SitePictureSource {
   activation(): ActivationInfo | null;
   backup(): BackupHeadline | null;
+  standingFences?(): StandingFenceView[];
 }
 
 /**
@@ -104,7 +105,9 @@ export class Monitor {
     const draft = buildDraft(this.opts.topology, this.memory, { sandbox: this.opts.sandbox ?? false, pollIntervalMs: this.pollIntervalMs, now });
     const elections = new Map([...this.memory.replicaSets].map(([k, v]) => [k, v.lastElection]));
     const picture = this.picture ? { activation: safe(() => this.picture!.activation()), backup: safe(() => this.picture!.backup()) } : {};
-    const o = evaluate(draft, { thresholds: this.opts.topology.thresholds, now, elections, ...picture });
+    const evaluated = evaluate(draft, { thresholds: this.opts.topology.thresholds, now, elections, ...picture });
+    const fences = this.picture?.standingFences ? safe(() => this.picture!.standingFences!()) : null;
+    const o = fences ? { ...evaluated, standingFences: fences } : evaluated;
     if (o.polledAt !== null) for (const h of this.overviewHooks) safe(() => h(o));
     return o;
   }

@@ -4,6 +4,9 @@ import { backupFor } from '../backup/desk-backup';
 import type { BackupRoutes } from '../backup/routes';
 import type { DeskContext, FeatureParts } from '../desk';
 import type { SitePictureSource } from './monitor';
+import { fenceSite } from '../runbooks/handlers/mongo-handlers';
+import { createMongoAccess } from '../runbooks/handlers/mongo-access';
+import { standingFencesFor } from './standing-fence';
 
 /** The headline's part of a backup status: its reasons and how far the target holds the source's writes. */
 export function backupHeadline(s: BackupStatus): BackupHeadline {
@@ -29,6 +32,21 @@ export function pictureSource(routes: BackupRoutes): SitePictureSource {
  * reasons join the headline status).
  */
 export function pictureFeature(ctx: DeskContext): FeatureParts {
-  ctx.monitor.setPictureSource(pictureSource(backupFor(ctx)));
-  return {};
+  const fences = standingFencesFor(ctx.database);
+  fences.report = (title, body, level, site) => ctx.notify(title, body, level, `fence:${site}`);
+  ctx.monitor.setPictureSource({ ...pictureSource(backupFor(ctx)), standingFences: () => fences.list() });
+  const mongo = createMongoAccess(ctx.topology.topology, ctx.secrets);
+  let pending: Promise<void> = Promise.resolve();
+  ctx.monitor.onEvaluated((o) => {
+    pending = fences.onOverview(o, async (order) => {
+      const out = await fenceSite(mongo, order);
+      return { summary: out.lines.join('; ') };
+    });
+  });
+  return {
+    close: async () => {
+      await pending.catch(() => undefined);
+      await mongo.close();
+    },
+  };
 }

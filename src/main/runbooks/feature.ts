@@ -11,6 +11,7 @@ import type { BackupPort } from './handlers/backup-handlers';
 import { backupServicePort } from './handlers/backup-service-port';
 import { createMongoAccess } from './handlers/mongo-access';
 import { loadRunbookSettings, RunbookService } from './runbook-service';
+import { standingFencesFor } from '../monitor/standing-fence';
 
 /**
  * The runbooks + drills feature for src/main/features.ts: the executor on Desk's database with the real
@@ -31,6 +32,7 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
       mongo,
       backup: opts.backup ? opts.backup(ctx) : backupServicePort(backupFor(ctx)),
       sandboxFault: sandbox ? (req) => sandbox.fault(req) : null,
+      standingFence: standingFencesFor(ctx.database),
     });
     const settings = loadRunbookSettings(ctx.dataDir, sandbox !== null);
     const runbooks = new RunbookService({

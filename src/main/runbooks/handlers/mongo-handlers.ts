@@ -40,11 +40,41 @@ async function stepDown(mongo: MongoAccess, address: string, secs: number, catch
   }
 }
 
+/** Where the fence step leaves its standing order for members it could not reach (src/main/monitor/standing-fence.ts). */
+export interface StandingFenceSink {
+  record(executionId: string, order: { site: string; members: MemberAddress[]; seconds: number }, unreachable: string[]): void;
+}
+
+/**
+ * Fences a site: freezes its reachable secondaries, then steps down a writable primary (force), and checks
+ * that no member answers as a writable primary afterwards. Members that do not answer are counted as down
+ * and returned, so the caller can leave a standing order for them.
+ */
+export async function fenceSite(mongo: MongoAccess, op: { site: string; members: MemberAddress[]; seconds: number }): Promise<{ lines: string[]; unreachable: string[] }> {
+  const all = await survey(mongo, op.members);
+  const lines: string[] = [];
+  // Secondaries first, so none of them can win the election the step-down would otherwise trigger.
+  for (const m of all.filter((x) => x.reachable && !x.writablePrimary)) {
+    await mongo.command(m.address, { replSetFreeze: op.seconds }, { timeoutMs: CALL_MS });
+    lines.push(`${m.name}: frozen ${op.seconds} s`);
+  }
+  for (const m of all.filter((x) => x.writablePrimary)) {
+    await stepDown(mongo, m.address, op.seconds, 0, true);
+    lines.push(`${m.name}: stepped down for ${op.seconds} s (force)`);
+  }
+  const unreachable = all.filter((x) => !x.reachable).map((m) => m.name);
+  for (const m of unreachable) lines.push(`${m}: unreachable, counted as down`);
+  const after = await survey(mongo, op.members);
+  const still = after.find((m) => m.writablePrimary);
+  if (still) throw new DeskError('FENCE_FAILED', `${still.name} (${still.address}) still answers as a writable primary after fencing: stop it by hand (shut down mongod) before activating DR.`);
+  return { lines, unreachable };
+}
+
 /**
  * MongoDB operations of the runbooks. Every action checks the member's state first so that running it
  * again (after a crash) does what the plan meant: stepping down a member that is no longer primary is done.
  */
-export function mongoHandlers(mongo: MongoAccess): OperationHandlers {
+export function mongoHandlers(mongo: MongoAccess, opts: { standing?: StandingFenceSink } = {}): OperationHandlers {
   return {
     'mongo.expectPrimary': async (op) => {
       const all = await survey(mongo, op.members);
@@ -83,23 +113,13 @@ export function mongoHandlers(mongo: MongoAccess): OperationHandlers {
       if (r.n !== 1 || r.writeConcernError) throw new DeskError('WRITE_PROBE_FAILED', `The probe write on ${p.name} was not acknowledged by a majority (${JSON.stringify(r.writeConcernError ?? r)}): check the secondaries of ${op.replicaSet}.`);
       return { summary: `write ${id} acknowledged by a majority via ${p.name}`, data: { primary: p.name, id } };
     },
-    'mongo.fence': async (op) => {
-      const all = await survey(mongo, op.members);
-      const lines: string[] = [];
-      // Secondaries first, so none of them can win the election the step-down would otherwise trigger.
-      for (const m of all.filter((x) => x.reachable && !x.writablePrimary)) {
-        await mongo.command(m.address, { replSetFreeze: op.seconds }, { timeoutMs: CALL_MS });
-        lines.push(`${m.name}: frozen ${op.seconds} s`);
+    'mongo.fence': async (op, ctx) => {
+      const out = await fenceSite(mongo, op);
+      if (out.unreachable.length && opts.standing) {
+        opts.standing.record(ctx.executionId, { site: op.site, members: op.members, seconds: op.seconds }, out.unreachable);
+        out.lines.push(`standing instruction: DR Desk fences ${op.site} the moment it answers again`);
       }
-      for (const m of all.filter((x) => x.writablePrimary)) {
-        await stepDown(mongo, m.address, op.seconds, 0, true);
-        lines.push(`${m.name}: stepped down for ${op.seconds} s (force)`);
-      }
-      for (const m of all.filter((x) => !x.reachable)) lines.push(`${m.name}: unreachable, counted as down`);
-      const after = await survey(mongo, op.members);
-      const still = after.find((m) => m.writablePrimary);
-      if (still) throw new DeskError('FENCE_FAILED', `${still.name} (${still.address}) still answers as a writable primary after fencing: stop it by hand (shut down mongod) before activating DR.`);
-      return { summary: `${op.site} fenced: ${lines.join('; ')}`, data: { fencedAt: new Date().toISOString(), members: lines } };
+      return { summary: `${op.site} fenced: ${out.lines.join('; ')}`, data: { fencedAt: new Date().toISOString(), members: out.lines, standing: out.unreachable.length > 0 && opts.standing !== undefined } };
     },
     'mongo.unfence': async (op) => {
       const lines: string[] = [];

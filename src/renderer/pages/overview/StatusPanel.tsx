@@ -49,6 +49,18 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
           {overview.activation.site} was activated at <span title={overview.activation.at}>{formatClock(overview.activation.at, now)}</span> and takes the writes; {overview.activation.from} must not.
         </p>
       )}
+      {(overview.standingFences ?? []).map((f) => (
+        <p key={f.site} className={`small fence-note level-${f.state === 'failed' ? 'red' : f.state === 'applied' ? 'green' : 'yellow'}`} data-testid={`standing-fence-${f.site}`} data-state={f.state}>
+          <strong>{f.state === 'waiting' ? `Standing fence on ${f.site}` : f.state === 'applied' ? `${f.site} fenced` : `Fence of ${f.site} failed`}</strong>
+          {f.appliedAt && (
+            <>
+              {' '}
+              at <span title={f.appliedAt}>{formatClock(f.appliedAt, now)}</span>
+            </>
+          )}
+          : {f.message}
+        </p>
+      ))}
       {sorted.length > 0 && (
         <ul className="reasons" data-testid="status-reasons">
           {sorted.map((r, i) => (
