@@ -74,9 +74,11 @@ function applyCommand(store: MemberStore, db: string, entry: Document, tolerant:
   const o = entry.o as Document;
   const name = Object.keys(o)[0];
   switch (name) {
-    case 'create':
-      store.ensureCollection(`${db}.${String(o.create)}`, entry.ui instanceof UUID ? entry.ui : undefined);
+    case 'create': {
+      const { coll } = store.ensureCollection(`${db}.${String(o.create)}`, entry.ui instanceof UUID ? entry.ui : undefined);
+      if (o.capped === true) coll.options = { capped: true, size: o.size, ...(o.temp === true ? { temp: true } : {}) };
       return;
+    }
     case 'drop':
       store.dropCollection(`${db}.${String(o.drop)}`);
       return;

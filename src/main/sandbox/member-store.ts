@@ -17,6 +17,8 @@ export interface IndexSpec {
 export class Collection {
   readonly docs = new Map<string, Buffer>();
   readonly indexes: IndexSpec[] = [{ v: 2, key: { _id: 1 }, name: '_id_' }];
+  /** Creation options listCollections shows (capped, size, temp). */
+  options: Document = {};
   private readonly arena = new ByteArena();
 
   constructor(
@@ -121,6 +123,8 @@ export class MemberStore {
     const { coll: target } = this.ensureCollection(to, source.uuid);
     for (const [k, v] of source.docs) target.docs.set(k, v);
     target.indexes.splice(0, target.indexes.length, ...source.indexes);
+    const { temp: _temp, ...options } = source.options;
+    target.options = options;
     this.dropCollection(from);
     return target;
   }

@@ -210,6 +210,25 @@ describe('sandbox oplog shapes for DDL and retryable writes', () => {
     expect(ttl.expireAfterSeconds).toBe(120);
   });
 
+  it('convertToCapped: a temporary capped create, its inserts, then renameCollection onto the original with dropTarget', async () => {
+    const coll = dc.db('soar').collection('logs');
+    await coll.insertMany([{ n: 1 }, { n: 2 }]);
+    const oldUuid = await uuidOf(dc, 'soar', 'logs');
+    const start = await lastTs(dc);
+    await dc.db('soar').command({ convertToCapped: 'logs', size: 100_000 });
+    const entries = await oplogSince(dc, start);
+    const create = entries.find((e) => e.op === 'c' && e.o.create !== undefined)!;
+    expect(create.o).toMatchObject({ capped: true, size: 100_000, temp: true });
+    expect(String(create.o.create)).toMatch(/^tmp[0-9a-z]{5}\.convertToCapped\.logs$/);
+    expect(entries.filter((e) => e.op === 'i' && e.ns === `soar.${String(create.o.create)}`)).toHaveLength(2);
+    const rename = entries.find((e) => e.op === 'c' && e.o.renameCollection !== undefined)!;
+    expect(rename.o).toMatchObject({ renameCollection: `soar.${String(create.o.create)}`, to: 'soar.logs', stayTemp: false });
+    expect(rename.o.dropTarget.toString('hex')).toBe(oldUuid.toString('hex'));
+    const [info] = await dc.db('soar').listCollections({ name: 'logs' }).toArray();
+    expect(info.options).toEqual({ capped: true, size: 100_000 });
+    expect(await coll.countDocuments()).toBe(2);
+  });
+
   it('retryable writes carry lsid {id, uid}, txnNumber, stmtId and a prevOpTime chain', async () => {
     const start = await lastTs(dc);
     await dc.db('soar').collection('events').insertMany([{ n: 1 }, { n: 2 }]);

@@ -32,7 +32,7 @@ function listCollections(ctx: CommandContext): Document {
   const infos: Document[] = store.collections(ctx.db).map((c) => ({
     name: c.name.slice(ctx.db.length + 1),
     type: 'collection',
-    options: {},
+    options: { ...c.options },
     info: { readOnly: false, uuid: c.uuid },
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
@@ -138,6 +138,31 @@ function collMod(ctx: CommandContext): Document {
   return { ...(change.expireAfterSeconds !== undefined ? { expireAfterSeconds_old: before, expireAfterSeconds_new: ix.expireAfterSeconds } : {}), ok: 1 };
 }
 
+/**
+ * convertToCapped as mongod does it (src/mongo/db/catalog/capped_utils.cpp): a temporary capped collection
+ * `tmp<5 chars>.convertToCapped.<name>` is created, the documents are copied into it (inserts in the oplog),
+ * then it is renamed onto the original with dropTarget (the old UUID). The cap itself is not enforced.
+ */
+function convertToCapped(ctx: CommandContext): Document {
+  const name = stringArg(ctx.cmd, 'convertToCapped');
+  const ns = `${ctx.db}.${name}`;
+  const store = ctx.member.store!;
+  const source = store.collection(ns);
+  if (!source) throw new CommandError('NamespaceNotFound', `source collection ${ns} does not exist`);
+  const size = toNumber(ctx.cmd.size ?? 0);
+  if (!(size > 0)) throw new CommandError('InvalidOptions', 'convertToCapped needs a positive "size" in bytes');
+  const tmpName = `tmp${Math.random().toString(36).slice(2, 7)}.convertToCapped.${name}`;
+  const tmpNs = `${ctx.db}.${tmpName}`;
+  const { coll: tmp } = store.ensureCollection(tmpNs);
+  tmp.options = { capped: true, size, temp: true };
+  ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: tmp.uuid, o: { create: tmpName, capped: true, size, temp: true, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } } });
+  for (const doc of [...source.scan()]) insertDocument(ctx, tmpNs, doc);
+  const oldUuid = source.uuid;
+  const moved = store.renameCollection(tmpNs, ns, true);
+  ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: moved.uuid, o: { renameCollection: tmpNs, to: ns, stayTemp: false, dropTarget: oldUuid } });
+  return { ok: 1 };
+}
+
 function drop(ctx: CommandContext): Document {
   const name = stringArg(ctx.cmd, 'drop');
   const ns = `${ctx.db}.${name}`;
@@ -234,6 +259,7 @@ export const adminCommands: CommandTable = {
   dropIndexes: { run: dropIndexes, kind: 'write' },
   renameCollection: { run: renameCollection, kind: 'write' },
   collMod: { run: collMod, kind: 'write' },
+  convertToCapped: { run: convertToCapped, kind: 'write' },
   dbStats: { run: dbStats, kind: 'read' },
   dbstats: { run: dbStats, kind: 'read' },
   serverStatus: { run: serverStatus },
