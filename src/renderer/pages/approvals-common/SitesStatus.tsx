@@ -1,6 +1,35 @@
 import type { Overview, SiteView } from '../../../shared/monitor';
 import { LEVEL_LABEL, memberLevel } from '../../format/member-state';
-import { formatAgo, formatClock, formatLag } from '../../format/time';
+import { formatAgo, formatClock, formatDuration, formatLag } from '../../format/time';
+
+/**
+ * The data an activation at that moment would lose, in words: "DR holds DC's writes up to 14:02:11 (87 s
+ * behind, target 90 s)" — from the overview's backup readiness as it was when the overview was polled.
+ */
+export function DataLossPoint({ overview, now, testId }: { overview: Overview; now: number; testId: string }) {
+  const b = overview.backup;
+  if (!b) return null;
+  const over = b.behindSeconds !== null && b.behindSeconds > b.targetSeconds;
+  const level = !b.coveredUntil || over ? 'red' : 'green';
+  return (
+    <div className={`data-loss level-${level}`} data-testid={testId} data-covered-until={b.coveredUntil ?? ''}>
+      <span className="dot" aria-hidden="true" />{' '}
+      {b.coveredUntil ? (
+        <>
+          <strong>
+            {b.to} holds {b.from}'s writes up to <span title={b.coveredUntil}>{formatClock(b.coveredUntil, now)}</span>
+          </strong>
+          {b.behindSeconds !== null && ` (${formatDuration(b.behindSeconds * 1000)} behind, target ${formatDuration(b.targetSeconds * 1000)})`}: writes {b.from} took after that are lost if {b.to} takes over.
+        </>
+      ) : (
+        <strong>
+          {b.to} holds no copy of {b.from}'s writes: an activation now would start {b.to} without {b.from}'s data.
+        </strong>
+      )}{' '}
+      <span className="muted small">As of {formatClock(overview.polledAt, now)}.</span>
+    </div>
+  );
+}
 
 /** An overview that travelled inside a request (plain JSON): shown only when it has the overview's shape. */
 export function asOverview(value: unknown): Overview | null {
@@ -16,7 +45,10 @@ function SiteCard({ site, overview, now }: { site: SiteView; overview: Overview;
     <div className={`site-status level-${level}`} data-testid={`site-status-${site.name}`} data-reachable={site.reachable}>
       <div className="site-status-head">
         <strong>{site.name}</strong>
-        <span className="muted small">{site.role === 'dc' ? 'primary data centre' : 'DR site'}</span>
+        <span className="muted small">
+          {site.role === 'dc' ? 'primary data centre' : 'DR site'}
+          {site.active !== undefined && (site.active ? ' · active' : ' · standby')}
+        </span>
         <span className="pill">{site.reachable ? LEVEL_LABEL[level] : 'Unreachable'}</span>
       </div>
       {!site.reachable && (
@@ -63,6 +95,7 @@ export function SitesStatus({ overview, now, caption, testId }: { overview: Over
       <div className="muted small">
         {caption} · polled {formatClock(overview.polledAt, now)} ({formatAgo(overview.polledAt, now)}){overview.stale ? ' · some data is stale' : ''}
       </div>
+      <DataLossPoint overview={overview} now={now} testId={`${testId}-data-loss`} />
       <div className="sites-grid">
         {overview.sites.map((s) => (
           <SiteCard key={s.name} site={s} overview={overview} now={now} />
