@@ -4,15 +4,63 @@ import { z } from 'zod';
  * The topology file: sites → replica sets → members, SSH hosts, application health URLs, thresholds,
  * RPO/RTO targets. Secrets are referred to by name (keys in the OS keychain), never stored here.
  */
+
+/** Marks a zod issue so the loader can report it with its own DeskError code. */
+export const RESERVED_SECRET_ISSUE = 'TOPOLOGY_SECRET_RESERVED';
+
+// Kept here (shared/) rather than imported from main/store so the renderer can validate the same way.
+const RESERVED_PREFIXES = ['identity.', 'drdesk.'];
+
 const secretRef = z
   .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a secret name: letters, digits, ".", "_" or "-" (the secret itself lives in the keychain)');
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a secret name: letters, digits, ".", "_" or "-" (the secret itself lives in the keychain)')
+  .superRefine((name, ctx) => {
+    if (RESERVED_PREFIXES.some((p) => name.toLowerCase().startsWith(p)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${name}" is a reserved keychain name (identity.* and drdesk.* hold DR Desk's own signing keys and records, never credentials): name a database or SSH secret set with "drdesk secret set"`,
+        params: { deskCode: RESERVED_SECRET_ISSUE },
+      });
+  });
+
+/**
+ * Names that end up in commands (ssh, systemctl) and in the plan an approver reads: no control characters
+ * (a newline would forge a line of the plan), no whitespace, and no leading "-" (it would be read as an
+ * option). Quoting keeps them one word; refusing them at load keeps them from looking like something else.
+ */
+function commandWord(what: string) {
+  return z
+    .string()
+    .min(1, what)
+    .superRefine((v, ctx) => {
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f-\u009f]/.test(v)) ctx.addIssue({ code: 'custom', message: `contains a control character (newline, tab, escape…): write ${what} on one line` });
+      else if (/\s/u.test(v)) ctx.addIssue({ code: 'custom', message: `contains whitespace: write ${what} without spaces` });
+      if (v.startsWith('-')) ctx.addIssue({ code: 'custom', message: `starts with "-", which a command would read as an option: write ${what}` });
+    });
+}
+
+const hostName = commandWord('a host name or IP address');
+const userName = commandWord('a user name');
+
+/**
+ * A systemd unit name as systemd.unit(5) allows it: ASCII letters, digits, ":", "-", "_", ".", "\\" and at
+ * most one "@" (templates), at most 255 characters, not starting with "-" or ".".
+ */
+export const SYSTEMD_UNIT_NAME = /^(?![-.])[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?(\.[A-Za-z]+)?$/;
+const serviceName = commandWord('a systemd unit name such as "app.service"').superRefine((v, ctx) => {
+  if (v.length > 255 || !SYSTEMD_UNIT_NAME.test(v))
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a systemd unit name: use letters, digits, ":", "-", "_", ".", "\\" and at most one "@", not starting with "-" or "." (see systemd.unit(5))` });
+});
+
+/** OpenSSH's SHA256 fingerprint, as `ssh-keygen -lf` prints it. */
+export const SSH_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 const port = z.number().int().min(1, 'a TCP port between 1 and 65535').max(65535, 'a TCP port between 1 and 65535');
 
 export const memberSchema = z.strictObject({
   name: z.string().min(1, 'a member name such as "dc-1"'),
-  host: z.string().min(1, 'a host name or IP address'),
+  host: hostName,
   port,
   role: z.enum(['primary', 'secondary', 'arbiter'], 'one of "primary", "secondary", "arbiter" (the expected role)'),
 });
@@ -22,7 +70,7 @@ export const replicaSetSchema = z.strictObject({
   members: z.array(memberSchema).min(1, 'at least one member'),
   auth: z
     .strictObject({
-      username: z.string().min(1),
+      username: userName,
       passwordSecret: secretRef,
       authSource: z.string().default('admin'),
     })
@@ -37,18 +85,26 @@ export const replicaSetSchema = z.strictObject({
 });
 
 export const sshHostSchema = z.strictObject({
-  name: z.string().min(1),
-  host: z.string().min(1, 'a host name or IP address'),
+  name: commandWord('an SSH host name such as "dr-landing"'),
+  host: hostName,
   port: port.default(22),
-  username: z.string().min(1),
+  username: userName,
+  /**
+   * The host's key fingerprint (SHA256:…, from `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on that
+   * host). Without it, the host must be trusted once with `drdesk backup trust-host`: nothing is ever sent to
+   * a host whose key was not confirmed.
+   */
+  hostKeySha256: z.string().regex(SSH_FINGERPRINT, 'an OpenSSH fingerprint: "SHA256:" followed by 43 base64 characters').optional(),
   /** Name of a keychain secret holding a private key, or a password. */
   keySecret: secretRef.optional(),
   passwordSecret: secretRef.optional(),
   passphraseSecret: secretRef.optional(),
   /** Directory on that host where backup slices land. */
-  backupDir: z.string().default('/var/backups/drdesk'),
+  backupDir: commandWord('an absolute directory path such as "/var/backups/drdesk"')
+    .refine((d) => d.startsWith('/'), 'must be an absolute path (starting with "/")')
+    .default('/var/backups/drdesk'),
   /** Application services started on DR activation (systemd unit names). */
-  services: z.array(z.string().min(1)).default([]),
+  services: z.array(serviceName).default([]),
 });
 
 export const siteSchema = z.strictObject({

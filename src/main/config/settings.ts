@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { securePrivateDir } from './data-dir-modes';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../../shared/errors';
@@ -51,7 +52,7 @@ export class SettingsFile {
       else next[k] = v;
     }
     const parsed = settingsSchema.parse(next);
-    mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+    securePrivateDir(this.dataDir);
     const tmp = `${this.path}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(parsed, null, '\t')}\n`, { mode: 0o600 });
     renameSync(tmp, this.path);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DeskError } from '../../shared/errors';
-import { topologySchema, type Topology, type TopologyInput } from '../../shared/topology';
+import { RESERVED_SECRET_ISSUE, topologySchema, type Topology, type TopologyInput } from '../../shared/topology';
 import { formatIssues } from './topology-errors';
 
 export interface LoadedTopology {
@@ -16,8 +16,10 @@ export function validateTopology(input: unknown, source: string): Topology {
   const r = topologySchema.safeParse(input);
   if (r.success) return r.data;
   const problems = formatIssues(r.error.issues, input);
+  // A reference to a reserved keychain name is an attack on the signing key, not a typo: its own code.
+  const reserved = r.error.issues.some((i) => i.code === 'custom' && (i as { params?: { deskCode?: string } }).params?.deskCode === RESERVED_SECRET_ISSUE);
   throw new DeskError(
-    'TOPOLOGY_INVALID',
+    reserved ? RESERVED_SECRET_ISSUE : 'TOPOLOGY_INVALID',
     `The topology in ${source} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n  ${problems.join('\n  ')}`,
     { source, problems },
   );

@@ -3,9 +3,10 @@ import type { Database } from 'better-sqlite3';
 import { DeskError } from '../../shared/errors';
 
 /**
- * Trust on first use for SSH host keys: the first key a host offers is pinned in SQLite (its OpenSSH
- * SHA256 fingerprint); afterwards only that key is accepted. A changed key is refused with both
- * fingerprints, never accepted blindly; an operator re-trusts a re-keyed host explicitly.
+ * SSH host keys are pinned before first use, never on it: a host is trusted only when its OpenSSH SHA256
+ * fingerprint is in the topology (hostKeySha256) or was confirmed by an operator (`drdesk backup trust-host`,
+ * or the Credentials page) and stored here in SQLite. An unknown host is refused before authentication (no
+ * password or key is sent) with the fingerprint it offered; a changed key is refused with both fingerprints.
  */
 export interface PinnedHostKey {
   hostPort: string;
@@ -28,9 +29,11 @@ export function sshKeyType(keyBlob: Buffer): string {
 }
 
 export type HostKeyVerdict =
+  /** The topology's fingerprint matched and was recorded here for the first time. */
   | { kind: 'pinned-now'; pin: PinnedHostKey }
   | { kind: 'match'; pin: PinnedHostKey }
-  | { kind: 'changed'; pin: PinnedHostKey; offered: string };
+  | { kind: 'changed'; pin: Pick<PinnedHostKey, 'hostPort' | 'fingerprint'>; offered: string }
+  | { kind: 'unpinned'; hostPort: string; offered: string; keyType: string };
 
 export class HostKeyPins {
   constructor(private readonly db: Database) {
@@ -59,11 +62,19 @@ export class HostKeyPins {
     return rows.map((r) => ({ hostPort: r.host_port, fingerprint: r.fingerprint, keyType: r.key_type, pinnedAt: r.pinned_at }));
   }
 
-  /** Checks an offered key against the pin, pinning it when the host is new. */
-  check(hostPort: string, keyBlob: Buffer): HostKeyVerdict {
+  /**
+   * Checks an offered key. `expected` is the topology's hostKeySha256: when given it is authoritative (a
+   * stored pin that disagrees is stale and replaced once the offered key matches it). Never pins an unknown key.
+   */
+  check(hostPort: string, keyBlob: Buffer, expected?: string): HostKeyVerdict {
     const offered = sshFingerprint(keyBlob);
     const pin = this.get(hostPort);
-    if (!pin) return { kind: 'pinned-now', pin: this.pin(hostPort, offered, sshKeyType(keyBlob)) };
+    if (expected) {
+      if (offered !== expected) return { kind: 'changed', pin: { hostPort, fingerprint: expected }, offered };
+      if (pin?.fingerprint === offered) return { kind: 'match', pin };
+      return { kind: 'pinned-now', pin: this.pin(hostPort, offered, sshKeyType(keyBlob)) };
+    }
+    if (!pin) return { kind: 'unpinned', hostPort, offered, keyType: sshKeyType(keyBlob) };
     if (pin.fingerprint === offered) return { kind: 'match', pin };
     return { kind: 'changed', pin, offered };
   }
@@ -94,5 +105,15 @@ export function hostKeyChangedError(hostPort: string, pinned: string, offered: s
       `If the server was re-keyed on purpose, confirm the new fingerprint with its administrator and trust it ` +
       `(drdesk backup trust-host ${hostPort} ${offered}); otherwise someone may be intercepting the connection.`,
     { hostPort, pinnedFingerprint: pinned, offeredFingerprint: offered },
+  );
+}
+
+export function hostUnpinnedError(hostPort: string, offered: string, keyType: string): DeskError {
+  return new DeskError(
+    'SSH_HOST_UNPINNED',
+    `The SSH host ${hostPort} is not trusted yet: it offered the ${keyType} key ${offered}. Nothing was sent to it. ` +
+      `Compare this fingerprint with the host's own (ssh-keygen -lf /etc/ssh/ssh_host_${keyType.replace(/^ssh-/, '')}_key.pub on that host), ` +
+      `then pin it with "drdesk backup trust-host ${hostPort} ${offered}", the Credentials page, or hostKeySha256 in the topology.`,
+    { hostPort, offeredFingerprint: offered, keyType },
   );
 }

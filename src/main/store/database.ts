@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DeskError } from '../../shared/errors';
+import { createPrivateFile, secureDatabaseFiles, securePrivateDir } from '../config/data-dir-modes';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 
@@ -18,12 +18,17 @@ export class DeskDatabase {
 
   constructor(readonly file: string) {
     try {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      // Owner-only whatever already exists: a pre-existing 0755 directory or 0644 file is tightened.
+      if (file !== ':memory:') {
+        securePrivateDir(dirname(file));
+        createPrivateFile(file);
+      }
       this.db = new BetterSqlite3(file);
     } catch (err) {
       throw new DeskError('DB_OPEN_FAILED', `Cannot open the database ${file}: ${(err as Error).message}. Check the data directory's permissions and free space.`);
     }
     this.db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') secureDatabaseFiles(file);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');

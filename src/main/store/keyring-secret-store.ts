@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { securePrivateDir } from '../config/data-dir-modes';
 import { join } from 'node:path';
 import { platform } from 'node:os';
 import { AsyncEntry, type EntryOptions } from '@napi-rs/keyring';
 import { DeskError } from '../../shared/errors';
 import type { SecretInfo } from '../../shared/monitor';
 import type { SecretStore } from './secret-store';
-import { assertSecretName, secretKindSchema } from './secret-names';
+import { assertSecretName, isReservedSecretName, secretKindSchema } from './secret-names';
 import { z } from 'zod';
 
 export const KEYRING_SERVICE = 'dr-desk';
@@ -96,7 +97,14 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   async list(): Promise<SecretInfo[]> {
-    return this.readIndex().sort((a, b) => a.name.localeCompare(b.name));
+    return this.readIndex()
+      .filter((i) => !isReservedSecretName(i.name))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The kind a name was stored as, reserved names included (null when the index does not know it). */
+  async kindOf(name: string): Promise<SecretInfo['kind'] | null> {
+    return this.readIndex().find((i) => i.name === name)?.kind ?? null;
   }
 
   private readIndex(): SecretInfo[] {
@@ -113,7 +121,7 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   private writeIndex(items: SecretInfo[]): void {
-    mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+    securePrivateDir(this.dataDir);
     const tmp = `${this.indexPath}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(items, null, 2)}\n`, { mode: 0o600 });
     renameSync(tmp, this.indexPath);

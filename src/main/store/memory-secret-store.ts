@@ -1,6 +1,6 @@
 import type { SecretInfo } from '../../shared/monitor';
 import type { SecretStore } from './secret-store';
-import { assertSecretName } from './secret-names';
+import { assertSecretName, isReservedSecretName } from './secret-names';
 
 /** Secrets in process memory only: for unit tests and throwaway sessions. */
 export class MemorySecretStore implements SecretStore {
@@ -23,6 +23,13 @@ export class MemorySecretStore implements SecretStore {
   }
 
   async list(): Promise<SecretInfo[]> {
-    return [...this.values.values()].map((v) => v.info).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.values.values()]
+      .map((v) => v.info)
+      .filter((i) => !isReservedSecretName(i.name))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async kindOf(name: string): Promise<SecretInfo['kind'] | null> {
+    return this.values.get(name)?.info.kind ?? null;
   }
 }

@@ -13,8 +13,8 @@ Cross-site backup & restore: DC's oplog as verified slices over SSH, applied on 
                         --baseline starts a new chain with a consistent copy of DC (replaces DR's data)
   status                the chain (slice states and problems), RPO, schedule, recent cycles, reasons
   verify [--local]      re-check every manifest link and sha256, in DC's outbox and (unless --local) on DR
-  trust-host HOST:PORT FINGERPRINT
-                        accept a landing host's new SSH key after comparing it out of band
+  trust-host HOST|HOST:PORT [FINGERPRINT]
+                        show an SSH host's key and pin it (drdesk backup trust-host --help)
 Options:
   --json                machine-readable output
   --topology FILE       the topology file; default: the one configured in the data directory's settings
@@ -25,6 +25,8 @@ Exit code: 0 green, 1 yellow, 2 red, 3 error.
 const EXIT: Record<Level, number> = { green: 0, yellow: 1, red: 2, unknown: 3 };
 
 export async function run(args: string[]): Promise<number> {
+  // Pins a host key after showing it; its own options (--offline), so it parses its own arguments.
+  if (args[0] === 'trust-host') return (await import('./trust-host')).run(args.slice(1));
   const { values, positionals } = parseOptions(
     args,
     {

@@ -2,7 +2,7 @@ import { DeskError } from '../../../shared/errors';
 import type { SecretInfo } from '../../../shared/monitor';
 import { defaultDataDir } from '../../config/data-dir';
 import { KeyringSecretStore } from '../../store/keyring-secret-store';
-import { SECRET_KINDS, assertSecretName } from '../../store/secret-names';
+import { SECRET_KINDS, assertNameableSecret } from '../../store/secret-names';
 import { parseOptions } from '../args';
 
 const HELP = `Usage: drdesk secret set NAME [--kind password|ssh-key|passphrase|other]
@@ -11,7 +11,7 @@ const HELP = `Usage: drdesk secret set NAME [--kind password|ssh-key|passphrase|
 Options: --data-dir DIR (where the index of names lives; default: $DRDESK_DATA_DIR or the per-user config dir)
 
 Secrets (database passwords, SSH keys, passphrases) go to the OS keychain; the topology refers to them by
-NAME. "set" reads the value from standard input when it is piped (e.g. < key.pem), else asks for it without
+NAME. Names starting with "identity." or "drdesk." are reserved for DR Desk's own keys and records. "set" reads the value from standard input when it is piped (e.g. < key.pem), else asks for it without
 echo. The value is never taken as an argument, where it would land in the shell history.
 `;
 
@@ -80,7 +80,8 @@ export async function run(args: string[]): Promise<number> {
   if (!name) throw new DeskError('USAGE', `drdesk secret ${action} needs a NAME`);
   if (extra.length)
     throw new DeskError('USAGE', 'Too many arguments: the value is never given on the command line (it would land in the shell history); pipe it on standard input or type it at the prompt');
-  assertSecretName(name);
+  // identity.* and drdesk.* are DR Desk's own records (signing keys, high-water marks): never set or deleted here.
+  assertNameableSecret(name);
   if (action === 'delete') {
     const deleted = await store.delete(name);
     process.stdout.write(deleted ? `Deleted ${name} from ${store.backend}.\n` : `No secret named ${name}.\n`);
