@@ -2,15 +2,16 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { DeskError } from '../../shared/errors';
 import type { SshHostConfig } from '../../shared/topology';
-import type { SecretStore } from '../store/secret-store';
-import { hostKeyChangedError, type HostKeyPins, type PinnedHostKey } from './ssh-host-keys';
+import { forPurpose, type SecretStore } from '../store/secret-store';
+import type { SecretPurpose } from '../store/secret-names';
+import { hostKeyChangedError, hostUnpinnedError, type HostKeyPins, type PinnedHostKey } from './ssh-host-keys';
 import { shellCommand } from './shell-quote';
 
 /**
  * One SSH connection (ssh2, pure JS) to a backup landing host: key or password from the keychain, the host
  * key checked against its pin before any credential is sent, every operation under a deadline.
  */
-export type SshTarget = Pick<SshHostConfig, 'name' | 'host' | 'port' | 'username' | 'keySecret' | 'passwordSecret' | 'passphraseSecret'>;
+export type SshTarget = Pick<SshHostConfig, 'name' | 'host' | 'port' | 'username' | 'keySecret' | 'passwordSecret' | 'passphraseSecret'> & Pick<Partial<SshHostConfig>, 'hostKeySha256'>;
 
 export interface SshConnectOptions {
   secrets: SecretStore;
@@ -30,8 +31,10 @@ export function hostPortOf(t: Pick<SshTarget, 'host' | 'port'>): string {
 }
 
 async function credentials(target: SshTarget, secrets: SecretStore): Promise<Pick<ConnectConfig, 'privateKey' | 'passphrase' | 'password'>> {
-  const read = async (name: string, what: string) => {
-    const v = await secrets.get(name);
+  // Typed reads: a reserved name (the signing key) or a stored key named as a password is refused here too,
+  // whatever path built the target.
+  const read = async (name: string, what: string, purpose: SecretPurpose, field: string) => {
+    const v = await forPurpose(secrets, purpose).get(name, field);
     if (v === null)
       throw new DeskError('SSH_SECRET_MISSING', `The ${what} for SSH host "${target.name}" is the keychain secret "${name}", which is not set: add it under Settings → Secrets (or drdesk secret set ${name}).`);
     return v;
@@ -39,9 +42,9 @@ async function credentials(target: SshTarget, secrets: SecretStore): Promise<Pic
   if (!target.keySecret && !target.passwordSecret)
     throw new DeskError('SSH_NO_CREDENTIALS', `SSH host "${target.name}" has neither keySecret nor passwordSecret in the topology: name the keychain secret that holds its key or password.`);
   return {
-    ...(target.keySecret ? { privateKey: await read(target.keySecret, 'private key') } : {}),
-    ...(target.passphraseSecret ? { passphrase: await read(target.passphraseSecret, 'key passphrase') } : {}),
-    ...(target.passwordSecret ? { password: await read(target.passwordSecret, 'password') } : {}),
+    ...(target.keySecret ? { privateKey: await read(target.keySecret, 'private key', 'ssh-key', 'keySecret') } : {}),
+    ...(target.passphraseSecret ? { passphrase: await read(target.passphraseSecret, 'key passphrase', 'ssh-passphrase', 'passphraseSecret') } : {}),
+    ...(target.passwordSecret ? { password: await read(target.passwordSecret, 'password', 'ssh-password', 'passwordSecret') } : {}),
   };
 }
 
@@ -127,10 +130,16 @@ export class SshSession {
         readyTimeout: timeoutMs,
         keepaliveInterval: 5_000,
         keepaliveCountMax: 3,
+        // Runs during key exchange, before any authentication message: returning false ends the connection
+        // with no password or key sent.
         hostVerifier: (key: Buffer) => {
-          const v = opts.pins.check(hostPort, key);
+          const v = opts.pins.check(hostPort, key, target.hostKeySha256);
           if (v.kind === 'changed') {
             changed = hostKeyChangedError(hostPort, v.pin.fingerprint, v.offered);
+            return false;
+          }
+          if (v.kind === 'unpinned') {
+            changed = hostUnpinnedError(hostPort, v.offered, v.keyType);
             return false;
           }
           verdict = { pin: v.pin, pinnedNow: v.kind === 'pinned-now' };
