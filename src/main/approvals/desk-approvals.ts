@@ -5,6 +5,7 @@ import type { ApprovalsEvents, AuditQuery, CreateRequestInput, DecisionView, Exp
 import type { SecretStore } from '../store/secret-store';
 import { AuditLog } from '../audit/audit-log';
 import { AuditTrail } from '../audit/audit-trail';
+import { AuditAnchor } from '../audit/audit-anchor';
 import { isBreakGlass } from '../audit/audit-entry';
 import type { Envelope } from './envelope';
 import { createEnrollmentToken } from './enrollment';
@@ -46,6 +47,8 @@ export class DeskApprovals {
   readonly roster: RosterBook;
   readonly auditLog: AuditLog;
   readonly audit: AuditTrail;
+  /** The audit high-water mark in the keychain: the part of the log's history that lives off this file. */
+  readonly anchor: AuditAnchor;
   private readonly clock: Clock;
 
   constructor(private readonly opts: DeskApprovalsOptions) {
@@ -53,10 +56,21 @@ export class DeskApprovals {
     const now = () => this.clock.now();
     this.identity = new IdentityStore(opts.db, opts.secrets, now);
     this.store = new ApprovalsStore(opts.db);
-    const pins = new MachinePins(opts.secrets, async () => (this.identity.get() ? this.identity.signer() : null));
+    // Without an identity, or with its key out of reach (keychain locked or absent), there is nothing to sign
+    // or check the keychain records with: the SQLite pins still apply, and verify still runs.
+    const pins = new MachinePins(opts.secrets, async () => {
+      if (!this.identity.get()) return null;
+      try {
+        return await this.identity.signer();
+      } catch (err) {
+        if (err instanceof DeskError && ['IDENTITY_KEY_MISSING', 'KEYCHAIN_UNAVAILABLE'].includes(err.code)) return null;
+        throw err;
+      }
+    });
     this.roster = new RosterBook(opts.roster, this.store, pins, now);
     this.auditLog = new AuditLog(opts.db, now);
     this.audit = new AuditTrail(this.auditLog, this.identity, this.roster, this.store);
+    this.anchor = new AuditAnchor(this.auditLog, pins, now);
     this.auditLog.onAppend((e) => {
       let details: Record<string, unknown> | null = null;
       try {
@@ -178,6 +192,7 @@ export class DeskApprovals {
       subject: r.id,
       details: { digest: opened.digest, action: r.action, target: r.target, reason: r.reason, planDigest: planDigestOf(r.plan), expiresAt: r.expiresAt, checkpoint: r.checkpoint, breakGlass: r.action === 'break-glass' },
     });
+    await this.anchor.advance();
     const detail = await this.getRequest(r.id);
     this.changed(r.id, detail.state, 'created');
     return detail;
@@ -272,7 +287,9 @@ export class DeskApprovals {
     const env = createDecision({ doc: openRequest(JSON.parse(row.envelope)).value, digest: row.digest }, decision, comment, { signer, now, approverStatusDigest: this.opts.statusSnapshot ? statusDigestOf(this.snapshot()) : null });
     const mine = this.judge(id, env, now, roster);
     if (mine.refusal) throw this.refuse(signer, id, mine.refusal.code, mine.refusal.message);
-    return { decision: this.storeDecision(signer, env, 'local', roster), export: this.decisionExport(env) };
+    const view = this.storeDecision(signer, env, 'local', roster);
+    await this.anchor.advance();
+    return { decision: view, export: this.decisionExport(env) };
   }
 
   private judge(id: string, env: Envelope, now: Date, roster: Roster): DecisionView {
@@ -335,6 +352,7 @@ export class DeskApprovals {
     const view = this.judge(d.requestId, bundle.decision, this.clock.now(), roster);
     if (view.refusal) throw this.refuse(signer, d.requestId, view.refusal.code, view.refusal.message);
     this.storeDecision(signer, bundle.decision, 'imported', roster);
+    await this.anchor.advance();
     return { detail: await this.getRequest(d.requestId), isNew: true };
   }
 
@@ -354,6 +372,18 @@ export class DeskApprovals {
       this.audit.append(signer, { action: 'execution.refused', subject: id, details: { state: detail.state, summary: detail.verification.summary, breakGlass: detail.breakGlass } });
       throw new DeskError('EXECUTION_LOCKED', detail.verification.summary, detail.verification);
     }
+    // The local file alone cannot say a request never ran: an older copy of it says exactly that. The
+    // keychain's high-water mark remembers executions and how long the log was.
+    const mark = await this.anchor.mark();
+    if (mark?.executed?.includes(id)) {
+      this.audit.append(signer, { action: 'execution.refused', subject: id, details: { code: 'REQUEST_ALREADY_EXECUTED', source: 'keychain high-water mark', breakGlass: detail.breakGlass } });
+      throw new DeskError('REQUEST_ALREADY_EXECUTED', `Request ${id} has already run: this machine's keychain records its execution, although the database does not (an older copy of the database was restored). A request runs once; create a new one.`, { source: 'keychain' });
+    }
+    const rolledBack = this.anchor.problem(mark);
+    if (rolledBack) {
+      this.audit.append(signer, { action: 'execution.refused', subject: id, details: { code: rolledBack.code, message: rolledBack.message, breakGlass: detail.breakGlass } });
+      throw rolledBack;
+    }
     const at = this.clock.now().toISOString();
     if (!this.store.markExecuted(id, at)) throw new DeskError('REQUEST_ALREADY_EXECUTED', `Request ${id} has already run: a request runs once; create a new one to run again.`);
     this.audit.append(signer, {
@@ -361,6 +391,7 @@ export class DeskApprovals {
       subject: id,
       details: { digest: detail.digest, action: detail.action, target: detail.target, approvers: detail.verification.requirements.flatMap((q) => q.approvers.map((a) => a.fingerprint)), breakGlass: detail.breakGlass },
     });
+    await this.anchor.advance(id);
     const after = await this.getRequest(id);
     this.changed(id, after.state, 'executed');
     return { ...after, verification: detail.verification, unlocked: true };
@@ -377,8 +408,19 @@ export class DeskApprovals {
     return this.audit.query(q);
   }
 
+  /** Verifies the log against its checkpoints, co-signed heads and the keychain high-water mark; moves the mark up when clean. */
   async verifyAudit(full = false) {
-    return this.audit.verify(full);
+    const mark = await this.anchor.mark();
+    const anchors = mark ? [{ count: mark.version, head: mark.digest, by: "this machine's keychain (audit high-water mark)" }] : [];
+    const report = await this.audit.verify(full, anchors);
+    if (report.ok) await this.anchor.advance();
+    return report;
+  }
+
+  /** The start-up check: the log is not behind, nor off, the keychain's high-water mark. Throws AUDIT_ROLLED_BACK / AUDIT_REWRITTEN. */
+  async checkAnchors(): Promise<void> {
+    await this.anchor.check();
+    await this.roster.current();
   }
 
   async exportAudit(q: AuditQuery = {}) {

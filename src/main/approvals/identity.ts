@@ -72,6 +72,26 @@ export class IdentityStore {
     return new Map(rows.map((r) => [r.fingerprint, r.public_key]));
   }
 
+  /**
+   * The public keys of this data directory's identities whose private key is in the keychain: a row added
+   * to approvals_identity by someone editing the SQLite file has no key there and is not trusted.
+   */
+  async keysInKeychain(): Promise<Map<string, string>> {
+    const rows = this.db.prepare('SELECT fingerprint, public_key, secret_name FROM approvals_identity').all() as IdentityRow[];
+    const out = new Map<string, string>();
+    for (const r of rows) {
+      const secret = await this.secrets.get(r.secret_name).catch(() => null);
+      if (secret === null) continue;
+      try {
+        importPrivateKey(secret, r.public_key);
+        out.set(r.fingerprint, r.public_key);
+      } catch {
+        // A keychain value that is not this public key's private half proves nothing.
+      }
+    }
+    return out;
+  }
+
   async create(name: string): Promise<IdentityInfo> {
     assertPersonName(name);
     const existing = this.row();

@@ -20,6 +20,8 @@ const pinDocSchema = z.strictObject({
   time: z.string(),
   signer: z.string(),
   signerKey: z.string(),
+  /** Request ids this machine ran (newest last, capped): the audit high-water mark remembers them. */
+  executed: z.array(z.string().max(100)).max(1000).optional(),
 });
 export type PinDoc = z.infer<typeof pinDocSchema>;
 
@@ -28,6 +30,7 @@ export interface PinValue {
   version: number;
   /** Roster version digest, or audit head hash. */
   digest: string;
+  executed?: string[];
 }
 
 export class MachinePins {
@@ -68,14 +71,14 @@ export class MachinePins {
       throw invalid();
     }
     if (doc.name !== name || doc.signerKey !== me.publicKey || !signedBy(raw as z.infer<typeof envelopeSchema>, me.publicKey)) throw invalid();
-    return { version: doc.version, digest: doc.digest };
+    return { version: doc.version, digest: doc.digest, ...(doc.executed ? { executed: doc.executed } : {}) };
   }
 
   /** Writes the record; false when there is no identity to sign it yet. */
   async set(name: string, value: PinValue, now: Date): Promise<boolean> {
     const signer = await this.signer();
     if (!signer) return false;
-    const doc: PinDoc = { type: 'drdesk.machine-pin', name, version: value.version, digest: value.digest, time: now.toISOString(), signer: signer.fingerprint, signerKey: signer.publicKey };
+    const doc: PinDoc = { type: 'drdesk.machine-pin', name, version: value.version, digest: value.digest, time: now.toISOString(), signer: signer.fingerprint, signerKey: signer.publicKey, ...(value.executed ? { executed: value.executed.slice(-1000) } : {}) };
     await this.secrets.set(name, JSON.stringify(seal('pin', doc, signer)), 'other');
     return true;
   }

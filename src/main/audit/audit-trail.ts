@@ -46,9 +46,12 @@ export class AuditTrail {
     return this.log.query(q, (fp) => names.get(fp) ?? null);
   }
 
-  /** Keys allowed to sign: every identity this data directory had, and every person of every roster version. */
+  /**
+   * Keys allowed to sign: this data directory's identities whose private key is in the keychain, and every
+   * person of every roster version — never a key that is only a row in approvals_identity.
+   */
   private async trustedKeys(): Promise<Map<string, string>> {
-    const keys = new Map(this.identity.publicKeys());
+    const keys = await this.identity.keysInKeychain();
     try {
       for (const v of await this.roster.versions()) for (const p of v.doc.people) keys.set(p.fingerprint, p.publicKey);
     } catch {
@@ -73,13 +76,15 @@ export class AuditTrail {
     return out;
   }
 
-  async verify(full: boolean): Promise<AuditVerifyReport> {
+  /** `anchors`: heads known from outside this file (the keychain high-water mark), checked like co-signed ones. */
+  async verify(full: boolean, anchors: CoSignedCheckpoint[] = []): Promise<AuditVerifyReport> {
     const names = await this.names();
     return verifyAuditLog({
       logId: this.log.logId,
       rows: this.log.rows(),
       checkpoints: this.log.checkpoints(),
       coSigned: this.coSigned(names),
+      anchors,
       trustedKeys: await this.trustedKeys(),
       full,
     });

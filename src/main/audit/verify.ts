@@ -34,6 +34,8 @@ export interface VerifyAuditInput {
   rows: AuditEntryRow[];
   checkpoints: { count: number; head: string; envelope: Envelope }[];
   coSigned: CoSignedCheckpoint[];
+  /** Heads known from outside the file (the keychain high-water mark): checked like co-signed heads, counted apart. */
+  anchors?: CoSignedCheckpoint[];
   /** Public keys allowed to sign entries and checkpoints, by fingerprint (local identities and the roster). */
   trustedKeys: Map<string, string>;
   full?: boolean;
@@ -165,6 +167,7 @@ export function verifyAuditLog(input: VerifyAuditInput): AuditVerifyReport {
     else heads.push({ count: c.count, head: c.head, who: `The checkpoint signed at entry ${c.count}` });
   }
   for (const c of input.coSigned) heads.push({ count: c.count, head: c.head, who: `The checkpoint at entry ${c.count} co-signed by ${c.by}` });
+  for (const c of input.anchors ?? []) heads.push({ count: c.count, head: c.head, who: `The head at entry ${c.count} recorded in ${c.by}` });
   const matches = heads.filter((h) => h.count > 0 && h.count <= lastSeq && bySeq.get(h.count)?.hash === h.head).map((h) => h.count);
   for (const h of heads) {
     if (h.count === 0) continue;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditVerifyReport } from '../../../src/shared/api/approvals';
 import { DATABASE_FILE } from '../../../src/main/approvals/cli-support';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
-import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';
+import { FileRosterSource } from '../../../src/main/approvals/roster-source';
+import { ROSTER_FILE } from '../../../src/main/approvals/feature';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
 import { drdesk } from '../cli/cli-process';
 
@@ -21,11 +22,14 @@ const pristine = join(root, 'pristine');
 beforeAll(async () => {
   mkdirSync(pristine);
   const db = new Database(join(pristine, DATABASE_FILE));
-  const a = new DeskApprovals({ db, secrets: new MemorySecretStore(), roster: new MemoryRosterSource() });
+  // The private key stays in a memory keychain the CLI cannot see: the entries are trusted because the
+  // signed roster names the key, not because approvals_identity (a row anyone can add) does.
+  const a = new DeskApprovals({ db, secrets: new MemorySecretStore(), roster: new FileRosterSource(join(pristine, ROSTER_FILE)) });
   await a.createIdentity('Olu Operator');
+  await a.initRoster();
   const signer = await a.identity.signer();
   db.transaction(() => {
-    for (let i = 2; i <= N; i++) a.audit.append(signer, { action: i % 3 ? 'runbook.step.finished' : 'request.created', subject: `req_${i % 40}`, details: { n: i } });
+    for (let i = 3; i <= N; i++) a.audit.append(signer, { action: i % 3 ? 'runbook.step.finished' : 'request.created', subject: `req_${i % 40}`, details: { n: i } });
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
@@ -37,6 +41,7 @@ function tampered(name: string, sql: string): string {
   const dir = join(root, name);
   mkdirSync(dir);
   copyFileSync(join(pristine, DATABASE_FILE), join(dir, DATABASE_FILE));
+  copyFileSync(join(pristine, ROSTER_FILE), join(dir, ROSTER_FILE));
   const db = new Database(join(dir, DATABASE_FILE));
   db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
   db.exec(sql);
