@@ -40,8 +40,15 @@ function commandWord(what: string) {
     });
 }
 
-const hostName = commandWord('a host name or IP address');
+/** DNS names, IPv4, IPv6 (with an optional %zone): nothing a shell or ssh would read as syntax. */
+const hostName = commandWord('a host name or IP address').refine((h) => /^[A-Za-z0-9._:%\[\]-]+$/.test(h), {
+  message: 'is not a host name or IP address: use letters, digits, ".", "-", ":" (IPv6) only',
+});
 const userName = commandWord('a user name');
+/** A login name on an SSH host (POSIX portable names, plus "@" and "\\" for directory accounts). */
+const sshUserName = userName.refine((u) => /^[A-Za-z0-9._][A-Za-z0-9._@\\-]*$/.test(u), {
+  message: 'is not a login name: use letters, digits, ".", "_", "-" (and "@" or "\\" for directory accounts)',
+});
 
 /**
  * A systemd unit name as systemd.unit(5) allows it: ASCII letters, digits, ":", "-", "_", ".", "\\" and at
@@ -88,7 +95,7 @@ export const sshHostSchema = z.strictObject({
   name: commandWord('an SSH host name such as "dr-landing"'),
   host: hostName,
   port: port.default(22),
-  username: userName,
+  username: sshUserName,
   /**
    * The host's key fingerprint (SHA256:…, from `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on that
    * host). Without it, the host must be trusted once with `drdesk backup trust-host`: nothing is ever sent to
