@@ -11,6 +11,9 @@ export interface RpoMeasure {
   rpoSeconds: number | null;
   /** DC wall time of the newest acknowledged write present on the target. */
   recoveredTo: string | null;
+  /** DC wall time (epoch ms) of the newest acknowledged write, and of each missing one: the count check. */
+  newestAckAt?: number | null;
+  missingAt?: number[];
 }
 
 /**
@@ -58,7 +61,8 @@ export class DataTracker {
     const newestAck = acked.reduce<number | null>((m, a) => (m === null || a.at > m ? a.at : m), null);
     const missing = acked.filter((a) => !this.present.has(a.id)).length;
     const rpoSeconds = newestAck === null || missing === 0 ? 0 : this.newestPresentAt === null ? null : Math.max(0, (newestAck - this.newestPresentAt) / 1000);
-    return { acknowledged: acked.length, missing, rpoSeconds, recoveredTo: this.newestPresentAt === null ? null : new Date(this.newestPresentAt).toISOString() };
+    const missingAt = acked.filter((a) => !this.present.has(a.id)).map((a) => a.at);
+    return { acknowledged: acked.length, missing, rpoSeconds, recoveredTo: this.newestPresentAt === null ? null : new Date(this.newestPresentAt).toISOString(), newestAckAt: newestAck, missingAt };
   }
 
   /** Whether the last measure() found this acknowledged write on the target. */

@@ -91,7 +91,12 @@ export interface DrillReport {
     /** The data point the target holds: the DC wall time of the newest acknowledged write present there. */
     recoveredTo: string | null;
     rtoMet: boolean | null;
+    /** Met only when both hold: the time (newest acknowledged − newest present ≤ target) and the count (no missing write older than the target window). */
     rpoMet: boolean | null;
+    /** Missing writes acknowledged more than the target before the newest acknowledged write (the count check); null when not measured. */
+    rpoMissingBeyondTarget?: number | null;
+    /** How the RPO's time and count were measured, in words. */
+    rpoHow?: string;
   };
   expectations: ReportCheck[];
   steps: ReportStep[];

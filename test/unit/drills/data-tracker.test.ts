@@ -37,7 +37,7 @@ describe('RPO from the workload ledger', () => {
     const mongo = target([a, b], { 'INC-0001': 3 });
     const t = new DataTracker(mongo, ledger, [{ name: 'dr-1', address: '127.0.0.1:1' }], 0);
     const m = await t.measure();
-    expect(m).toEqual({ acknowledged: 5, missing: 2, rpoSeconds: 3.5, recoveredTo: new Date(3000).toISOString() });
+    expect(m).toEqual({ acknowledged: 5, missing: 2, rpoSeconds: 3.5, recoveredTo: new Date(3000).toISOString(), newestAckAt: 6500, missingAt: [4000, 6500] });
     expect(t.has('soar.incidents/INC-0001@3')).toBe(true);
     expect(t.has('soar.incidents/INC-0001@4')).toBe(false);
     // Found ids are not asked again.

@@ -68,6 +68,21 @@ function input(over: Partial<ReportInput> = {}, rto = 20, rpo = 5): ReportInput 
 }
 
 describe('drill report model', () => {
+  it('RPO is Met only by time AND count: a small time gap with writes missing from long before is Missed, and the report says how both were measured', () => {
+    const t0 = Date.parse('2025-01-01T00:00:00.000Z');
+    const newest = t0 + 200_000;
+    // 103 of 218 missing, the time gap 5 s, but 100 of the missing writes are from 150 s before the newest.
+    const holes = { acknowledged: 218, missing: 103, rpoSeconds: 5, recoveredTo: new Date(newest - 5000).toISOString(), newestAckAt: newest, missingAt: [...Array(100).fill(newest - 150_000), newest - 3000, newest - 2000, newest - 1000] };
+    const r = buildReport(input({ rpo: holes }));
+    expect(r.measured).toMatchObject({ rpoSeconds: 5, rpoMet: false, rpoMissingBeyondTarget: 100 });
+    expect(r.outcome).toBe('failed');
+    expect(r.measured.rpoHow).toContain('time: the newest acknowledged DC write minus the newest one present on the target');
+    expect(r.measured.rpoHow).toContain('count: 103 of 218 acknowledged writes absent on the target, 100 of them acknowledged more than 90 s before the newest (must be 0)');
+    // The same count, all within the target window: Met.
+    const tail = { ...holes, missingAt: Array(103).fill(newest - 4000) };
+    expect(buildReport(input({ rpo: tail })).measured).toMatchObject({ rpoMet: true, rpoMissingBeyondTarget: 0 });
+  });
+
   it('passes only when expectations, both targets and the cleanup hold', () => {
     const r = buildReport(input());
     expect(r.outcome).toBe('passed');

@@ -49,7 +49,7 @@ function measured(r: DrillReport): string {
   return `<section class="keep"><h2>2. Recovery objectives: targets and measured</h2>
 <table class="grid objectives"><thead><tr><th></th><th>Target</th><th>Measured</th><th>Result</th><th>How it was measured</th></tr></thead><tbody>
 <tr><th>RTO</th><td>${secs(r.targets.rtoSeconds, 0)}</td><td class="big">${secs(m.rtoSeconds)}</td><td>${badge(m.rtoMet)}</td><td>from ${esc(m.rtoFrom)} to ${esc(m.rtoTo)}</td></tr>
-<tr><th>RPO</th><td>${secs(r.targets.rpoSeconds, 0)}</td><td class="big">${secs(m.rpoSeconds)}<br><small>${m.rpoWrites === null ? '—' : `${m.rpoWrites} write${m.rpoWrites === 1 ? '' : 's'} missing`}</small></td><td>${badge(m.rpoMet)}</td><td>acknowledged DC writes (of ${m.acknowledgedWrites}) absent on the target, from the workload ledger</td></tr>
+<tr><th>RPO</th><td>${secs(r.targets.rpoSeconds, 0)}</td><td class="big">${secs(m.rpoSeconds)}<br><small>${m.rpoWrites === null ? '—' : `${m.rpoWrites} write${m.rpoWrites === 1 ? '' : 's'} missing`}</small></td><td>${badge(m.rpoMet)}</td><td>${esc(m.rpoHow ?? `acknowledged DC writes (of ${m.acknowledgedWrites}) absent on the target, from the workload ledger`)}</td></tr>
 </tbody></table>
 <p><b>Data point recovered to:</b> ${dt(m.recoveredTo)} <span class="muted">(DC wall time of the newest acknowledged write present on the target)</span></p>
 ${r.expectations.length ? `<h3>Scenario expectations</h3>${checks(r.expectations)}` : ''}</section>`;

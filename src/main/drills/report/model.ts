@@ -58,7 +58,9 @@ export function buildReport(i: ReportInput): DrillReport {
   const rtoSeconds = r && r.rtoTo.at !== null ? Math.max(0, (r.rtoTo.at - r.rtoFrom.at) / 1000) : null;
   const rpoSeconds = i.rpo?.rpoSeconds ?? null;
   const rtoMet = rtoSeconds === null ? (r ? false : null) : rtoSeconds <= targets.rtoSeconds;
-  const rpoMet = rpoSeconds === null ? null : rpoSeconds <= targets.rpoSeconds;
+  // Met by time AND count: a small time gap with writes missing from long before it (holes) is not met.
+  const rpoMissingBeyondTarget = rpoBeyond(i.rpo, targets.rpoSeconds);
+  const rpoMet = rpoSeconds === null ? null : rpoSeconds <= targets.rpoSeconds && (rpoMissingBeyondTarget ?? 0) === 0;
   const { steps, notRun } = reportSteps(r?.execution ?? null);
   const execErrors = (r?.execution?.steps ?? []).filter((s) => s.error && s.status !== 'succeeded').map((s) => `Step ${s.n} ${s.title}: ${s.error!.code} — ${s.error!.message}`);
   const errors = [...i.errors, ...execErrors];
@@ -100,6 +102,8 @@ export function buildReport(i: ReportInput): DrillReport {
       recoveredTo: i.rpo?.recoveredTo ?? null,
       rtoMet,
       rpoMet,
+      rpoMissingBeyondTarget,
+      rpoHow: rpoHow(i.rpo, targets.rpoSeconds, rpoMissingBeyondTarget),
     },
     expectations,
     steps,
@@ -112,4 +116,21 @@ export function buildReport(i: ReportInput): DrillReport {
     verdict: { verdict: 'pending', tester: i.tester ?? '', notes: '', at: null },
     audit: i.audit,
   };
+}
+
+/** Missing writes acknowledged more than the target before the newest acknowledged one; null when unknown. */
+function rpoBeyond(rpo: RpoMeasure | null, targetSeconds: number): number | null {
+  if (!rpo || rpo.acknowledged === 0 || !rpo.missingAt || rpo.newestAckAt === null || rpo.newestAckAt === undefined) return null;
+  const from = rpo.newestAckAt - targetSeconds * 1000;
+  return rpo.missingAt.filter((t) => t < from).length;
+}
+
+function rpoHow(rpo: RpoMeasure | null, targetSeconds: number, beyond: number | null): string {
+  if (!rpo || rpo.acknowledged === 0) return 'not measured: no workload ledger to compare with';
+  const time = 'time: the newest acknowledged DC write minus the newest one present on the target (DC wall times, from the workload ledger)';
+  const count =
+    beyond === null
+      ? 'count: the acknowledged writes absent on the target'
+      : `count: ${rpo.missing} of ${rpo.acknowledged} acknowledged writes absent on the target, ${beyond} of them acknowledged more than ${targetSeconds} s before the newest (must be 0)`;
+  return `${time}; ${count}`;
 }

@@ -32,7 +32,7 @@ export function Objectives({ r }: { r: DrillReport }) {
       </header>
       <div className="objectives">
         <Objective name="RTO" target={r.targets.rtoSeconds} value={m.rtoSeconds} met={m.rtoMet} how={`from ${m.rtoFrom} to ${m.rtoTo}`} />
-        <Objective name="RPO" target={r.targets.rpoSeconds} value={m.rpoSeconds} sub={writes} met={m.rpoMet} how={m.rpoSeconds === null && m.rpoWrites === null ? 'not measured: no workload ledger to compare with (see the warnings)' : 'acknowledged DC writes absent on the target, from the workload ledger'} />
+        <Objective name="RPO" target={r.targets.rpoSeconds} value={m.rpoSeconds} sub={writes} met={m.rpoMet} how={m.rpoHow ?? (m.rpoSeconds === null && m.rpoWrites === null ? 'not measured: no workload ledger to compare with (see the warnings)' : 'acknowledged DC writes absent on the target, from the workload ledger')} />
       </div>
       <p className="small recovered-to">
         <strong>Data point recovered to:</strong> {utc(m.recoveredTo)} <span className="muted">(DC wall time of the newest acknowledged write present on the target)</span>
