@@ -12,9 +12,12 @@ import { verifyRequest, type Verified } from './verify';
 export function verifyRow(store: ApprovalsStore, row: RequestRow, roster: Roster | null, now: Date): Verified | { error: DeskError } {
   if (!roster) return { error: new DeskError('ROSTER_MISSING', 'There is no roster on this machine: import the team\'s roster before requests can be verified.') };
   try {
+    const rows = store.decisions(row.id);
+    const received = new Map(rows.map((d) => [d.digest, d.received_at]));
     return verifyRequest({
       request: envelopeOf(row.envelope),
-      decisions: store.decisions(row.id).map((d) => envelopeOf(d.envelope)),
+      decisions: rows.map((d) => envelopeOf(d.envelope)),
+      receivedAt: (digest) => received.get(digest) ?? null,
       roster,
       now,
       nonceUsedBy: (nonce, id) => {

@@ -14,6 +14,12 @@ import type { Roster } from './roster';
  * requirements together. Every refusal carries a stable code and a sentence.
  */
 export const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * How far another machine's clock may be ahead of this one when it dates a decision, and how late after a
+ * request's expiry a decision may reach this machine. Expiry is judged by this machine's clock: a decision
+ * dated before expiry by a slow clock but received well after it does not count.
+ */
+export const DECISION_CLOCK_TOLERANCE_MS = 60_000;
 
 export interface VerifyInput {
   request: Envelope;
@@ -23,6 +29,8 @@ export interface VerifyInput {
   /** The id of another request that already used this nonce, if any. */
   nonceUsedBy?: (nonce: string, requestId: string) => string | null;
   executedAt?: string | null;
+  /** When this machine received each decision (by digest), by its own clock; `now` for one arriving now. */
+  receivedAt?: (digest: string) => string | null;
 }
 
 export interface Verified {
@@ -97,7 +105,7 @@ function refusal(view: DecisionView, code: string, message: string): void {
 }
 
 /** Decision-level refusals, in the order an operator would want to hear them. */
-function checkDecision(c: Candidate, req: Opened<RequestDoc>, roster: Roster): void {
+function checkDecision(c: Candidate, req: Opened<RequestDoc>, roster: Roster, received: Date): void {
   const d = c.opened.value;
   const r = req.value;
   const v = c.view;
@@ -116,6 +124,11 @@ function checkDecision(c: Candidate, req: Opened<RequestDoc>, roster: Roster): v
     return refusal(v, 'APPROVER_GROUP_NOT_ACCEPTED', `"${person.name}" approves for group ${person.group}, which no requirement of the ${r.action} policy accepts: ${policy.requirements.map((q) => q.group ?? 'any group').join(' and ')}.`);
   const t = Date.parse(d.createdAt);
   if (t > Date.parse(r.expiresAt)) return refusal(v, 'DECISION_AFTER_EXPIRY', `${who(v.approver)} decided at ${d.createdAt}, after the request expired at ${r.expiresAt}: it does not count.`);
+  const tolerance = DECISION_CLOCK_TOLERANCE_MS / 1000;
+  if (t > received.getTime() + DECISION_CLOCK_TOLERANCE_MS)
+    return refusal(v, 'DECISION_FROM_FUTURE', `${who(v.approver)}'s decision is dated ${d.createdAt}, more than ${tolerance} s after this machine received it (${received.toISOString()}): that machine's clock is ahead. Fix its clock and decide again.`);
+  if (received.getTime() > Date.parse(r.expiresAt) + DECISION_CLOCK_TOLERANCE_MS)
+    return refusal(v, 'DECISION_AFTER_EXPIRY', `${who(v.approver)}'s decision reached this machine at ${received.toISOString()}, after the request expired at ${r.expiresAt} (by this machine's clock, ${tolerance} s tolerance): it does not count, whatever date the approver's clock gave it.`);
   if (t < Date.parse(r.createdAt) - CLOCK_SKEW_MS) return refusal(v, 'DECISION_BEFORE_REQUEST', `${who(v.approver)}'s decision is dated before the request was created: check that machine's clock.`);
 }
 
@@ -156,7 +169,8 @@ export function verifyRequest(input: VerifyInput): Verified {
   candidates.sort((a, b) => a.opened.value.createdAt.localeCompare(b.opened.value.createdAt) || a.view.digest.localeCompare(b.view.digest));
   const seenKeys = new Map<string, DecisionView>();
   for (const c of candidates) {
-    checkDecision(c, req, roster);
+    const got = input.receivedAt?.(c.view.digest);
+    checkDecision(c, req, roster, got ? new Date(got) : now);
     if (!c.view.counted) continue;
     const first = seenKeys.get(c.opened.value.approverKey);
     // A deny outweighs an approval by the same key; otherwise one key counts once, whatever its id or name.
