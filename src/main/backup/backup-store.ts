@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { hostname } from 'node:os';
 import type { ChainState, CycleRecord, SliceState } from '../../shared/api/backup';
 import { parseManifest, type Manifest } from './manifest';
 
@@ -70,6 +71,15 @@ CREATE TABLE IF NOT EXISTS backup_lock (id INTEGER PRIMARY KEY CHECK (id = 1), o
 `;
 
 type Row = Record<string, unknown>;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -132,6 +142,9 @@ export class BackupStore {
     db.exec(SCHEMA);
     const columns = (db.prepare('PRAGMA table_info(backup_chains)').all() as Row[]).map((c) => String(c.name));
     if (!columns.includes('target_ts')) db.exec('ALTER TABLE backup_chains ADD COLUMN target_ts TEXT');
+    const lockColumns = (db.prepare('PRAGMA table_info(backup_lock)').all() as Row[]).map((c) => String(c.name));
+    if (!lockColumns.includes('pid')) db.exec('ALTER TABLE backup_lock ADD COLUMN pid INTEGER');
+    if (!lockColumns.includes('host')) db.exec('ALTER TABLE backup_lock ADD COLUMN host TEXT');
   }
 
   // Chains
@@ -277,8 +290,13 @@ export class BackupStore {
     return this.cycle(id) as CycleRecord;
   }
 
-  /** At start-up: cycles left "running" by a process that died are failed, never shown as running forever. */
+  /**
+   * At start-up: cycles left "running" by a process that died are failed, never shown as running forever.
+   * While another live process holds the lock its running cycle is real and is left alone (a status read
+   * from the CLI must not turn it into a false failure).
+   */
   failInterruptedCycles(): number {
+    if (this.liveLockHolder()) return 0;
     return this.db
       .prepare("UPDATE backup_cycles SET state = 'failed', finished_at = ?, error_code = 'CYCLE_INTERRUPTED', error_message = 'DR Desk stopped while this cycle ran; the next cycle picks up where it left off.' WHERE state = 'running'")
       .run(new Date().toISOString()).changes;
@@ -295,14 +313,27 @@ export class BackupStore {
 
   // Cross-process lock: the app and `drdesk agent` may share a data directory; one cycle at a time across both.
 
-  /** Takes (or renews) the lock for `owner`; returns the current holder when someone else has it. */
-  acquireLock(owner: string, label: string, ttlMs: number): { ok: true } | { ok: false; owner: string; label: string } {
+  /**
+   * The lock's holder when it is alive: not expired, and on this host its pid still runs. A holder killed
+   * on this machine therefore never blocks a restart, even before its lock expires.
+   */
+  liveLockHolder(now = Date.now()): { owner: string; label: string } | null {
+    const r = this.db.prepare('SELECT owner, label, expires_at, pid, host FROM backup_lock WHERE id = 1').get() as Row | undefined;
+    if (!r || Number(r.expires_at) <= now) return null;
+    if (r.pid !== null && r.pid !== undefined && String(r.host) === hostname() && !pidAlive(Number(r.pid))) return null;
+    return { owner: String(r.owner), label: String(r.label) };
+  }
+
+  /** Takes (or renews) the lock for `owner`; returns the current holder when a live other process has it. */
+  acquireLock(owner: string, label: string, ttlMs: number, pid = process.pid): { ok: true } | { ok: false; owner: string; label: string } {
     return this.db.transaction(() => {
-      const r = this.db.prepare('SELECT owner, label, expires_at FROM backup_lock WHERE id = 1').get() as Row | undefined;
-      if (r && String(r.owner) !== owner && Number(r.expires_at) > Date.now()) return { ok: false as const, owner: String(r.owner), label: String(r.label) };
+      const live = this.liveLockHolder();
+      if (live && live.owner !== owner) return { ok: false as const, ...live };
       this.db
-        .prepare('INSERT INTO backup_lock (id, owner, label, expires_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, label = excluded.label, expires_at = excluded.expires_at')
-        .run(owner, label, Date.now() + ttlMs);
+        .prepare(
+          'INSERT INTO backup_lock (id, owner, label, expires_at, pid, host) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, label = excluded.label, expires_at = excluded.expires_at, pid = excluded.pid, host = excluded.host',
+        )
+        .run(owner, label, Date.now() + ttlMs, pid, hostname());
       return { ok: true as const };
     }).immediate();
   }
