@@ -64,6 +64,8 @@ describe.skipIf(skip !== null)(`replay corpus: DC's real oplog shapes through ca
   let bed: Bed;
   beforeAll(async () => {
     bed = await startBed();
+    // The operator confirms the landing host's key once, as `drdesk backup trust-host` does.
+    bed.service.trustHostKey(`${bed.sshd.host}:${bed.sshd.port}`, bed.sshd.hostKeyFingerprint());
     const shop = bed.dc.db('shop');
     await shop.collection('orders').insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, sku: `S-${i}`, qty: i % 7, status: 'new' })));
     await shop.collection('orders').createIndex({ sku: 1 }, { unique: true, name: 'sku_1' });
