@@ -225,7 +225,7 @@ describe('sandbox oplog shapes for DDL and retryable writes', () => {
     expect(rename.o).toMatchObject({ renameCollection: `soar.${String(create.o.create)}`, to: 'soar.logs', stayTemp: false });
     expect(rename.o.dropTarget.toString('hex')).toBe(oldUuid.toString('hex'));
     const [info] = await dc.db('soar').listCollections({ name: 'logs' }).toArray();
-    expect(info.options).toEqual({ capped: true, size: 100_000 });
+    expect((info as Document).options).toEqual({ capped: true, size: 100_000 });
     expect(await coll.countDocuments()).toBe(2);
   });
 

@@ -4,6 +4,7 @@ import { CommandError } from '../errors';
 import type { IndexSpec } from '../member-store';
 import { matches } from '../query/filter';
 import { toNumber } from '../query/values';
+import { createTimeseries, parseTimeseries } from '../timeseries';
 import { viewDefinition, viewsNs } from '../views';
 import { collectionForWrite, deleteDocument, insertDocument } from '../writes';
 import { replicaSetHello } from './handshake';
@@ -37,7 +38,10 @@ function listCollections(ctx: CommandContext): Document {
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
   for (const v of store.collection(viewsNs(ctx.db))?.scan() ?? []) {
-    infos.push({ name: String(v._id).slice(ctx.db.length + 1), type: 'view', options: { viewOn: v.viewOn, pipeline: v.pipeline }, info: { readOnly: true } });
+    const ts = store.collection(`${ctx.db}.${String(v.viewOn)}`)?.options.timeseries;
+    const name = String(v._id).slice(ctx.db.length + 1);
+    if (ts && String(v.viewOn).startsWith('system.buckets.')) infos.push({ name, type: 'timeseries', options: { timeseries: ts }, info: { readOnly: false } });
+    else infos.push({ name, type: 'view', options: { viewOn: v.viewOn, pipeline: v.pipeline }, info: { readOnly: true } });
   }
   if (ctx.db === 'local') infos.push({ name: 'oplog.rs', type: 'collection', options: { capped: true, size: store.oplog.maxBytes }, info: { readOnly: false } });
   const filter = docArg(ctx.cmd, 'filter');
@@ -200,7 +204,10 @@ function create(ctx: CommandContext): Document {
     insertDocument(ctx, viewsNs(ctx.db), { _id: ns, viewOn: ctx.cmd.viewOn, pipeline });
     return { ok: 1 };
   }
-  if (ctx.cmd.timeseries !== undefined) throw new CommandError('NotYetImplemented', 'the sandbox does not implement time-series collections');
+  if (ctx.cmd.timeseries !== undefined) {
+    createTimeseries(ctx, ctx.db, ns.slice(ctx.db.length + 1), parseTimeseries(ctx.cmd.timeseries));
+    return { ok: 1 };
+  }
   collectionForWrite(ctx, ns);
   return { ok: 1 };
 }

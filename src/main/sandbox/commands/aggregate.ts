@@ -6,6 +6,7 @@ import { addNumbers } from '../query/update';
 import { bsonTypeOf, compareValues, idKey, isNumeric, toNumber } from '../query/values';
 import { docArg, stringArg, type CommandContext, type CommandTable } from './context';
 import { runQuery } from './query-exec';
+import { unpackBuckets } from '../timeseries';
 
 /** aggregate with the stages the desk needs: $match $sort $limit $skip $project $count $group $unwind $addFields. */
 function fieldValue(doc: Document, expr: unknown): unknown {
@@ -101,6 +102,9 @@ export function runPipeline(input: Document[], pipeline: Document[]): Document[]
       case '$addFields':
       case '$set':
         docs = docs.map((d) => ({ ...d, ...(fieldValue(d, arg) as Document) }));
+        break;
+      case '$_internalUnpackBucket':
+        docs = unpackBuckets(docs, arg as Document);
         break;
       case '$count':
         docs = docs.length ? [{ [String(arg)]: docs.length }] : [];

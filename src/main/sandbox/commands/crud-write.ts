@@ -4,6 +4,7 @@ import type { OpTime } from '../oplog';
 import { project } from '../query/shape';
 import { applyUpdate, isOperatorUpdate } from '../query/update';
 import { toNumber } from '../query/values';
+import { insertMeasurement, timeseriesOf, type TimeseriesSpec } from '../timeseries';
 import { refuseWriteToView } from '../views';
 import { parseWriteConcern } from '../write-concern';
 import { deleteDocument, insertDocument, updateDocument, type StatementId } from '../writes';
@@ -14,6 +15,8 @@ import { runQuery } from './query-exec';
 interface WriteState {
   ctx: CommandContext;
   ns: string;
+  /** Set when the namespace is a time-series collection (inserts only). */
+  timeseries: TimeseriesSpec | null;
   last: OpTime | null;
   retryable: boolean;
   stmt(i: number): StatementId | undefined;
@@ -25,7 +28,8 @@ function beginWrite(ctx: CommandContext, field: string): WriteState {
   const ns = `${ctx.db}.${stringArg(cmd, field)}`;
   if (ctx.db === 'local' || ctx.db === 'config' && ns !== 'config.system.sessions') throw new CommandError('InvalidNamespace', `cannot write to '${ns}'`);
   // Statements of a transaction are not retryable writes: the transaction commits or aborts as a whole.
-  refuseWriteToView(member.store!, ns);
+  const timeseries = field === 'insert' ? timeseriesOf(ctx, ns) : null;
+  if (!timeseries) refuseWriteToView(member.store!, ns);
   const retryable = !ctx.txn && cmd.txnNumber !== undefined && cmd.lsid !== undefined;
   const rec = retryable ? member.sessions.begin(cmd.lsid, cmd.txnNumber) : null;
   const stmtIds = Array.isArray(cmd.stmtIds) ? (cmd.stmtIds as unknown[]).map(toNumber) : null;
@@ -33,6 +37,7 @@ function beginWrite(ctx: CommandContext, field: string): WriteState {
   return {
     ctx,
     ns,
+    timeseries,
     last: null,
     retryable,
     stmt: (i) => (retryable ? { lsid: cmd.lsid, txnNumber: cmd.txnNumber, stmtId: idOf(i) } : undefined),
@@ -69,7 +74,19 @@ async function insert(ctx: CommandContext): Promise<Document> {
   const ordered = boolArg(ctx.cmd, 'ordered', true);
   const writeErrors: Document[] = [];
   let n = 0;
+  const ts = w.timeseries;
   for (let i = 0; i < docs.length; i++) {
+    if (ts) {
+      // A time-series measurement goes into a bucket of system.buckets.<name> (see timeseries.ts).
+      try {
+        insertMeasurement(ctx, w.ns, ts, { ...docs[i], _id: docs[i]._id ?? new ObjectId() });
+        n++;
+      } catch (err) {
+        writeErrors.push(writeError(i, err));
+        if (ordered) break;
+      }
+      continue;
+    }
     if (w.executed(i)) {
       n++;
       continue;
