@@ -38,6 +38,40 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function isLoopbackHost(hostHeader: string): boolean {
+  // "127.0.0.1:8080" / "[::1]:8080" / "localhost"
+  const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(hostHeader.trim().toLowerCase());
+  return m !== null && LOOPBACK_HOSTS.has(m[1]);
+}
+
+/**
+ * Loopback binding alone does not stop a web page in the operator's browser from POSTing a fault here
+ * (a "simple" cross-origin POST needs no preflight), nor a DNS-rebound name from reading /state. A browser
+ * always sends Origin on cross-origin POSTs and the attacker's name in Host, so both must be loopback; curl
+ * and the CLI send no Origin and a loopback Host.
+ */
+function refuseForeignOrigin(req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let host = '';
+    try {
+      const u = new URL(origin);
+      host = u.protocol === 'http:' || u.protocol === 'https:' ? u.host : '';
+    } catch {
+      host = '';
+    }
+    if (!host || !isLoopbackHost(host)) {
+      throw new HttpError(403, 'FOREIGN_ORIGIN', `refused a request from origin ${JSON.stringify(origin).slice(0, 200)}: the sandbox control endpoint answers only loopback clients (curl, drdesk sandbox ctl)`);
+    }
+  }
+  const hostHeader = req.headers.host;
+  if (hostHeader !== undefined && !isLoopbackHost(hostHeader)) {
+    throw new HttpError(403, 'FOREIGN_HOST', `refused a request for host ${JSON.stringify(hostHeader).slice(0, 200)}: address the control endpoint as 127.0.0.1, localhost or [::1]`);
+  }
+}
+
 /**
  * The sandbox's loopback control endpoint:
  *   GET  /state                 members (state, term, optime, lag), workload ledger counts, apps, partitions
@@ -76,6 +110,7 @@ export class ControlServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    refuseForeignOrigin(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
