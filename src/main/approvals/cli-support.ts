@@ -20,6 +20,12 @@ export async function withApprovals<T>(dataDir: string | undefined, fn: (a: Desk
   const database = openDatabase(join(dir, DATABASE_FILE));
   try {
     const approvals = new DeskApprovals({ db: database.db, secrets: secrets ?? new KeyringSecretStore(dir), roster: new FileRosterSource(join(dir, ROSTER_FILE)) });
+    // Every start compares the log with the keychain's high-water mark; a command that only reads still
+    // runs (to let an operator investigate), but says so first. Execution refuses on its own.
+    await approvals.checkAnchors().catch((err: unknown) => {
+      if (!(err instanceof DeskError)) throw err;
+      process.stderr.write(`warning: ${err.code}: ${err.message}\n`);
+    });
     return await fn(approvals);
   } finally {
     database.close();

@@ -417,10 +417,12 @@ export class DeskApprovals {
     return report;
   }
 
-  /** The start-up check: the log is not behind, nor off, the keychain's high-water mark. Throws AUDIT_ROLLED_BACK / AUDIT_REWRITTEN. */
+  /**
+   * The start-up check: the log is not behind, nor off, the keychain's high-water mark. Throws
+   * AUDIT_ROLLED_BACK / AUDIT_REWRITTEN. (The roster's pins are checked on every roster read.)
+   */
   async checkAnchors(): Promise<void> {
     await this.anchor.check();
-    await this.roster.current();
   }
 
   async exportAudit(q: AuditQuery = {}) {
