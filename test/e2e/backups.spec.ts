@@ -145,7 +145,7 @@ test.describe('over a real sshd landing', () => {
     sb = sandbox.first as unknown as SandboxInfo;
     const topology = JSON.parse(readFileSync(sb.topologyFile, 'utf8')) as { sites: Array<{ name: string; ssh: unknown[] }> };
     for (const site of topology.sites)
-      if (site.name === 'DR') site.ssh = [{ name: 'dr-landing', host: sshd.host, port: sshd.port, username: sshd.user, keySecret: keyName, backupDir: sshd.landingDir }];
+      if (site.name === 'DR') site.ssh = [{ name: 'dr-landing', host: sshd.host, port: sshd.port, username: sshd.user, hostKeySha256: sshd.hostKeyFingerprint(), keySecret: keyName, backupDir: sshd.landingDir }];
     dataDir = tmp('drdesk-e2e-backups-');
     const topologyFile = join(dataDir, 'topology.json');
     writeFileSync(topologyFile, JSON.stringify(topology, null, 2));

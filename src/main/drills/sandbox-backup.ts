@@ -17,6 +17,8 @@ export interface SshLanding {
   privateKey?: string;
   password?: string;
   dir: string;
+  /** The host's SHA256 fingerprint: a real sshd is never trusted on first use. */
+  hostKeySha256?: string;
 }
 
 const KEY = 'drill-landing-key';
@@ -34,6 +36,7 @@ function withSshLanding(base: Sandbox['topology'], ssh: SshLanding): Topology {
           host: ssh.host,
           port: ssh.port,
           username: ssh.username,
+          ...(ssh.hostKeySha256 ? { hostKeySha256: ssh.hostKeySha256 } : {}),
           backupDir: s.role === 'dr' ? ssh.dir : `${ssh.dir}/failback`,
           ...(ssh.privateKey ? { keySecret: KEY } : { passwordSecret: PASSWORD }),
         },

@@ -10,8 +10,8 @@ export const runbookSettingsSchema = z.strictObject({
   /** Redirect traffic (DNS / load balancer). Without one, the plan asks a person to switch traffic by hand. */
   trafficHook: trafficHookSchema.nullable().default(null),
   /** Remote command (argument array) that starts one application service on a host. */
-  serviceStartArgv: z.array(z.string().min(1)).min(1).default(['systemctl', 'start', '{service}']),
-  serviceStopArgv: z.array(z.string().min(1)).min(1).default(['systemctl', 'stop', '{service}']),
+  serviceStartArgv: z.array(z.string().min(1)).min(1).default(['systemctl', 'start', '--', '{service}']),
+  serviceStopArgv: z.array(z.string().min(1)).min(1).default(['systemctl', 'stop', '--', '{service}']),
   /** The sandbox has no SSH hosts: its simulated applications are started through its control endpoint. */
   sandboxApps: z.boolean().default(false),
   /** DR activation: fence a reachable DC primary (step down + freeze) or require DC to be down already. */

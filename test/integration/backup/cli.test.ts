@@ -46,7 +46,7 @@ describe.skipIf(skip !== null)(`drdesk backup and drdesk agent${skip ? ` (skippe
     const t = sandbox.topology;
     const topology = {
       ...t,
-      sites: t.sites.map((s) => (s.role === 'dr' ? { ...s, ssh: [{ name: 'dr-landing', host: sshd.host, port: sshd.port, username: sshd.user, passwordSecret: secretName, backupDir: sshd.landingDir }] } : s)),
+      sites: t.sites.map((s) => (s.role === 'dr' ? { ...s, ssh: [{ name: 'dr-landing', host: sshd.host, port: sshd.port, username: sshd.user, hostKeySha256: sshd.hostKeyFingerprint(), passwordSecret: secretName, backupDir: sshd.landingDir }] } : s)),
       backup: { intervalMinutes: 1, keep: 5, from: 'DC', to: 'DR' },
     };
     writeFileSync(join(dir, 'topology.json'), JSON.stringify(topology));

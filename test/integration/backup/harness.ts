@@ -51,7 +51,7 @@ export async function startBed(opts: { sandbox?: SandboxOptions; service?: Backu
       ...input,
       sites: input.sites.map((s) =>
         s.role === 'dr'
-          ? { ...s, ssh: [{ name: 'dr-landing', host: sshd!.host, port: sshd!.port, username: sshd!.user, passwordSecret: LANDING_SECRET, backupDir: sshd!.landingDir }] }
+          ? { ...s, ssh: [{ name: 'dr-landing', host: sshd!.host, port: sshd!.port, username: sshd!.user, hostKeySha256: sshd!.hostKeyFingerprint(), passwordSecret: LANDING_SECRET, backupDir: sshd!.landingDir }] }
           : s,
       ),
       backup: { intervalMinutes: 1, keep: 5, from: 'DC', to: 'DR' },

@@ -31,8 +31,11 @@ describe.skipIf(sshdSkipReason !== null)(`SSH and SFTP against a real OpenSSH ss
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('logs in with a password, pins the host key on first use and shows its fingerprint', async () => {
-    const s = await SshSession.connect(target, { secrets, pins });
+  it('refuses the host until its key is pinned, then logs in with a password and shows its fingerprint', async () => {
+    const unpinned = await SshSession.connect(target, { secrets, pins }).catch((e: unknown) => e);
+    expect((unpinned as DeskError).code).toBe('SSH_HOST_UNPINNED');
+    expect((unpinned as DeskError).message).toContain(sshd.hostKeyFingerprint());
+    const s = await SshSession.connect({ ...target, hostKeySha256: sshd.hostKeyFingerprint() }, { secrets, pins });
     expect(s.hostKey.pinnedNow).toBe(true);
     expect(s.hostKey.pin.fingerprint).toBe(sshd.hostKeyFingerprint());
     expect(pins.get(`${sshd.host}:${sshd.port}`)?.fingerprint).toBe(sshd.hostKeyFingerprint());
@@ -91,7 +94,7 @@ describe.skipIf(sshdSkipReason !== null)(`SSH and SFTP against a real OpenSSH ss
 
   it('reports a wrong password without echoing any secret', async () => {
     await secrets.set('wrong', 'definitely-not-it', 'password');
-    pins.forget(`${sshd.host}:${sshd.port}`);
+    pins.pin(`${sshd.host}:${sshd.port}`, sshd.hostKeyFingerprint());
     const err = await SshSession.connect({ ...target, passwordSecret: 'wrong' }, { secrets, pins }).catch((e: unknown) => e);
     expect((err as DeskError).code).toBe('SSH_AUTH_FAILED');
     expect((err as DeskError).message).not.toContain('definitely-not-it');

@@ -75,7 +75,7 @@ describe('drdesk drill', () => {
     it('dc-site-loss end to end: approvals, DR activation, PDF showing RTO, RPO, approvers and the checkpoint', async () => {
       const out = join(dir, 'dsl.pdf');
       const html = join(dir, 'dsl.html');
-      const r = await drdesk(['drill', '--sandbox', '--scenario', 'dc-site-loss', '--fast', '--ssh-landing', `${sshd.user}@${sshd.host}:${sshd.port}:${sshd.landingDir}`, '--ssh-key', keyFile, '--out', out, '--html', html]);
+      const r = await drdesk(['drill', '--sandbox', '--scenario', 'dc-site-loss', '--fast', '--ssh-landing', `${sshd.user}@${sshd.host}:${sshd.port}:${sshd.landingDir}`, '--ssh-key', keyFile, '--ssh-host-key', sshd.hostKeyFingerprint(), '--out', out, '--html', html]);
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/dc-site-loss: PASSED — RTO \d+\.\d s \(target 60 s\), RPO \d+\.\d s \/ \d+ writes/);
       const text = pdfText(out);

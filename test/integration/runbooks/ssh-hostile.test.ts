@@ -37,10 +37,12 @@ describe.skipIf(sshdSkipReason !== null)(`hostile host and service names over a 
           name: 'DR',
           role: 'dr',
           replicaSets: [{ name: 'rs-dr', members: [member('dr-1', 3, 'primary'), member('dr-2', 4, 'secondary')] }],
-          ssh: [{ name: `dr-app; touch ${canary}`, host: sshd.host, port: sshd.port, username: sshd.user, keySecret: 'dr-ssh-key', services: hostile }],
+          ssh: [{ name: 'dr-app', host: sshd.host, port: sshd.port, username: sshd.user, hostKeySha256: sshd.hostKeyFingerprint(), keySecret: 'dr-ssh-key' }],
         },
       ],
     });
+    // The topology refuses these names at load; set them afterwards to prove the quoting holds on its own.
+    Object.assign(topology.sites[1].ssh[0], { name: `dr-app; touch ${canary}`, services: hostile });
     const full = buildPlan('dr-activation', topology, { serviceStartArgv: ['printf', '[%s]\\n', '{service}'] });
     const sshSteps = full.steps.filter((s) => s.operation.op === 'ssh.exec').map(({ n: _n, ...s }) => s);
     expect(sshSteps).toHaveLength(hostile.length);

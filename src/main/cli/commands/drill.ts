@@ -10,7 +10,7 @@ import { intOption, parseOptions } from '../args';
 const HELP = `Usage:
   drdesk drill --list
   drdesk drill --sandbox --scenario NAME --out FILE.pdf [--html FILE.html] [--fast] [--ops N] [--tester NAME] [--json]
-               [--ssh-landing USER@HOST:PORT:DIR --ssh-key FILE]
+               [--ssh-landing USER@HOST:PORT:DIR --ssh-key FILE --ssh-host-key SHA256:…]
 
 Runs a complete drill headless on a fresh sandbox: fault, request, two local test approvers (IT and
 business), approved execution, RTO/RPO measurement, verified cleanup, and the report as a PDF.
@@ -22,6 +22,9 @@ by default the slices land in a local directory of the drill ("local landing (sa
   --ssh-landing, --ssh-key
                ship the slices over SSH to a real sshd instead (DR's in DIR, failback's in DIR/failback).
                The key file, or the password in DRDESK_LANDING_PASSWORD, is read once and kept in memory only.
+  --ssh-host-key SHA256:…
+               that sshd's host key fingerprint (ssh-keygen -lf on its host key): required, nothing is
+               sent to an SSH host whose key was not confirmed
 Exit code: 0 the drill passed, 2 it failed (targets, expectations or cleanup), 3 it could not run.
 `;
 
@@ -38,6 +41,7 @@ export async function run(args: string[]): Promise<number> {
     json: { type: 'boolean' },
     'ssh-landing': { type: 'string' },
     'ssh-key': { type: 'string' },
+    'ssh-host-key': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -53,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
   if (!values.scenario) throw new DeskError('USAGE', `--scenario is required: one of ${SCENARIOS.map((s) => s.info.name).join(', ')}.`);
   if (!values.out && !values.html && !values.json) throw new DeskError('USAGE', '--out FILE.pdf is required (or --html FILE.html / --json).');
   const ops = intOption(values.ops, 'ops', 0, 5000);
-  const landing = values['ssh-landing'] ? parseLanding(values['ssh-landing'], values['ssh-key']) : undefined;
+  const landing = values['ssh-landing'] ? parseLanding(values['ssh-landing'], values['ssh-key'], values['ssh-host-key']) : undefined;
   scenarioByName(values.scenario);
   const started = Date.now();
   const report = await runSandboxDrill({
@@ -80,10 +84,11 @@ export async function run(args: string[]): Promise<number> {
   return report.outcome === 'passed' ? 0 : report.outcome === 'failed' ? 2 : 3;
 }
 
-function parseLanding(spec: string, keyFile: string | undefined): SshLanding {
+function parseLanding(spec: string, keyFile: string | undefined, hostKey: string | undefined): SshLanding {
   const m = /^([^@\s]+)@([^:\s]+):(\d{1,5}):(\/.*)$/.exec(spec);
   if (!m) throw new DeskError('USAGE', `--ssh-landing must look like USER@HOST:PORT:/absolute/dir, got "${spec}".`);
   const password = process.env.DRDESK_LANDING_PASSWORD;
   if (!keyFile && !password) throw new DeskError('USAGE', '--ssh-landing needs --ssh-key FILE or the password in DRDESK_LANDING_PASSWORD.');
-  return { username: m[1], host: m[2], port: Number(m[3]), dir: m[4], ...(keyFile ? { privateKey: readFileSync(keyFile, 'utf8') } : { password }) };
+  if (!hostKey) throw new DeskError('USAGE', '--ssh-landing needs --ssh-host-key SHA256:… (the landing host\'s key fingerprint): DR Desk sends nothing to an SSH host whose key was not confirmed.');
+  return { username: m[1], host: m[2], port: Number(m[3]), dir: m[4], hostKeySha256: hostKey, ...(keyFile ? { privateKey: readFileSync(keyFile, 'utf8') } : { password }) };
 }
