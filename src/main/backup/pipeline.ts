@@ -89,6 +89,16 @@ export class BackupPipeline {
     });
   }
 
+  /** The pipeline's name in the control collections: one lease and one chain document per route. */
+  get controlId(): string {
+    return `${this.route.source.name}>${this.route.target.name}`;
+  }
+
+  /** A connection to the target replica set, where the lease and the applied position live (the caller closes it). */
+  connectTarget(): Promise<MongoClient> {
+    return connectReplicaSet(this.route.target, this.clientOptions);
+  }
+
   private async withClient<T>(rs: 'source' | 'target', fn: (c: MongoClient) => Promise<T>): Promise<T> {
     const client = await connectReplicaSet(rs === 'source' ? this.route.source : this.route.target, this.clientOptions);
     try {

@@ -16,6 +16,8 @@ import { ProgressTracker } from './progress';
 import { BackupScheduler, CycleGate } from './scheduler';
 import { buildStatus, notConfiguredStatus } from './status';
 import { verifyChain } from './verify';
+import { DEFAULT_LEASE_TTL_MS, leaseSentence, localHolder, PipelineLease, type LeaseDoc } from '../control/lease';
+import { LeaseSession } from '../control/lease-session';
 
 /**
  * The backup feature as one object: pipeline, one-at-a-time gate with deadlines, scheduler, status and
@@ -27,6 +29,11 @@ export interface BackupServiceOptions extends PipelineOptions {
   baselineDeadlineMs?: number;
   /** How often the RPO is sampled between cycles while the scheduler runs. */
   rpoSampleMs?: number;
+  /**
+   * Take the pipeline's lease on the target replica set before each cycle (one pipeline across every
+   * workstation): its time to live, after which a stopped holder can be taken over. Off when unset.
+   */
+  controlLease?: { ttlMs?: number; workstation?: string; identity?: string };
 }
 
 export interface BackupServiceDeps {
@@ -248,6 +255,15 @@ export class BackupService {
     const lock = this.store.acquireLock(this.owner, kind, LOCK_TTL_MS);
     if (!lock.ok)
       throw new DeskError('BACKUP_BUSY', `Another DR Desk process (${lock.owner}) is running a backup ${lock.label} on this data directory: wait for it to finish.`);
+    let session: LeaseSession | null = null;
+    try {
+      session = await this.openLease();
+    } catch (err) {
+      this.store.releaseLock(this.owner);
+      throw err;
+    }
+    const signals = [external, session?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const stopWhen = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const deadlineMs = kind === 'baseline' ? (this.d.options?.baselineDeadlineMs ?? 6 * 3_600_000) : this.cycleDeadlineMs(this.schedule().intervalMinutes);
     const rec = this.store.startCycle(kind, trigger, new Date(Date.now() + deadlineMs));
     this.log.write({ event: `${kind}-started`, cycle: rec.id, trigger });
@@ -279,6 +295,7 @@ export class BackupService {
           this.log.write({ event: `${kind}-failed`, cycle: rec.id, code: e.code, message: e.message });
         } finally {
           clearInterval(renew);
+          await session?.close();
           this.store.releaseLock(this.owner);
           progress.phase('done', 'Finished');
           this.running = null;
@@ -287,11 +304,43 @@ export class BackupService {
         }
         return this.store.cycle(rec.id) as CycleRecord;
       },
-      external,
+      stopWhen,
     );
     if (wait) return done;
     done.catch(() => undefined);
     return rec;
+  }
+
+  /** The lease for one cycle when controlLease is on; LEASE_HELD (naming the holder) when another has it. */
+  private async openLease(): Promise<LeaseSession | null> {
+    const o = this.d.options?.controlLease;
+    if (!o) return null;
+    const client = await this.pipeline.connectTarget();
+    try {
+      const session = await LeaseSession.open(client, this.pipeline.controlId, localHolder(o.workstation ?? this.d.dataDir, o.identity ?? 'drdesk'), o.ttlMs ?? DEFAULT_LEASE_TTL_MS);
+      session.signal.addEventListener('abort', () => void client.close(true).catch(() => undefined), { once: true });
+      const close = session.close.bind(session);
+      session.close = async () => {
+        await close();
+        await client.close(true).catch(() => undefined);
+      };
+      return session;
+    } catch (err) {
+      await client.close(true).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Who runs this pipeline's backups, as the target replica set says (majority read, server clock). */
+  async leaseStatus(): Promise<{ lease: LeaseDoc | null; sentence: string; heartbeatAgeSeconds: number | null; expired: boolean }> {
+    const client = await this.pipeline.connectTarget();
+    try {
+      const { lease, now } = await new PipelineLease(client, this.pipeline.controlId).read();
+      if (!lease) return { lease: null, sentence: 'no workstation or agent has taken the backup lease yet', heartbeatAgeSeconds: null, expired: true };
+      return { lease, sentence: leaseSentence(lease, now), heartbeatAgeSeconds: Math.max(0, (now.getTime() - lease.heartbeat.getTime()) / 1000), expired: now.getTime() >= lease.expiresAt.getTime() };
+    } finally {
+      await client.close(true).catch(() => undefined);
+    }
   }
 
   async verify(remote: boolean): Promise<VerifyReport> {

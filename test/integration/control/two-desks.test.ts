@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BackupService } from '../../../src/main/backup/service';
+import { PipelineLease } from '../../../src/main/control/lease';
+import { openDatabase, type DeskDatabase } from '../../../src/main/store/database';
+import { sshdSkipReason } from '../../helpers/sshd';
+import { FAST_RETRY, startBed, type Bed } from '../backup/harness';
+
+/** Two workstations (two data directories) on one topology: the lease on DR lets one pipeline run at a time. */
+describe.skipIf(sshdSkipReason !== null)('two desks, one pipeline lease on DR', () => {
+  let bed: Bed;
+  let otherDir: string;
+  let otherDb: DeskDatabase;
+  let a: BackupService;
+  let b: BackupService;
+
+  beforeAll(async () => {
+    bed = await startBed();
+    otherDir = mkdtempSync(join(tmpdir(), 'drdesk-desk-b-'));
+    otherDb = openDatabase(join(otherDir, 'desk.sqlite'));
+    a = await bed.restartService({ controlLease: { ttlMs: 3_000, workstation: 'desk-a', identity: 'alice' } });
+    b = new BackupService({ topology: bed.topology, secrets: bed.secrets, db: otherDb.db, dataDir: otherDir, options: { retry: FAST_RETRY, timeoutMs: 10_000, controlLease: { ttlMs: 3_000, workstation: 'desk-b', identity: 'bob' } } });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    otherDb?.close();
+    await bed?.close();
+    if (otherDir) rmSync(otherDir, { recursive: true, force: true });
+  });
+
+  it('while one desk runs a baseline the other is refused with the holder named; both see the holder; afterwards the other may run', async () => {
+    await bed.dc.db('soar').collection('cases').insertMany([{ _id: 'x1' }, { _id: 'x2' }] as never[]);
+    const running = await a.run('baseline', 'manual', false);
+    expect(running.state).toBe('running');
+    await expect(b.run('cycle', 'manual', true)).rejects.toMatchObject({ code: 'LEASE_HELD', message: expect.stringMatching(/backups are run by alice on .+workstation desk-a\) \(last heartbeat \d+ s ago\)/) });
+    const seenByB = await b.leaseStatus();
+    expect(seenByB.lease?.holder.workstation).toBe('desk-a');
+    expect(seenByB.expired).toBe(false);
+    // Wait for A's baseline to end: the lease is given up at once.
+    const until = Date.now() + 60_000;
+    while (a.store.cycle(running.id)?.state === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(a.store.cycle(running.id)?.state).toBe('ok');
+    expect((await b.leaseStatus()).expired).toBe(true);
+    const byB = await b.run('baseline', 'manual', true);
+    expect(byB.error).toBeNull();
+    const after = await a.leaseStatus();
+    expect(after.lease?.holder.workstation).toBe('desk-b');
+    expect(after.lease?.term).toBe(2);
+  });
+
+  it('a holder whose heartbeat stopped cannot block: after the time to live the other desk takes the lease with the next term', async () => {
+    // A holder that froze: it took the lease, then never renewed it.
+    const frozen = new PipelineLease(bed.dr, a.pipeline.controlId, 1_000);
+    const held = await frozen.acquire({ workstation: 'desk-frozen', identity: 'carol', hostname: 'laptop', pid: 1 });
+    await expect(b.run('cycle', 'manual', true)).rejects.toMatchObject({ code: 'LEASE_HELD' });
+    await new Promise((r) => setTimeout(r, 1_300));
+    const c = await b.run('cycle', 'manual', true);
+    expect(c.error).toBeNull();
+    const st = await b.leaseStatus();
+    expect(st.lease?.term).toBe(held.term + 1);
+    await expect(frozen.renew(held)).rejects.toMatchObject({ code: 'LEASE_LOST' });
+  });
+});
