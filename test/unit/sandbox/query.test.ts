@@ -111,6 +111,14 @@ describe('update operators and the oplog delta', () => {
     expect(topLevelDiff(after, after)).toBeNull();
   });
 
+  it('a dotted-path update is written as nested s<field> sections, and the diff reproduces the document', () => {
+    const before = { _id: 1, nested: { a: { b: 1 }, keep: true }, top: 1 };
+    const after = applyUpdate(before, { $set: { 'nested.a.c': 2 }, $unset: { 'nested.keep': '' } }, false);
+    const o = topLevelDiff(before, after)!;
+    expect(o).toEqual({ $v: 2, diff: { snested: { d: { keep: false }, sa: { i: { c: 2 } } } } });
+    expect(updatedDocument(before, o, { _id: 1 })).toEqual(after);
+  });
+
   it('applies nested and array sub-diffs as the server writes them', () => {
     const target = { _id: 1, a: { b: 1, c: 2 }, arr: [1, 2, 3] };
     applyDiff(target, { sa: { u: { b: 5 }, d: { c: false } }, sarr: { a: true, l: 2, u1: 9 } });

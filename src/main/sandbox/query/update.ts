@@ -155,21 +155,26 @@ export function applyUpdate(original: Document, update: Document, isInsert: bool
   return doc;
 }
 
-/**
- * The oplog "o" of an update in the server's $v:2 delta format, at top-level granularity: "u" for changed
- * fields, "i" for new ones, "d" for removed ones. Null when nothing changed (the server logs no entry then).
- */
-export function topLevelDiff(before: Document, after: Document): Document | null {
+function sameValue(a: unknown, b: unknown): boolean {
+  return valuesEqual(a, b) && bsonTypeOf(a) === bsonTypeOf(b) && (a as { _bsontype?: string })?._bsontype === (b as { _bsontype?: string })?._bsontype;
+}
+
+/** One level of a $v:2 diff: "d" removed fields, "u" replaced values, "i" new fields, "s<field>" sub-diffs. */
+function objectDiff(before: Document, after: Document): Document | null {
   const u: Document = {};
   const i: Document = {};
   const d: Document = {};
+  const sub: Document = {};
   let changed = false;
   for (const [k, v] of Object.entries(after)) {
     if (!(k in before)) {
       i[k] = v;
       changed = true;
-    } else if (!valuesEqual(before[k], v) || bsonTypeOf(before[k]) !== bsonTypeOf(v) || (before[k] as { _bsontype?: string })?._bsontype !== (v as { _bsontype?: string })?._bsontype) {
-      u[k] = v;
+    } else if (!sameValue(before[k], v)) {
+      // Both sides sub-documents: a nested section, as mongod writes for dotted-path updates.
+      const nested = bsonTypeOf(before[k]) === 'object' && bsonTypeOf(v) === 'object' && !(before[k] as { _bsontype?: string })._bsontype && !(v as { _bsontype?: string })._bsontype ? objectDiff(before[k] as Document, v as Document) : null;
+      if (nested) sub[`s${k}`] = nested;
+      else u[k] = v;
       changed = true;
     }
   }
@@ -184,5 +189,16 @@ export function topLevelDiff(before: Document, after: Document): Document | null
   if (Object.keys(d).length) diff.d = d;
   if (Object.keys(u).length) diff.u = u;
   if (Object.keys(i).length) diff.i = i;
-  return { $v: 2, diff };
+  Object.assign(diff, sub);
+  return diff;
+}
+
+/**
+ * The oplog "o" of an update in the server's $v:2 delta format (document_diff_serialization.cpp): "u" for
+ * changed fields, "i" for new ones, "d" for removed ones, "s<field>" for changes inside a sub-document.
+ * Arrays that change are replaced whole ("u"). Null when nothing changed (the server logs no entry then).
+ */
+export function topLevelDiff(before: Document, after: Document): Document | null {
+  const diff = objectDiff(before, after);
+  return diff ? { $v: 2, diff } : null;
 }
