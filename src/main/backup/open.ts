@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { DeskError } from '../../shared/errors';
 import { SettingsFile } from '../config/settings';
@@ -34,6 +35,8 @@ export async function openBackupService(o: OpenOptions): Promise<{ service: Back
     dataDir: o.dataDir,
     echo: o.echo,
     onProgress: o.onProgress,
+    // The CLI and the agent share one pipeline with every other workstation through the lease on DR.
+    options: { controlLease: { workstation: o.dataDir, identity: userInfo().username } },
   });
   if (service.configError) {
     database.close();

@@ -11,7 +11,10 @@ const HELP = `Usage: drdesk backup <run|status|verify|trust-host> [options]
 Cross-site backup & restore: DC's oplog as verified slices over SSH, applied on DR in order.
   run [--baseline]      run one cycle now (capture, ship, verify, apply) and wait for it;
                         --baseline starts a new chain with a consistent copy of DC (replaces DR's data)
-  status                the chain (slice states and problems), RPO, schedule, recent cycles, reasons
+  status                the chain (slice states and problems), RPO, schedule, recent cycles, reasons,
+                        and who holds the pipeline's lease on DR with its last heartbeat
+  take-over             run a cycle now, taking the lease from a holder whose heartbeat is older than its
+                        time to live (refused while the holder is alive)
   verify [--local]      re-check every manifest link and sha256, in DC's outbox and (unless --local) on DR
   trust-host HOST|HOST:PORT [FINGERPRINT]
                         show an SSH host's key and pin it (drdesk backup trust-host --help)
@@ -44,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(HELP);
     return values.help ? 0 : 3;
   }
-  if (!['run', 'status', 'verify', 'trust-host'].includes(sub)) throw new DeskError('USAGE', `Unknown backup command "${sub}": use run, status, verify or trust-host.`);
+  if (!['run', 'status', 'verify', 'trust-host', 'take-over'].includes(sub)) throw new DeskError('USAGE', `Unknown backup command "${sub}": use run, status, verify, take-over or trust-host.`);
   if (sub === 'trust-host' ? rest.length !== 2 : rest.length > 0) throw new DeskError('USAGE', `Unexpected arguments for "backup ${sub}": ${rest.join(' ') || '(missing HOST:PORT FINGERPRINT)'}`);
   if (values.baseline && sub !== 'run') throw new DeskError('USAGE', '--baseline goes with "backup run".');
   let lastPhase = '';
@@ -65,8 +68,18 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'status': {
         const status = service.status();
-        out(status, renderStatus(status));
+        const lease = await service.leaseStatus().catch((err: Error) => ({ lease: null, sentence: `the lease on ${status.to} cannot be read: ${err.message}`, heartbeatAgeSeconds: null, expired: false }));
+        out({ ...status, lease }, `${renderStatus(status)}Lease: ${lease.sentence}\n`);
         return EXIT[status.level];
+      }
+      case 'take-over': {
+        const before = await service.leaseStatus();
+        if (before.lease && !before.expired)
+          throw new DeskError('LEASE_HELD', `Not taken over: ${before.sentence}. A lease is taken over only once its heartbeat is older than its time to live.`);
+        const cycle = await service.run('cycle', 'manual', true);
+        const after = await service.leaseStatus();
+        out({ cycle, lease: after }, `${renderCycle(cycle)}\nLease: ${after.sentence}\n`);
+        return cycle.state === 'ok' ? 0 : 2;
       }
       case 'verify': {
         const report = await service.verify(!values.local);
