@@ -7,7 +7,8 @@ import { defaultDataDir } from '../config/data-dir';
 import { createDesk, type Desk } from '../desk';
 import { registerDeskIpc } from './ipc';
 import { raiseAlertNotifications } from './notifications';
-import { SafeStorageSecretStore } from './safe-storage-secret-store';
+import { KeyringSecretStore } from '../store/keyring-secret-store';
+import { migrateDesktopSecrets } from './secret-migration';
 import { lockDown } from './security';
 import { WindowState } from './window-state';
 
@@ -72,7 +73,19 @@ function createWindow(state: WindowState): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady();
   lockDown(isAppUrl, devOrigin);
-  desk = await createDesk({ dataDir, topologyPath, secretStore: new SafeStorageSecretStore(dataDir), sandbox: { fast: args.fast === true } });
+  // The same keychain entries as the CLI and the agent (@napi-rs/keyring is N-API: it loads here unchanged).
+  const secretStore = new KeyringSecretStore(dataDir);
+  const migrated = await migrateDesktopSecrets(dataDir, secretStore).catch((err: Error) => {
+    console.error(`DR Desk: secrets kept in Electron safeStorage could not be moved to the OS keychain: ${err.message}`);
+    return null;
+  });
+  if (migrated && (migrated.moved.length || migrated.conflicts.length || migrated.failed.length))
+    console.error(
+      `DR Desk: moved ${migrated.moved.length} secret(s) from Electron safeStorage to the OS keychain` +
+        (migrated.conflicts.length ? `; kept the keychain's value for ${migrated.conflicts.join(', ')} (the old copies stay in safe-storage/)` : '') +
+        (migrated.failed.length ? `; could not move ${migrated.failed.map((f) => `${f.name} (${f.reason})`).join(', ')}` : ''),
+    );
+  desk = await createDesk({ dataDir, topologyPath, secretStore, sandbox: { fast: args.fast === true } });
   window = createWindow(new WindowState(dataDir));
   const stopIpc = registerDeskIpc({ desk, window, isAppUrl });
   const stopNotifications = raiseAlertNotifications(desk, focus);
