@@ -38,7 +38,7 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
           </li>
         ))}
         {holds && (
-          <li className={`level-${overview.backup!.level}`} data-testid="backup-holds" title={overview.backup!.coveredUntil ?? undefined}>
+          <li className={`backup-holds level-${overview.backup!.level}`} data-testid="backup-holds" title={overview.backup!.coveredUntil ?? undefined}>
             <span className="dot" aria-hidden="true" />
             <strong>Backup</strong> {holds}
           </li>
@@ -70,7 +70,7 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
                 <span className="reason-subject">{r.subject}</span>
               </div>
               <div className="reason-message">{r.message}</div>
-              {r.code === 'SPLIT_BRAIN' && (
+              {r.code === 'SPLIT_BRAIN' && overview.activation && (
                 <div className="reason-action">
                   <a className="button danger" href="#/runbooks/failback" data-testid="split-brain-action">
                     Fence {r.subject}: open the failback runbook (needs approval)
