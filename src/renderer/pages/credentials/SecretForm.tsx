@@ -3,6 +3,7 @@ import type { SecretInfo } from '../../../shared/monitor';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { formatClock } from '../../format/time';
+import { isReservedSecretName } from './secret-refs';
 
 const KINDS: Array<{ id: SecretInfo['kind']; label: string }> = [
   { id: 'password', label: 'Password' },
@@ -30,6 +31,11 @@ export function SecretForm({ preset, onSaved }: { preset: FormPreset | null; onS
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // The engine refuses these too; saying so here keeps the value from being sent at all.
+    if (isReservedSecretName(name)) {
+      setOutcome({ ok: false, text: `SECRET_NAME_RESERVED: "${name.trim()}" is reserved for DR Desk's own signing keys and records: choose another name.` });
+      return;
+    }
     const sent = value;
     setValue('');
     setBusy(true);

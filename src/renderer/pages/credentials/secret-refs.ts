@@ -24,9 +24,16 @@ export function secretRefs(topology: Topology): SecretRef[] {
   return refs;
 }
 
-/** Which keychain holds the secrets, as the person would call it. */
-export function secretBackendLabel(host: 'electron' | 'web', platform: string): string {
-  if (host === 'electron') return 'Electron safeStorage';
+/** Names DR Desk keeps for itself (signing keys, bookkeeping): never set, listed or deleted here. */
+export function isReservedSecretName(name: string): boolean {
+  return /^(identity|drdesk)\./i.test(name.trim());
+}
+
+/**
+ * Which keychain holds the secrets, as the person would call it. The desktop app and the web host use the
+ * same OS keychain entries as the CLI and the agent.
+ */
+export function secretBackendLabel(_host: 'electron' | 'web', platform: string): string {
   if (/mac/i.test(platform)) return 'macOS Keychain';
   if (/win/i.test(platform)) return 'Windows Credential Manager';
   return 'Secret Service';
