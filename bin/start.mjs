@@ -71,7 +71,19 @@ if (electron) {
   // The host's first stdout line is JSON for scripts; it prints the URL for people on stderr itself.
   let first = true;
   createInterface({ input: child.stdout }).on('line', (line) => {
-    if (first && line.startsWith('{"url"')) return void (first = false);
+    if (first && line.startsWith('{"url"')) {
+      first = false;
+      // The JSON line is for scripts, but the sandbox's control URL in it is what a newcomer needs next.
+      try {
+        const info = JSON.parse(line);
+        if (info.sandbox?.control)
+          console.log(`Sandbox control: ${info.sandbox.control} — faults: curl -X POST ${info.sandbox.control}/fault -H 'content-type: application/json' -d '{"action":"kill","target":"dc-1"}'`);
+        if (info.sandbox?.topologyFile) console.log(`Sandbox topology file: ${info.sandbox.topologyFile}`);
+      } catch {
+        // Not the host's JSON after all: nothing to add.
+      }
+      return;
+    }
     first = false;
     console.log(line);
   });
