@@ -6,6 +6,7 @@ import { forPurpose, type SecretStore } from '../store/secret-store';
 import type { SecretPurpose } from '../store/secret-names';
 import { hostKeyChangedError, hostUnpinnedError, type HostKeyPins, type PinnedHostKey } from './ssh-host-keys';
 import { shellCommand } from './shell-quote';
+import { coalesceWrites } from './socket-coalesce';
 
 /**
  * One SSH connection (ssh2, pure JS) to a backup landing host: key or password from the keychain, the host
@@ -65,6 +66,8 @@ export class SshSession {
   private sftpPromise: Promise<SFTPWrapper> | null = null;
   private closed = false;
   private readonly closeListeners = new Set<() => void>();
+  /** Cipher and MAC negotiated client→server (the upload direction), for benchmarks and diagnostics. */
+  negotiated: { cipher: string; mac: string } | null = null;
 
   private constructor(
     readonly target: SshTarget,
@@ -101,7 +104,10 @@ export class SshSession {
       let verdict: { pin: PinnedHostKey; pinnedNow: boolean } | null = null;
       // Our own socket, so a cut (network fault, test hook) is a real abrupt close of the TCP stream.
       const socket = netConnect({ host: target.host, port: target.port });
+      coalesceWrites(socket);
       const client = new Client();
+      let negotiated: SshSession['negotiated'] = null;
+      client.once('handshake', (n) => (negotiated = { cipher: n.cs.cipher, mac: n.cs.mac }));
       const timer = setTimeout(() => {
         client.destroy();
         socket.destroy();
@@ -121,7 +127,9 @@ export class SshSession {
         client.removeListener('error', fail);
         // Later errors surface through the pending operation (its channel closes); keep them from crashing.
         client.on('error', () => undefined);
-        resolve(new SshSession(target, verdict as { pin: PinnedHostKey; pinnedNow: boolean }, client, socket));
+        const session = new SshSession(target, verdict as { pin: PinnedHostKey; pinnedNow: boolean }, client, socket);
+        session.negotiated = negotiated;
+        resolve(session);
       });
       client.connect({
         sock: socket,

@@ -21,8 +21,12 @@ export interface UploadResult {
   resumedFrom: number;
 }
 
-const DEFAULT_CHUNK = 128 * 1024;
-const DEFAULT_CONCURRENCY = 16;
+/** OpenSSH's sftp-server announces 255 KiB as its largest write (limits@openssh.com); bigger is split anyway. */
+const DEFAULT_CHUNK = 255 * 1024;
+/** 32 × 255 KiB ≈ 8 MiB in flight: covers the bandwidth-delay product of 80 MB/s at 100 ms round trip. */
+const DEFAULT_CONCURRENCY = 32;
+/** Chunks read from the local file per read call (one reused buffer). */
+const READ_BLOCK_CHUNKS = 4;
 
 function sftpError(op: string, path: string, session: SshSession, err: Error & { code?: number | string }): DeskError {
   return new DeskError('SFTP_FAILED', `SFTP ${op} of ${path} on ${hostPortOf(session.target)} failed: ${err.message}. Check the backupDir exists and is writable by the SSH user.`, {
@@ -91,7 +95,12 @@ async function renameOver(sftp: SFTPWrapper, from: string, to: string): Promise<
 
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
-/** Keeps up to `concurrency` SFTP write requests in flight, reading the local file ahead of them. */
+/**
+ * Keeps up to `concurrency` SFTP write requests in flight, reading the local file ahead of them in blocks
+ * of several chunks into one reused buffer. Reuse is safe because ssh2's `sftp.write` copies the data into
+ * its request packet before it returns; it saves a large allocation per chunk (the profile showed a tenth
+ * of the upload's CPU in the garbage collector) and one thread-pool read per block instead of per chunk.
+ */
 function pipelinedWrite(
   session: SshSession,
   sftp: SFTPWrapper,
@@ -103,6 +112,8 @@ function pipelinedWrite(
   concurrency: number,
   onSent: (bytes: number) => void,
 ): Promise<void> {
+  const chunksPerBlock = Math.max(1, Math.min(READ_BLOCK_CHUNKS, Math.floor(concurrency / 2)));
+  const block = Buffer.allocUnsafe(chunkSize * chunksPerBlock);
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     const finish = (err?: Error) => {
@@ -119,6 +130,15 @@ function pipelinedWrite(
     let reading = false;
     let pos = offset;
     let failure: Error | null = null;
+    const onWritten = (len: number) => (err: Error | null | undefined) => {
+      inFlight--;
+      if (err) failure ??= err;
+      else {
+        sent += len;
+        onSent(sent);
+      }
+      pump();
+    };
     const pump = () => {
       if (settled) return;
       if (failure) {
@@ -126,24 +146,24 @@ function pipelinedWrite(
         return;
       }
       if (pos >= total && inFlight === 0 && !reading) return finish();
-      if (reading || pos >= total || inFlight >= concurrency) return;
+      // Read the next block only when all its chunks can go out at once, so the buffer is free again.
+      if (reading || pos >= total || inFlight + chunksPerBlock > concurrency) return;
       reading = true;
       const at = pos;
-      const len = Math.min(chunkSize, total - at);
+      const len = Math.min(block.length, total - at);
       pos += len;
-      fh.read(Buffer.allocUnsafe(len), 0, len, at).then(
-        ({ buffer, bytesRead }) => {
+      fh.read(block, 0, len, at).then(
+        ({ bytesRead }) => {
           reading = false;
-          inFlight++;
-          sftp.write(handle, buffer, 0, bytesRead, at, (err) => {
-            inFlight--;
-            if (err) failure ??= err;
-            else {
-              sent += bytesRead;
-              onSent(sent);
-            }
-            pump();
-          });
+          if (bytesRead !== len) {
+            failure ??= new Error(`the local file shrank while it was being sent (read ${bytesRead} of ${len} bytes at ${at})`);
+            return pump();
+          }
+          for (let o = 0; o < len; o += chunkSize) {
+            const n = Math.min(chunkSize, len - o);
+            inFlight++;
+            sftp.write(handle, block, o, n, at + o, onWritten(n));
+          }
           pump();
         },
         (err: Error) => {
