@@ -1,3 +1,4 @@
+import { HostKeyPins } from '../../../src/main/connectors/ssh-host-keys';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,12 +47,14 @@ export async function startBed(opts: { sandbox?: SandboxOptions; service?: Backu
     const database = openDatabase(join(dataDir, 'desk.sqlite'));
     const secrets = new MemorySecretStore();
     await secrets.set(LANDING_SECRET, sshd.password, 'password');
+    // Pinned the way an operator would (trust-host), so a test can re-key the host and trust the new key.
+    new HostKeyPins(database.db).pin(`${sshd.host}:${sshd.port}`, sshd.hostKeyFingerprint());
     const input = sandbox.topology;
     const topology = topologySchema.parse({
       ...input,
       sites: input.sites.map((s) =>
         s.role === 'dr'
-          ? { ...s, ssh: [{ name: 'dr-landing', host: sshd!.host, port: sshd!.port, username: sshd!.user, hostKeySha256: sshd!.hostKeyFingerprint(), passwordSecret: LANDING_SECRET, backupDir: sshd!.landingDir }] }
+          ? { ...s, ssh: [{ name: 'dr-landing', host: sshd!.host, port: sshd!.port, username: sshd!.user, passwordSecret: LANDING_SECRET, backupDir: sshd!.landingDir }] }
           : s,
       ),
       backup: { intervalMinutes: 1, keep: 5, from: 'DC', to: 'DR' },
