@@ -1,5 +1,6 @@
 import { grantVote, priorityRank } from './election-rules';
 import type { Member, PeerView } from './member';
+import { NoopWriter } from './noop-writer';
 import { NULL_OPTIME } from './oplog';
 import type { ReplicaSet } from './replica-set';
 
@@ -16,16 +17,21 @@ import type { ReplicaSet } from './replica-set';
  */
 export class Elections {
   private timers: NodeJS.Timeout[] = [];
+  readonly noops: NoopWriter;
 
-  constructor(private readonly set: ReplicaSet) {}
+  constructor(private readonly set: ReplicaSet) {
+    this.noops = new NoopWriter(set, set.noopIntervalMs);
+  }
 
   start(): void {
+    this.noops.start();
     const hb = this.set.timing.heartbeatMs;
     for (const m of this.set.members) this.timers.push(setInterval(() => this.heartbeatFrom(m), hb));
     this.timers.push(setInterval(() => this.tick(), Math.max(20, Math.floor(hb / 20))));
   }
 
   stop(): void {
+    this.noops.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
   }

@@ -58,6 +58,8 @@ export class ReplicaSet {
   private readonly sessionLastOp = new Map<string, OpTime>();
   /** Largest transaction oplog entry before the commit is split into partialTxn entries (tests lower it). */
   txnEntryMaxBytes = DEFAULT_TXN_ENTRY_MAX_BYTES;
+  /** periodicNoopIntervalSecs in ms (mongod's default 10 s); read when the set's elections start. */
+  noopIntervalMs = 10_000;
 
   constructor(
     readonly name: string,
@@ -253,6 +255,9 @@ export class ReplicaSet {
       } else if (m.state === 'REMOVED') m.setState(m.arbiter ? 'ARBITER' : 'STARTUP2');
       else m.bumpTopology();
     }
+    // What the reconfiguring primary writes (replication_coordinator_impl.cpp, onOpMessage "Reconfig set").
+    const p = this.primary();
+    if (p) this.logOp(p, { op: 'n', ns: '', o: { msg: 'Reconfig set', version: next.version } });
     this.replicator.kick();
   }
 

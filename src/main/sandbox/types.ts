@@ -32,6 +32,8 @@ export interface SandboxOptions {
    * (default 16 MiB, mongod's BSONObjMaxUserSize); tests lower it to produce the chain with small data.
    */
   transactionEntryMaxBytes?: number;
+  /** The primary's idle no-op interval in ms (mongod's periodicNoopIntervalSecs, default 10 s; 0 = off). */
+  periodicNoopIntervalMs?: number;
   /** Directory where the topology file is written (default: a new temp dir). */
   dir?: string;
 }
