@@ -17,9 +17,11 @@ import { SshLanding, type Landing, type RetryTuning, type TransferHook, type Tra
 import { LocalLanding } from './local-landing';
 import { linkProblem, manifestSha256, rootProblem } from './manifest';
 import { connectReplicaSet, lastPosition, resolveRoute, serverVersion, versionMismatchError, versionsCompatible, type BackupRoute, type ClientOptions } from './mongo-endpoints';
-import { textToTs, tsToText } from './oplog-ts';
+import { compareTs, textToTs, tsToText } from './oplog-ts';
 import type { ProgressTracker } from './progress';
 import { checkAborted } from './scheduler';
+import type { ChainState } from '../control/chain-state';
+import type { HeldLease } from '../control/lease';
 
 /**
  * One cycle: capture DC's new oplog entries as the next slice, ship every slice DR lacks, apply every
@@ -55,6 +57,8 @@ export interface RunContext {
   cycleId: number;
   progress: ProgressTracker;
   signal?: AbortSignal;
+  /** With the pipeline lease: the target's chain document, written under the lease's term. */
+  control?: { chain: ChainState; lease: () => HeldLease; by: string };
 }
 
 export function chainBrokenError(message: string): DeskError {
@@ -326,7 +330,23 @@ export class BackupPipeline {
       this.d.store.setSafetyPoint(s.chainId, s.seq, safety ? tsToText(safety.ts) : null);
       this.d.log.write({ event: 'safety-point', chainId: s.chainId, seq: s.seq, drTs: safety ? tsToText(safety.ts) : null });
       run.progress.phase('apply', `Applying slice #${m.seq} on ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, documents: { done: 0, total: m.count } });
-      const deps = { progress: run.progress, signal: run.signal, resumeAfterTs: s.applyTs, onBatchApplied: (ts: string) => this.d.store.setApplyProgress(s.chainId, s.seq, ts) };
+      const resumeAfterTs = await this.controlledResume(run, s);
+      if (resumeAfterTs === 'applied') {
+        this.d.store.markApplied(m, m.lastWall ? Date.parse(m.lastWall) : null, null);
+        if (m.kind !== 'increment') this.d.store.activateChain(m.chainId);
+        this.d.log.write({ event: 'already-applied', chainId: m.chainId, seq: m.seq, why: `${this.route.to.name}'s chain document records it` });
+        return;
+      }
+      const ctl = run.control;
+      const deps = {
+        progress: run.progress,
+        signal: run.signal,
+        resumeAfterTs,
+        onBatchApplied: async (ts: string) => {
+          this.d.store.setApplyProgress(s.chainId, s.seq, ts);
+          if (ctl && m.kind === 'increment') await ctl.chain.recordApplied(ctl.lease(), s.chainId, ts, null);
+        },
+      };
       if (m.kind === 'anchor') await this.checkAnchor(dr, s);
       const out =
         m.kind === 'baseline' ? await restoreBaselineArchive(dr, local, m, deps) : m.kind === 'anchor' ? { applied: 0, lastWall: null } : await applyIncrementArchive(dr, local, m, deps);
@@ -334,6 +354,7 @@ export class BackupPipeline {
       const after = await lastPosition(dr);
       this.d.store.markApplied(m, out.lastWall ?? (m.lastWall ? Date.parse(m.lastWall) : null), after ? tsToText(after.ts) : null);
       if (m.kind !== 'increment') this.d.store.activateChain(m.chainId);
+      if (ctl) await ctl.chain.recordSliceApplied(ctl.lease(), m.chainId, m.seq, m.toTs, s.manifestSha, JSON.stringify(m), out.lastWall ?? (m.lastWall ? Date.parse(m.lastWall) : null));
       this.d.store.countCycle(run.cycleId, 'applied');
       this.d.log.write({ event: 'applied', chainId: m.chainId, seq: m.seq, entries: out.applied, toTs: m.toTs });
     } catch (err) {
@@ -343,6 +364,46 @@ export class BackupPipeline {
     } finally {
       await rm(local, { force: true });
     }
+  }
+
+  /**
+   * With the lease, DR's chain document decides where the apply resumes. A baseline or an anchor starts the
+   * document for its chain, refused when DR already follows a chain begun after this one was captured (a
+   * stale baseline must not wipe another workstation's chain). An increment of a chain DR does not follow is
+   * refused; one DR already applied (fully or partly, by any workstation) is skipped up to DR's position.
+   */
+  private async controlledResume(run: RunContext, s: SliceRow): Promise<string | null | 'applied'> {
+    const ctl = run.control;
+    if (!ctl) return s.applyTs;
+    const m = s.manifest;
+    const doc = await ctl.chain.read();
+    if (m.kind !== 'increment') {
+      if (doc && doc.chainId !== m.chainId && doc.startedAt.getTime() > Date.parse(m.createdAt))
+        throw new DeskError(
+          'BASELINE_STALE',
+          `${this.route.to.name} follows chain ${doc.chainId} (started by ${doc.by} at ${doc.startedAt.toISOString()}), begun after this workstation's pending ${m.kind} of chain ${m.chainId} was captured (${m.createdAt}): it was not applied, so ${this.route.to.name}'s data stays. Start a new baseline to replace that chain deliberately.`,
+        );
+      if (doc?.chainId === m.chainId && doc.appliedSeq !== null && doc.appliedSeq >= m.seq) return 'applied';
+      await ctl.chain.startChain(ctl.lease(), m.chainId, m.fromTs, ctl.by);
+      return s.applyTs;
+    }
+    if (!doc) {
+      // A chain from before the control collections: DR's document starts here, at this workstation's head.
+      await ctl.chain.startChain(ctl.lease(), m.chainId, null, ctl.by);
+      return s.applyTs;
+    }
+    if (doc.chainId !== m.chainId)
+      throw new DeskError(
+        'CHAIN_FOREIGN',
+        `${this.route.to.name} follows chain ${doc.chainId} (written by ${doc.by} at ${doc.updatedAt.toISOString()}), not this workstation's chain ${m.chainId}: slice #${m.seq} was not applied. Start a new baseline here only if that chain should be replaced.`,
+      );
+    if (doc.appliedSeq !== null && doc.appliedSeq >= m.seq) return 'applied';
+    const drTs = doc.appliedTs ? tsToText(doc.appliedTs) : null;
+    if (drTs && compareTs(drTs, m.fromTs) > 0) {
+      if (compareTs(drTs, m.toTs) >= 0) return 'applied';
+      if (!s.applyTs || compareTs(drTs, s.applyTs) > 0) return drTs;
+    }
+    return s.applyTs;
   }
 
   /** An anchor holds only while the target still changed nothing since its position: checked again at apply time. */

@@ -286,7 +286,7 @@ export class BackupService {
       async (signal) => {
         const renew = setInterval(() => this.store.acquireLock(this.owner, kind, LOCK_TTL_MS), LOCK_TTL_MS / 3);
         try {
-          await work({ cycleId: rec.id, progress, signal });
+          await work({ cycleId: rec.id, progress, signal, control: session ? { chain: session.chain(), lease: () => session!.held, by: session.holderName } : undefined });
           this.store.finishCycle(rec.id, 'ok', null);
           this.log.write({ event: `${kind}-ok`, cycle: rec.id });
         } catch (err) {

@@ -15,10 +15,18 @@ export class LeaseSession {
   private closed = false;
 
   private constructor(
+    /** The target replica set's connection the lease lives on (chain writes use it too). */
+    readonly client: MongoClient,
     private readonly lease: PipelineLease,
     public held: HeldLease,
     private readonly ttlMs: number,
+    readonly holderName: string,
   ) {}
+
+  /** The chain document of this pipeline on the target, written under this session's term. */
+  chain(): ChainState {
+    return new ChainState(this.client, this.lease.pipeline);
+  }
 
   get signal(): AbortSignal {
     return this.ctrl.signal;
@@ -28,7 +36,7 @@ export class LeaseSession {
     const lease = new PipelineLease(client, pipeline, ttlMs);
     const sentAt = performance.now();
     const held = await lease.acquire(holder);
-    const s = new LeaseSession(lease, held, ttlMs);
+    const s = new LeaseSession(client, lease, held, ttlMs, holder.identity);
     s.armExpiry(sentAt);
     await new ChainState(client, pipeline).fence(held, holder.identity);
     s.timer = setInterval(() => void s.beat(), Math.max(200, Math.floor(ttlMs / 3)));

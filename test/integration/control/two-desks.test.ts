@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupService } from '../../../src/main/backup/service';
 import { PipelineLease } from '../../../src/main/control/lease';
+import { HostKeyPins } from '../../../src/main/connectors/ssh-host-keys';
 import { openDatabase, type DeskDatabase } from '../../../src/main/store/database';
 import { sshdSkipReason } from '../../helpers/sshd';
 import { FAST_RETRY, startBed, type Bed } from '../backup/harness';
@@ -20,6 +21,8 @@ describe.skipIf(sshdSkipReason !== null)('two desks, one pipeline lease on DR', 
     bed = await startBed();
     otherDir = mkdtempSync(join(tmpdir(), 'drdesk-desk-b-'));
     otherDb = openDatabase(join(otherDir, 'desk.sqlite'));
+    // Each workstation pins the DR landing host's key in its own database (no trust on first use).
+    new HostKeyPins(otherDb.db).pin(`${bed.sshd.host}:${bed.sshd.port}`, bed.sshd.hostKeyFingerprint());
     a = await bed.restartService({ controlLease: { ttlMs: 3_000, workstation: 'desk-a', identity: 'alice' } });
     b = new BackupService({ topology: bed.topology, secrets: bed.secrets, db: otherDb.db, dataDir: otherDir, options: { retry: FAST_RETRY, timeoutMs: 10_000, controlLease: { ttlMs: 3_000, workstation: 'desk-b', identity: 'bob' } } });
   });
@@ -48,6 +51,18 @@ describe.skipIf(sshdSkipReason !== null)('two desks, one pipeline lease on DR', 
     const after = await a.leaseStatus();
     expect(after.lease?.holder.workstation).toBe('desk-b');
     expect(after.lease?.term).toBe(2);
+    // DR now follows B's chain: A's chain (its own baseline, older) must not be applied over it.
+    await bed.dc.db('soar').collection('cases').insertOne({ _id: 'x3' } as never);
+    const byA = await a.run('cycle', 'manual', true);
+    expect(byA.error?.code).toBe('CHAIN_FOREIGN');
+    expect(byA.error?.message).toMatch(/follows chain .+ not this workstation's chain/);
+    const byB2 = await b.run('cycle', 'manual', true);
+    expect(byB2.error).toBeNull();
+    expect(byB2.applied).toBe(1);
+    expect(await bed.dr.db('soar').collection('cases').countDocuments({ _id: 'x3' } as never)).toBe(1);
+    const doc = await bed.dr.db('drdesk').collection('chain').findOne({ _id: a.pipeline.controlId } as never);
+    expect(doc?.chainId).toBe(b.status().chain?.chainId);
+    expect(doc?.appliedSeq).toBe(1);
   });
 
   it('a holder whose heartbeat stopped cannot block: after the time to live the other desk takes the lease with the next term', async () => {
