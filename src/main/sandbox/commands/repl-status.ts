@@ -1,3 +1,4 @@
+import { CommandError } from '../errors';
 import { Long, type Document } from 'bson';
 import { STATE_CODES, type Member } from '../member';
 import { bigToTs, NULL_OPTIME, type OpTime } from '../oplog';
@@ -78,6 +79,9 @@ function peerRow(rt: MemberRuntime, p: Member): Document {
 
 export function replSetStatus(rt: MemberRuntime): Document {
   const { member: m, set } = rt;
+  // A member the current config no longer lists answers as mongod's TopologyCoordinator::prepareStatusResponse
+  // does when its self index is -1 (state REMOVED, 10): an error, not a status from a config it is not in.
+  if (!set.inConfig(m)) throw new CommandError('InvalidReplicaSetConfig', 'Our replica set config is invalid or we are not a member of it');
   const commit = set.commitPoint();
   const committed = commit?.opTime ?? NULL_OPTIME;
   const applied = m.lastApplied();

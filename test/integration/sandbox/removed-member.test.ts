@@ -1,0 +1,33 @@
+import type { Document, MongoServerError } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
+import { directUri, memberHost, waitFor, withClient } from './helpers';
+
+describe('a member removed by a forced reconfig', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ fast: true });
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('answers replSetGetStatus with InvalidReplicaSetConfig (93), as mongod in state REMOVED does', async () => {
+    await withClient(directUri(sb, 'dc-1'), async (c) => {
+      const cfg = (await c.db('admin').command({ replSetGetConfig: 1 })).config;
+      cfg.version++;
+      cfg.members = cfg.members.filter((m: Document) => m.host !== memberHost(sb, 'dc-2'));
+      await c.db('admin').command({ replSetReconfig: cfg, force: true });
+      // the remaining members still answer with a status that no longer lists dc-2
+      const st = await c.db('admin').command({ replSetGetStatus: 1 });
+      expect(st.members.map((m: Document) => m.name)).not.toContain(memberHost(sb, 'dc-2'));
+    });
+    await waitFor(() => sb.state().members.find((m) => m.name === 'dc-2')!.stateStr === 'REMOVED', 5000, 'dc-2 REMOVED');
+    await withClient(directUri(sb, 'dc-2'), async (c) => {
+      const err = (await c.db('admin').command({ replSetGetStatus: 1 }).catch((e: MongoServerError) => e)) as MongoServerError;
+      expect(err.code).toBe(93);
+      expect(err.codeName).toBe('InvalidReplicaSetConfig');
+      expect(err.message).toMatch(/not a member/);
+    });
+  });
+});
