@@ -47,5 +47,5 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
 
 /** Errors that another attempt cannot fix: retrying them only delays the operator's fix. */
 export function isFinalSshError(err: unknown): boolean {
-  return err instanceof DeskError && ['SSH_HOST_KEY_CHANGED', 'SSH_AUTH_FAILED', 'SSH_SECRET_MISSING', 'SSH_NO_CREDENTIALS', 'SSH_FINGERPRINT_INVALID'].includes(err.code);
+  return err instanceof DeskError && ['SSH_HOST_KEY_CHANGED', 'SSH_HOST_UNPINNED', 'SSH_AUTH_FAILED', 'SSH_SECRET_MISSING', 'SSH_NO_CREDENTIALS', 'SSH_FINGERPRINT_INVALID', 'SECRET_NAME_RESERVED', 'SECRET_KIND_MISMATCH'].includes(err.code);
 }
