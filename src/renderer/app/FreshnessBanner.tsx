@@ -1,6 +1,7 @@
 import { formatAgo, formatClock, formatDuration } from '../format/time';
 import { freshness, type Silent } from './freshness';
 import { useConnection, useNow, useOverview } from './desk-context';
+import { STALE_TOKEN_REASON } from '../desk-client/web-transport';
 
 /** Shown on every page whenever the data on screen may be old: connection lost, polls late, a site silent. */
 export function FreshnessBanner() {
@@ -17,6 +18,13 @@ export function FreshnessBanner() {
     );
   if (f.kind === 'lost') {
     const retryIn = Math.max(0, f.connection.retryAt - now);
+    if (f.connection.reason === STALE_TOKEN_REASON)
+      return (
+        <div className="banner banner-red" role="alert" data-testid="freshness-banner" data-kind="stale-token">
+          <strong>Reopen DR Desk from the URL it printed.</strong> The host was restarted and no longer accepts this page's token; open the new URL (…/?token=…) that
+          "drdesk web" or "npm start" printed. {f.polledAt ? `Showing data from ${formatClock(f.polledAt, now)}, ${formatAgo(f.polledAt, now)}.` : ''}
+        </div>
+      );
     return (
       <div className="banner banner-red" role="alert" data-testid="freshness-banner" data-kind="lost">
         <strong>Connection lost — reconnecting</strong> (attempt {f.connection.attempt}, next try in {formatDuration(retryIn)}; {f.connection.reason}).{' '}

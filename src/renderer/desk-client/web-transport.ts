@@ -11,6 +11,23 @@ export interface WebTransportOptions {
   connectTimeoutMs?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /**
+   * After a socket that never opened: asks the host over HTTP whether it answers but refuses this page's
+   * token (it was restarted: a new run, a new token). Default: HEAD of the page's own URL, 401 = stale.
+   */
+  tokenRefused?: () => Promise<boolean>;
+}
+
+/** The words for a page whose token belongs to an earlier run of the host: reopening is the only fix. */
+export const STALE_TOKEN_REASON =
+  'the DR Desk host answers but no longer accepts this page\'s token (it was restarted): open the URL it printed when it started (…/?token=…) — reloading this tab will not help';
+
+function defaultTokenRefused(): Promise<boolean> {
+  if (typeof location === 'undefined' || typeof fetch === 'undefined') return Promise.resolve(false);
+  return fetch(location.href, { method: 'HEAD', cache: 'no-store', credentials: 'omit' }).then(
+    (r) => r.status === 401,
+    () => false,
+  );
 }
 
 interface Pending {
@@ -43,7 +60,7 @@ export class WebSocketTransport implements RpcTransport {
   private readonly eventListeners = new Set<(e: RpcEvent) => void>();
 
   constructor(opts: WebTransportOptions) {
-    this.opts = { callTimeoutMs: 15_000, connectTimeoutMs: 5_000, backoffInitialMs: 250, backoffMaxMs: 5_000, ...opts };
+    this.opts = { callTimeoutMs: 15_000, connectTimeoutMs: 5_000, backoffInitialMs: 250, backoffMaxMs: 5_000, tokenRefused: defaultTokenRefused, ...opts };
     this.connect();
   }
 
@@ -69,8 +86,10 @@ export class WebSocketTransport implements RpcTransport {
   private connect(): void {
     const socket = new WebSocket(this.opts.url);
     this.socket = socket;
+    let opened = false;
     const deadline = setTimeout(() => socket.close(), this.opts.connectTimeoutMs);
     socket.onopen = () => {
+      opened = true;
       clearTimeout(deadline);
       this.attempt = 0;
       this.lostSince = null;
@@ -83,7 +102,13 @@ export class WebSocketTransport implements RpcTransport {
       if (this.socket !== socket) return;
       this.socket = null;
       this.failInFlight();
-      this.scheduleReconnect(closeReason(ev));
+      // A refused upgrade looks like "not answering" (1006) to the page: ask the host over HTTP which it is.
+      if (!opened && ev.code === 1006)
+        void this.opts
+          .tokenRefused()
+          .catch(() => false)
+          .then((stale) => this.scheduleReconnect(stale ? STALE_TOKEN_REASON : closeReason(ev)));
+      else this.scheduleReconnect(closeReason(ev));
     };
   }
 
