@@ -44,6 +44,16 @@ export class MachinePins {
     private readonly signer: () => Promise<Signer | null>,
   ) {}
 
+  /**
+   * A short id of this machine's identity (16 hex), to scope record names: one OS keychain may serve several
+   * data directories (colleagues sharing a login, or test instances), each with its own pins. Null without
+   * an identity whose key is reachable.
+   */
+  async owner(): Promise<string | null> {
+    const me = await this.signer();
+    return me ? Buffer.from(me.fingerprint.replace(/^SHA256:/, ''), 'base64').toString('hex').slice(0, 16) : null;
+  }
+
   /** The record, or null when there is none; PIN_INVALID when one is there but not signed by this machine. */
   async get(name: string): Promise<PinValue | null> {
     const me = await this.signer();

@@ -12,9 +12,12 @@ const ANCHOR = 'roster.genesis';
 /** The highest version (and its digest) this machine has seen, in SQLite; the keychain keeps a signed copy. */
 const PIN = 'roster.pin';
 
-/** The keychain name of the roster pin: one per roster (scoped by its version 1), so two teams do not mix. */
-export function rosterPinName(genesisDigest: string): string {
-  return `${PIN_PREFIX.roster}${genesisDigest.replace(/^sha256:/, '').slice(0, 32)}`;
+/**
+ * The keychain name of the roster pin: one per identity and roster (by its version 1), so two data
+ * directories sharing one keychain, or two teams, do not mix.
+ */
+export function rosterPinName(owner: string, genesisDigest: string): string {
+  return `${PIN_PREFIX.roster}${owner}.${genesisDigest.replace(/^sha256:/, '').slice(0, 16)}`;
 }
 
 /**
@@ -38,8 +41,9 @@ export class RosterBook {
     const last = versions[versions.length - 1];
     const stored = this.store.meta(PIN);
     const sqlPin = stored ? (JSON.parse(stored) as PinValue) : null;
-    const name = rosterPinName(versions[0].digest);
-    const kcPin = this.pins ? await this.pins.get(name) : null;
+    const owner = this.pins ? await this.pins.owner() : null;
+    const name = owner ? rosterPinName(owner, versions[0].digest) : null;
+    const kcPin = this.pins && name ? await this.pins.get(name) : null;
     for (const [pin, where] of [
       [sqlPin, 'this machine\'s database'],
       [kcPin, 'this machine\'s keychain'],
@@ -61,7 +65,7 @@ export class RosterBook {
     }
     const now: PinValue = { version: last.doc.version, digest: last.digest };
     if (!sqlPin || sqlPin.version < now.version) this.store.setMeta(PIN, JSON.stringify(now));
-    if (this.pins && (!kcPin || kcPin.version < now.version)) await this.pins.set(name, now, this.now());
+    if (this.pins && name && (!kcPin || kcPin.version < now.version)) await this.pins.set(name, now, this.now());
   }
 
   /** The highest roster version this machine has seen (SQLite copy), for display. */

@@ -17,12 +17,15 @@ export class AuditAnchor {
     private readonly now: () => Date,
   ) {}
 
-  get name(): string {
-    return `${PIN_PREFIX.audit}${this.log.logId}`;
+  /** drdesk.audit-hwm.<identity>.<logId>: per identity too, since data directories may share a keychain. */
+  async name(): Promise<string | null> {
+    const owner = await this.pins.owner();
+    return owner ? `${PIN_PREFIX.audit}${owner}.${this.log.logId}` : null;
   }
 
-  mark(): Promise<PinValue | null> {
-    return this.pins.get(this.name);
+  async mark(): Promise<PinValue | null> {
+    const name = await this.name();
+    return name ? this.pins.get(name) : null;
   }
 
   /** Where the log disagrees with the mark: null when it is at or beyond it, on the same history. */
@@ -64,7 +67,8 @@ export class AuditAnchor {
       const { count, head } = this.log.head();
       const ids = [...(mark?.executed ?? []), ...(executed ? [executed] : [])];
       if (mark && mark.version === count && mark.digest === head && !executed) return;
-      await this.pins.set(this.name, { version: count, digest: head, executed: ids }, this.now());
+      const name = await this.name();
+      if (name) await this.pins.set(name, { version: count, digest: head, executed: ids }, this.now());
     });
     this.queue = next.catch(() => undefined);
     return next;

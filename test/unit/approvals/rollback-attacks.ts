@@ -63,7 +63,7 @@ export function rosterRollbackAttacks(label: string, secretsFor: (dir: string) =
   it(`${label}: a keychain pin not signed by this machine's identity is refused (PIN_INVALID)`, async () => {
     const s = await setup('forged');
     const name = await pinName(s.admin);
-    expect(name).toMatch(/^drdesk\.roster-pin\.[0-9a-f]{32}$/);
+    expect(name).toMatch(/^drdesk\.roster-pin\.[0-9a-f]{16}\.[0-9a-f]{16}$/);
     const raw = await s.secrets.get(name);
     expect(raw).not.toBeNull();
     await s.secrets.set(name, raw!.replace(/"signatures":\[\{"keyid":"[^"]*","sig":"[A-Za-z0-9+/=]{4}/, (m) => m.slice(0, -4) + 'AAAA'), 'other');
@@ -74,5 +74,6 @@ export function rosterRollbackAttacks(label: string, secretsFor: (dir: string) =
 async function pinName(a: DeskApprovals): Promise<string> {
   const { rosterPinName } = await import('../../../src/main/approvals/roster-book');
   const chain = await a.roster.versions();
-  return rosterPinName(chain[0].digest);
+  const hex = Buffer.from((a.getIdentity()?.fingerprint ?? '').replace(/^SHA256:/, ''), 'base64').toString('hex').slice(0, 16);
+  return rosterPinName(hex, chain[0].digest);
 }
