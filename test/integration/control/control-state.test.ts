@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainState } from '../../../src/main/control/chain-state';
 import { localHolder, PipelineLease, leaseSentence } from '../../../src/main/control/lease';
+import { LeaseSession } from '../../../src/main/control/lease-session';
 import { ExecutionLedger } from '../../../src/main/control/ledger';
 import { CONTROL_DATABASE } from '../../../src/main/control/names';
 import { startSandbox } from '../../../src/main/sandbox';
@@ -93,6 +94,24 @@ describe('control state in the replica set', () => {
     await l.release(h);
     // Released: anyone may take it at once, with the next term.
     expect((await new PipelineLease(b, 'DC>DR2', 60_000).acquire(localHolder('ws-b', 'bob'))).term).toBe(h.term + 1);
+  });
+
+  it('the lease session of a cycle stops its work when the lease is taken from it, and when its process was frozen past the time to live', async () => {
+    const taken = await LeaseSession.open(a, 'DC>DR3', localHolder('ws-a', 'alice'), 900);
+    // An operator's forced take-over elsewhere: the term moves on under the session.
+    await b.db(CONTROL_DATABASE).collection('lease').updateOne({ _id: 'DC>DR3' } as never, { $inc: { term: 1 }, $set: { token: 'other' } });
+    await new Promise<void>((r) => taken.signal.addEventListener('abort', () => r(), { once: true }));
+    expect((taken.signal.reason as { code?: string }).code).toBe('LEASE_LOST');
+    await taken.close();
+
+    const frozen = await LeaseSession.open(a, 'DC>DR4', localHolder('ws-a', 'alice'), 900);
+    // Frozen: no timer, no renewal runs for longer than the time to live (what SIGSTOP does to a process).
+    const until = performance.now() + 1_200;
+    while (performance.now() < until);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(frozen.signal.aborted).toBe(true);
+    expect((frozen.signal.reason as { code?: string }).code).toBe('LEASE_LOST');
+    await frozen.close();
   });
 
   it('the ledger runs a request once: the same request id or nonce from another workstation is refused with who and when', async () => {
