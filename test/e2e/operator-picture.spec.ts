@@ -49,6 +49,20 @@ test("the standby's application answering is SPLIT_BRAIN: red, first, saying to 
   await expect(reasons.locator('[data-code="SPLIT_BRAIN"]')).toHaveCount(0);
 });
 
+test('the oplog window: one panel per site, in hours, with the red and yellow bands visible', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${host.url.split('#')[0]}#/replication`);
+  for (const site of ['DC', 'DR']) {
+    const chart = page.getByTestId(`oplogWindow-${site}-chart`);
+    await expect(chart).toContainText(`Oplog window — ${site} (hours)`);
+    await expect(chart.locator('.recharts-reference-area')).toHaveCount(2);
+    const band = await chart.locator('.recharts-reference-area-rect').first().boundingBox();
+    // Visible: a band of real height, not a line flattened on zero.
+    expect(band!.height).toBeGreaterThan(20);
+  }
+  await page.screenshot({ path: `${SHOTS}/picture-oplog-bands-1440.png`, fullPage: true });
+});
+
 for (const size of [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },

@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatClock } from '../../format/time';
 import type { HistoryRange, Series } from '../../../shared/monitor';
 import { useDrawTiming } from './chart-timing';
 import { timeTicks } from './time-ticks';
@@ -9,6 +10,8 @@ import { RANGE_MS } from './use-history';
 const PALETTE = ['#2f5fd0', '#7a4cc2', '#0f7d99', '#9c3f8f', '#4a5568', '#4f46e5', '#0369a1', '#6b4f2a'];
 /** The status colours of app.css, for the threshold lines. */
 const THRESHOLD_COLOR = { yellow: '#b7791f', red: '#c53030' };
+/** The lowest value a banded (log-scale) chart shows: 0.1 h = 6 min. */
+const LOG_FLOOR = 0.1;
 
 export interface Threshold {
   value: number;
@@ -25,6 +28,11 @@ interface Props {
   endAt: number;
   thresholds: Threshold[];
   format: (v: number) => string;
+  /**
+   * "below": the values below the thresholds are bad (oplog window): the red band runs from 0 to the red
+   * threshold, the yellow band from there to the yellow one, and the axis always shows them.
+   */
+  bands?: 'below';
 }
 
 export function seriesLabel(key: string): string {
@@ -40,7 +48,7 @@ function tickFormatter(range: HistoryRange) {
   };
 }
 
-export function HistoryChart({ id, title, unit, series, range, endAt, thresholds, format }: Props) {
+export function HistoryChart({ id, title, unit, series, range, endAt, thresholds, format, bands }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   // The tooltip makes recharts index every point; it is mounted on first hover so the draw stays fast.
   const [hovered, setHovered] = useState(false);
@@ -53,14 +61,20 @@ export function HistoryChart({ id, title, unit, series, range, endAt, thresholds
           key: s.key,
           color: PALETTE[i % PALETTE.length],
           dashed: s.key.startsWith('DR/'),
-          data: s.points.map(([t, v]) => ({ t, v })),
+          // On the log axis of a banded chart a window of 0 h is drawn at the axis floor.
+          data: s.points.map(([t, v]) => ({ t, v: bands && v !== null ? Math.max(v, LOG_FLOOR) : v })),
           last: [...s.points].reverse().find(([, v]) => v !== null)?.[1] ?? null,
           hasData: s.points.some(([, v]) => v !== null),
         })),
-    [series],
+    [series, bands],
   );
   useDrawTiming(id, ref, series, lines.filter((l) => l.hasData).length);
   const ticks = tickFormatter(range);
+  const red = thresholds.find((t) => t.level === 'red')?.value;
+  const yellow = thresholds.find((t) => t.level === 'yellow')?.value;
+  // Banded charts use a log axis reaching past the yellow threshold: a projected window of 70,000 h and a red
+  // 4 h window are both readable, and the bands keep their height whatever the data.
+  const yDomain = (bands && yellow !== undefined ? [LOG_FLOOR, (max: number) => Math.max(max, yellow * 3)] : [0, 'auto']) as never;
   return (
     <section className="card chart-card" data-testid={`${id}-chart`} aria-label={title}>
       <header className="card-header">
@@ -84,9 +98,19 @@ export function HistoryChart({ id, title, unit, series, range, endAt, thresholds
               tickFormatter={ticks}
               tick={{ fontSize: 12 }}
             />
-            <YAxis tickFormatter={(v: number) => `${v}${unit}`} tick={{ fontSize: 12 }} width={56} domain={[0, 'auto']} />
+            <YAxis
+              tickFormatter={(v: number) => `${v >= 10 ? Math.round(v).toLocaleString() : Math.round(v * 10) / 10}${unit}`}
+              tick={{ fontSize: 12 }}
+              width={80}
+              domain={yDomain}
+              scale={bands ? 'log' : 'auto'}
+              allowDataOverflow={!!bands}
+            />
+            {bands && red !== undefined && <ReferenceArea y1={LOG_FLOOR} y2={red} fill={THRESHOLD_COLOR.red} fillOpacity={0.12} ifOverflow="extendDomain" data-testid={`${id}-band-red`} />}
+            {bands && red !== undefined && yellow !== undefined && <ReferenceArea y1={red} y2={yellow} fill={THRESHOLD_COLOR.yellow} fillOpacity={0.12} ifOverflow="extendDomain" />}
             {hovered && (
-              <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} />
+              // The one time format: local 24 h on screen, UTC beside it on hover.
+              <Tooltip labelFormatter={(t) => `${formatClock(new Date(Number(t)).toISOString(), endAt)} (UTC ${new Date(Number(t)).toISOString().slice(11, 19)})`} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} />
             )}
             {thresholds.map((t) => (
               <ReferenceLine key={t.level} y={t.value} stroke={THRESHOLD_COLOR[t.level]} strokeDasharray="4 4" />

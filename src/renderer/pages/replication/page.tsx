@@ -26,6 +26,12 @@ function useThresholds(): Topology['thresholds'] | null {
   return thresholds;
 }
 
+/** The sites the series belong to ("DC/dc-1" → "DC"), in order of appearance; DC and DR before any data. */
+function sitesOf(series: Array<{ key: string }> | null): string[] {
+  const names = [...new Set((series ?? []).map((x) => x.key.split('/')[0]))];
+  return names.length ? names : ['DC', 'DR'];
+}
+
 function ReplicationPage() {
   const [range, setRange] = useState<HistoryRange>('1h');
   const lag = useHistory('lag', range);
@@ -62,16 +68,23 @@ function ReplicationPage() {
         </div>
       )}
       <HistoryChart id="lag" title="Replication lag per data-bearing member" unit=" s" series={lag.series} range={range} endAt={lag.receivedAt} thresholds={lagThresholds} format={formatLag} />
-      <HistoryChart
-        id="oplogWindow"
-        title="Oplog window"
-        unit=" h"
-        series={oplog.series}
-        range={range}
-        endAt={oplog.receivedAt}
-        thresholds={oplogThresholds}
-        format={formatHours}
-      />
+      {/* One panel per site: a projected window of thousands of hours on one site must not flatten the other's red hours. */}
+      <div className="oplog-panels">
+        {sitesOf(oplog.series).map((site) => (
+          <HistoryChart
+            key={site}
+            id={`oplogWindow-${site}`}
+            title={`Oplog window — ${site} (hours)`}
+            unit=" h"
+            series={oplog.series?.filter((x) => x.key.startsWith(`${site}/`)) ?? null}
+            range={range}
+            endAt={oplog.receivedAt}
+            thresholds={oplogThresholds}
+            format={formatHours}
+            bands="below"
+          />
+        ))}
+      </div>
     </div>
   );
 }
