@@ -136,6 +136,7 @@ describe('replay corpus: what DR is sent', () => {
     expect(built).toEqual(['sku_1', 'paidAt_1', 'status_1']);
     expect(sent.some((s) => s.cmd.dropIndexes === 'orders' && s.cmd.index === 'status_1')).toBe(true);
     expect(sent.some((s) => s.cmd.collMod === 'orders' && Number((s.cmd.index as Document)?.expireAfterSeconds) === 3600)).toBe(true);
+    expect(sent.some((s) => s.cmd.convertToCapped === 'events' && Number(s.cmd.size) === 1048576)).toBe(true);
     // The aborted prepared transaction never reaches DR.
     expect(ops.some((o) => String((o.o as Document)?.sku) === 'PR-2')).toBe(false);
     expect(ops.some((o) => String((o.o as Document)?.sku) === 'PR-1')).toBe(true);

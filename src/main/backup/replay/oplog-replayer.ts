@@ -161,6 +161,11 @@ export class OplogReplayer {
           if (Object.keys(rest).length > 1) await this.applyAlone(e, rest);
           break;
         }
+        case 'convertToCapped':
+          // The user command itself: newer servers log a conversion as create + inserts + rename (capped_utils.cpp)
+          // and their applyOps need not know this entry, while every version runs the command.
+          await db.command({ convertToCapped: o.convertToCapped, size: o.size, ...(o.max !== undefined ? { max: o.max } : {}), writeConcern: MAJORITY });
+          break;
         case 'renameCollection': {
           // A dropTarget naming the target's UUID means "drop the target"; DR's UUIDs differ from DC's.
           const fixed = { ...o, ...(o.dropTarget instanceof UUID ? { dropTarget: true } : {}) };
