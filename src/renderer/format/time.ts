@@ -42,3 +42,13 @@ export function formatHours(hours: number | null): string {
   if (hours === null) return '—';
   return hours < 10 ? `${hours.toFixed(1)} h` : `${Math.round(hours)} h`;
 }
+
+const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g;
+
+/**
+ * The engine writes times into its sentences as ISO UTC ("…at 2026-12-03T07:50:54.287Z"): on screen they
+ * read in the one format of the app, local 24 h (with the date when not today).
+ */
+export function localizeTimes(text: string, now: number = Date.now()): string {
+  return text.replace(ISO_IN_TEXT, (iso) => formatClock(iso, now));
+}

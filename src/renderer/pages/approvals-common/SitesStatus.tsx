@@ -1,6 +1,6 @@
 import type { Overview, SiteView } from '../../../shared/monitor';
 import { LEVEL_LABEL, memberLevel } from '../../format/member-state';
-import { formatAgo, formatClock, formatDuration, formatLag } from '../../format/time';
+import { formatAgo, formatClock, formatDuration, formatLag, localizeTimes } from '../../format/time';
 
 /**
  * The data an activation at that moment would lose, in words: "DR holds DC's writes up to 14:02:11 (87 s
@@ -79,7 +79,7 @@ function SiteCard({ site, overview, now }: { site: SiteView; overview: Overview;
         <ul className="reasons compact">
           {reasons.map((r, i) => (
             <li key={`${r.code}-${i}`} className={`reason level-${r.level}`}>
-              <code>{r.code}</code> {r.message}
+              <code>{r.code}</code> <span title={r.message}>{localizeTimes(r.message, now)}</span>
             </li>
           ))}
         </ul>

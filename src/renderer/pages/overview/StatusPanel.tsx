@@ -1,7 +1,7 @@
 import type { Overview } from '../../../shared/monitor';
 import { LEVEL_RANK } from '../../../shared/status';
 import { LEVEL_LABEL } from '../../format/member-state';
-import { formatAgo, formatClock, formatDuration } from '../../format/time';
+import { formatAgo, formatClock, formatDuration, localizeTimes } from '../../format/time';
 
 /** "DR holds DC's writes up to 14:02:11 (87 s behind)": the data an activation now would keep. */
 export function holdsText(overview: Overview, now: number): string | null {
@@ -69,7 +69,9 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
                 <code>{r.code}</code>
                 <span className="reason-subject">{r.subject}</span>
               </div>
-              <div className="reason-message">{r.message}</div>
+              <div className="reason-message" title={r.message}>
+                {localizeTimes(r.message, now)}
+              </div>
               {r.code === 'SPLIT_BRAIN' && overview.activation && (
                 <div className="reason-action">
                   <a className="button danger" href="#/runbooks/failback" data-testid="split-brain-action">
