@@ -37,6 +37,13 @@ test('a fresh start names the missing baseline in the Overview headline, above t
   await page.screenshot({ path: `${SHOTS}/picture-fresh-1024.png` });
 });
 
+test('Escape closes the member panel', async () => {
+  await page.getByTestId('member-dc-2').click();
+  await expect(page.getByTestId('member-details')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('member-details')).toHaveCount(0);
+});
+
 test("the standby's application answering is SPLIT_BRAIN: red, first, saying to stop it (no activation: nothing to fence back)", async () => {
   await host.fault({ action: 'app', target: 'DR', running: true });
   const reasons = page.getByTestId('status-reasons');

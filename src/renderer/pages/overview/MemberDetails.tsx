@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { MemberView } from '../../../shared/monitor';
 import { LEVEL_LABEL, lastKnownState, memberLevel } from '../../format/member-state';
 import { formatAgo, formatClock, formatHours, formatLag } from '../../format/time';
@@ -21,6 +22,14 @@ function nameOf(host: string | null, peers: MemberView[]): string {
 }
 
 export function MemberDetails({ member: m, siteName, replicaSet, now, lastKnown, peers, onClose }: Props) {
+  // Escape closes the panel, as it closes any dialog-like surface.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
   const level = lastKnown ? 'unknown' : memberLevel(m);
   const rows: Array<[string, string]> = [
     ['State', lastKnown ? `${lastKnownState(m)} (last known)` : `${m.stateStr}${m.state === null ? '' : ` (${m.state})`}`],
