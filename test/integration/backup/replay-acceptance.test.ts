@@ -17,6 +17,7 @@ import type { Sandbox } from '../../../src/main/sandbox/types';
  * under the 16 MiB limit and applies; a failure in the middle of a batch records the last entry that applied,
  * and the next run applies the rest exactly once (counted in DR's own oplog, one insert entry per document).
  */
+type Doc = { _id: number | string; [k: string]: unknown };
 let sandbox: Sandbox;
 let dr: MongoClient;
 let dir: string;
@@ -57,7 +58,7 @@ describe('replay acceptance against the sandbox', () => {
     ];
     const positions: string[] = [];
     await applyIncrementArchive(dr, await slice('big', entries), { count: 3 } as Manifest, { progress: progress(), onBatchApplied: (p) => void positions.push(p) });
-    const docs = await dr.db('acc').collection('big').find({}, { sort: { _id: 1 } }).toArray();
+    const docs = await dr.db('acc').collection<Doc>('big').find({}, { sort: { _id: 1 } }).toArray();
     expect(docs.map((d) => [d._id, String(d.blob).length])).toEqual([
       [1, 9 * 1024 * 1024],
       [2, 9 * 1024 * 1024],
@@ -73,7 +74,7 @@ describe('replay acceptance against the sandbox', () => {
     const path = await slice('mid', [...head, broken, ...tail]);
     const positions: string[] = [];
     const deps = () => ({ progress: progress(), onBatchApplied: async (p: string) => void positions.push(p) });
-    const err = await applyIncrementArchive(dr, path, { count: 12 } as Manifest, deps()).catch((e: unknown) => e as { code?: string; message: string });
+    const err = await applyIncrementArchive(dr, path, { count: 12 } as Manifest, deps()).then(() => null, (e: unknown) => e as { code?: string; message: string });
     expect(err).toMatchObject({ code: 'APPLY_FAILED' });
     expect(err!.message).toContain(tsToText(broken.ts));
     expect(err!.message).toContain('acc.notyet');
@@ -81,10 +82,10 @@ describe('replay acceptance against the sandbox', () => {
     // The operator fixes the cause; the next run resumes after the recorded position.
     await dr.db('acc').createCollection('notyet');
     await applyIncrementArchive(dr, path, { count: 12 } as Manifest, { ...deps(), resumeAfterTs: positions.at(-1)! });
-    const oplog = dr.db('local').collection('oplog.rs');
+    const oplog = dr.db('local').collection<Doc>('oplog.rs');
     for (let i = 1; i <= 10; i++) expect(await oplog.countDocuments({ op: 'i', ns: 'acc.mid', 'o._id': i }), `_id ${i}`).toBe(1);
     expect(await oplog.countDocuments({ op: 'i', ns: 'acc.notyet' })).toBe(1);
-    expect(await dr.db('acc').collection('mid').countDocuments()).toBe(10);
+    expect(await dr.db('acc').collection<Doc>('mid').countDocuments()).toBe(10);
     expect(positions.at(-1)).toBe(tsToText(tail.at(-1)!.ts));
   });
 });

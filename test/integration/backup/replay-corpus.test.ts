@@ -20,6 +20,7 @@ import { startBed, type Bed } from './harness';
  * document by document, index by index, view by view. Kinds the sandbox cannot write (prepared
  * transactions) come from the fixture corpus as a slice archive applied to DR.
  */
+type Doc = { _id?: number | string; qty?: number; tags?: string[]; [k: string]: unknown };
 const skip = sshdSkipReason;
 
 /** One site's user data as comparable text: documents, indexes, views, time-series options. */
@@ -67,9 +68,9 @@ describe.skipIf(skip !== null)(`replay corpus: DC's real oplog shapes through ca
     // The operator confirms the landing host's key once, as `drdesk backup trust-host` does.
     bed.service.trustHostKey(`${bed.sshd.host}:${bed.sshd.port}`, bed.sshd.hostKeyFingerprint());
     const shop = bed.dc.db('shop');
-    await shop.collection('orders').insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, sku: `S-${i}`, qty: i % 7, status: 'new' })));
-    await shop.collection('orders').createIndex({ sku: 1 }, { unique: true, name: 'sku_1' });
-    await shop.collection('customers').insertOne({ _id: 'c1', name: 'Ada' });
+    await shop.collection<Doc>('orders').insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, sku: `S-${i}`, qty: i % 7, status: 'new' })));
+    await shop.collection<Doc>('orders').createIndex({ sku: 1 }, { unique: true, name: 'sku_1' });
+    await shop.collection<Doc>('customers').insertOne({ _id: 'c1', name: 'Ada' });
     const base = await bed.service.run('baseline', 'manual', true);
     expect(base.error).toBeNull();
   }, 120_000);
@@ -82,39 +83,39 @@ describe.skipIf(skip !== null)(`replay corpus: DC's real oplog shapes through ca
   });
 
   it('retryable inserts, $v:2 updates and deletes replay with DR equal to DC', async () => {
-    const orders = bed.dc.db('shop').collection('orders');
+    const orders = bed.dc.db('shop').collection<Doc>('orders');
     await orders.insertOne({ _id: 100, sku: 'R-100', qty: 1, status: 'new' });
-    await orders.updateOne({ _id: 1 }, { $set: { status: 'paid', paidAt: new Date('2026-12-03T00:00:00Z') }, $inc: { qty: 1 } });
+    await orders.updateOne({ _id: 1 }, { $set: { status: 'paid', paidAt: new Date('2026-12-03T00:00:00Z') }, $inc: { qty: 1 } } as Document);
     await orders.updateMany({ qty: 0 }, { $unset: { status: '' } });
     await orders.replaceOne({ _id: 2 }, { sku: 'S-2', qty: 9 });
     await orders.deleteOne({ _id: 3 });
-    await orders.findOneAndUpdate({ _id: 4 }, { $push: { tags: 'gift' } });
+    await orders.findOneAndUpdate({ _id: 4 }, { $push: { tags: 'gift' } } as Document);
     await cycle(bed);
     await expectSame(bed);
   });
 
   it('DDL replays one command at a time: two-phase index build, collMod TTL, dropIndexes, rename, convertToCapped, drop, dropDatabase', async () => {
     const shop = bed.dc.db('shop');
-    await shop.collection('orders').createIndex({ paidAt: 1 }, { name: 'paidAt_1', expireAfterSeconds: 86400 });
-    await shop.collection('orders').createIndex({ status: 1 }, { name: 'status_1' });
+    await shop.collection<Doc>('orders').createIndex({ paidAt: 1 }, { name: 'paidAt_1', expireAfterSeconds: 86400 });
+    await shop.collection<Doc>('orders').createIndex({ status: 1 }, { name: 'status_1' });
     await shop.command({ collMod: 'orders', index: { name: 'paidAt_1', expireAfterSeconds: 3600 } });
-    await shop.collection('orders').dropIndex('status_1');
-    await shop.collection('archive').insertMany([{ _id: 1, note: 'old' }, { _id: 2, note: 'older' }]);
+    await shop.collection<Doc>('orders').dropIndex('status_1');
+    await shop.collection<Doc>('archive').insertMany([{ _id: 1, note: 'old' }, { _id: 2, note: 'older' }]);
     await bed.dc.db('admin').command({ renameCollection: 'shop.archive', to: 'shop.archive2024' });
-    await bed.dc.db('scratch').collection('tmp').insertOne({ _id: 1 });
-    await bed.dc.db('scratch').collection('tmp').drop();
-    await bed.dc.db('scratch2').collection('gone').insertOne({ _id: 1 });
+    await bed.dc.db('scratch').collection<Doc>('tmp').insertOne({ _id: 1 });
+    await bed.dc.db('scratch').collection<Doc>('tmp').drop();
+    await bed.dc.db('scratch2').collection<Doc>('gone').insertOne({ _id: 1 });
     await bed.dc.db('scratch2').dropDatabase();
     await cycle(bed);
     await expectSame(bed);
-    await shop.collection('events').insertOne({ _id: 1, kind: 'login' });
+    await shop.collection<Doc>('events').insertOne({ _id: 1, kind: 'login' });
     await shop.command({ convertToCapped: 'events', size: 1 << 20 });
     await cycle(bed);
     await expectSame(bed);
   });
 
   it('transactions replay at their commit: a small one, a large one (partialTxn chain), an aborted one', async () => {
-    const orders = bed.dc.db('shop').collection('orders');
+    const orders = bed.dc.db('shop').collection<Doc>('orders');
     const session = bed.dc.startSession();
     try {
       await session.withTransaction(async () => {
@@ -131,12 +132,12 @@ describe.skipIf(skip !== null)(`replay corpus: DC's real oplog shapes through ca
     } finally {
       await session.endSession();
     }
-    const oplog = bed.dc.db('local').collection('oplog.rs');
+    const oplog = bed.dc.db('local').collection<Doc>('oplog.rs');
     expect(await oplog.countDocuments({ op: 'c', ns: 'admin.$cmd', 'o.applyOps': { $exists: true }, lsid: { $exists: true } })).toBeGreaterThanOrEqual(2);
     expect(await oplog.countDocuments({ 'o.partialTxn': true })).toBeGreaterThan(0);
     await cycle(bed);
     await expectSame(bed);
-    expect(await bed.dr.db('shop').collection('orders').countDocuments({ _id: 400 })).toBe(0);
+    expect(await bed.dr.db('shop').collection<Doc>('orders').countDocuments({ _id: 400 })).toBe(0);
   });
 
   it('views and time-series created on DC replay as views and time-series, and a new baseline carries them', async () => {
@@ -144,7 +145,7 @@ describe.skipIf(skip !== null)(`replay corpus: DC's real oplog shapes through ca
     await shop.createCollection('paidOrders', { viewOn: 'orders', pipeline: [{ $match: { status: 'paid' } }] });
     const metrics = bed.dc.db('metrics');
     await metrics.createCollection('weather', { timeseries: { timeField: 't', metaField: 'meta', granularity: 'seconds' } });
-    await metrics.collection('weather').insertMany([
+    await metrics.collection<Doc>('weather').insertMany([
       { t: new Date('2026-12-03T00:00:00Z'), meta: { station: 'north' }, temp: 11.5 },
       { t: new Date('2026-12-03T00:00:10Z'), meta: { station: 'north' }, temp: 12 },
     ]);
@@ -160,11 +161,11 @@ describe.skipIf(skip !== null)(`replay corpus: DC's real oplog shapes through ca
     expect(base.error).toBeNull();
     await expectSame(bed);
     expect(await kinds(bed.dr)).toEqual({ paidOrders: 'view', weather: 'timeseries' });
-    expect(await bed.dr.db('shop').collection('paidOrders').countDocuments()).toBe(await bed.dc.db('shop').collection('paidOrders').countDocuments());
+    expect(await bed.dr.db('shop').collection<Doc>('paidOrders').countDocuments()).toBe(await bed.dc.db('shop').collection<Doc>('paidOrders').countDocuments());
   });
 
   it("DC's oplog carries ui on every CRUD entry, and the two sites' collections have different UUIDs", async () => {
-    const crud = await bed.dc.db('local').collection('oplog.rs').find({ op: { $in: ['i', 'u', 'd'] }, ns: /^shop\./ }).toArray();
+    const crud = await bed.dc.db('local').collection<Doc>('oplog.rs').find({ op: { $in: ['i', 'u', 'd'] }, ns: /^shop\./ }).toArray();
     expect(crud.length).toBeGreaterThan(0);
     for (const e of crud) expect(e.ui, `${String(e.ns)} ${String(e.op)}`).toBeDefined();
     const uuid = async (c: MongoClient) => {
@@ -192,7 +193,7 @@ describe.skipIf(skip !== null)(`replay corpus: DC's real oplog shapes through ca
       const positions: string[] = [];
       const progress = new ProgressTracker({ cycleId: 0, kind: 'cycle' }, () => undefined);
       await applyIncrementArchive(bed.dr, path, { count: entries.length } as Manifest, { progress, onBatchApplied: async (ts) => void positions.push(ts) });
-      const docs = await bed.dr.db('corpus').collection('orders').find({}, { sort: { _id: 1 } }).toArray();
+      const docs = await bed.dr.db('corpus').collection<Doc>('orders').find({}, { sort: { _id: 1 } }).toArray();
       const byId = Object.fromEntries(docs.map((d) => [String(d._id), d]));
       expect(Object.keys(byId).sort()).toEqual(['65f000000000000000000001', '65f000000000000000000004', '65f000000000000000000005', '65f000000000000000000006', '65f000000000000000000007']);
       expect(byId['65f000000000000000000001']).toMatchObject({ sku: 'A-1', status: 'txn', qty: 2 });
