@@ -9,6 +9,9 @@ import { ImportBox } from '../approvals-common/ImportBox';
 import { PlanSteps } from '../approvals-common/PlanSteps';
 import { Refusal } from '../approvals-common/Refusal';
 import { RequestFactsCard } from '../approvals-common/RequestFacts';
+import { ErrorLine } from '../executions/ErrorLine';
+import { hrefOf } from '../executions/sub-route';
+import { useCall } from '../executions/use-call';
 import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
 import { RefusalList, RequirementList } from '../approvals-common/RequirementList';
 import { asOverview, SitesStatus } from '../approvals-common/SitesStatus';
@@ -37,6 +40,25 @@ function importOutcome(before: RequestDetail, after: RequestDetail): string {
   return d.counted ? `${what} by ${who} verified and counted.` : `${what} by ${who} recorded but not counted: ${d.refusal?.code}.`;
 }
 
+/** An unlocked request starts here: the approved plan runs, and the execution's page opens. */
+function StartCard({ request: r }: { request: RequestDetail }) {
+  const api = useDeskApi();
+  const call = useCall();
+  const start = async () => {
+    const e = await call.run(() => api.startExecution({ requestId: r.id }));
+    if (e) window.location.hash = hrefOf('executions', e.id);
+  };
+  return (
+    <div className="banner banner-green start-card" data-testid="request-start">
+      <strong>Approved: the policy is met.</strong> Start runs exactly the plan the approvers signed.{' '}
+      <button type="button" className="primary" onClick={start} disabled={call.busy} data-testid={`request-start-${r.id}`}>
+        {call.busy ? 'Starting…' : 'Start'}
+      </button>
+      <ErrorLine error={call.error} testId={`request-start-error-${r.id}`} />
+    </div>
+  );
+}
+
 /** One request on the requester's side: its lock, each requirement, export, approvals coming back. */
 export function RequestView({ request: r }: { request: RequestDetail }) {
   const api = useDeskApi();
@@ -47,6 +69,7 @@ export function RequestView({ request: r }: { request: RequestDetail }) {
     <div className="request-view" data-testid="request-view" data-request-id={r.id}>
       <RequestTitle request={r} backHref={pageHref('requests')} backLabel="← All requests" />
       <LockBanner verification={r.verification} />
+      {r.verification.unlocked && <StartCard request={r} />}
       {r.breakGlass && (
         <div className="banner banner-red" role="note" data-testid="break-glass-banner">
           <strong>Break-glass.</strong> It expires at {formatClock(r.expiresAt, now)}, is announced in every report, and each step is in the audit log.
