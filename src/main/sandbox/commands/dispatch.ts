@@ -5,12 +5,13 @@ import { adminCommands } from './admin';
 import { aggregateCommands } from './aggregate';
 import type { CommandContext, CommandSpec, CommandTable } from './context';
 import { readCommands } from './crud-read';
+import { diagnosticsCommands } from './diagnostics';
 import { writeCommands } from './crud-write';
 import { handshakeCommands } from './handshake';
 import { replicationCommands } from './replication';
 import { transactionCommands } from './transactions';
 
-const table: CommandTable = { ...handshakeCommands, ...readCommands, ...writeCommands, ...aggregateCommands, ...adminCommands, ...replicationCommands, ...transactionCommands };
+const table: CommandTable = { ...handshakeCommands, ...readCommands, ...writeCommands, ...aggregateCommands, ...adminCommands, ...replicationCommands, ...transactionCommands, ...diagnosticsCommands };
 
 /** Fields of a command document that are not its name or arguments but generic ("$db", "lsid", ...). */
 export function commandName(cmd: Document): string {
