@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { STALE_TOKEN_REASON, WebSocketTransport } from '../../../src/renderer/desk-client/web-transport';
 import type { ConnectionState } from '../../../src/renderer/desk-client/connection';
