@@ -33,7 +33,6 @@ function commandWord(what: string) {
     .string()
     .min(1, what)
     .superRefine((v, ctx) => {
-      // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f-\u009f]/.test(v)) ctx.addIssue({ code: 'custom', message: `contains a control character (newline, tab, escape…): write ${what} on one line` });
       else if (/\s/u.test(v)) ctx.addIssue({ code: 'custom', message: `contains whitespace: write ${what} without spaces` });
       if (v.startsWith('-')) ctx.addIssue({ code: 'custom', message: `starts with "-", which a command would read as an option: write ${what}` });

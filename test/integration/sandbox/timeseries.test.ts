@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MongoClient, type Document, type Timestamp } from 'mongodb';
+import { MongoClient, type Timestamp } from 'mongodb';
 import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
 import { setUri } from './helpers';
 
