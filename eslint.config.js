@@ -1,6 +1,6 @@
 import tseslint from 'typescript-eslint';
 
-// The layering of DESIGN.md: only src/main/electron and src/preload import 'electron'; the renderer never
+// The layering (README, Architecture): only src/main/electron and src/preload import 'electron'; the renderer never
 // imports the engine; the engine never imports React.
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },

@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/main/store/database';
 import { DATABASE_FILE } from '../../src/main/desk';
 
 /**
- * Chart draw benchmark (issue 3): 24 h of 1 s history for the sandbox's six members is seeded into a data
+ * Chart draw benchmark: 24 h of 1 s history for the sandbox's six members is seeded into a data
  * directory, `drdesk web` serves it, and Debian's Chromium opens the Replication page. Each run switches the
  * range to 24 h and reads the renderer's performance measures: `chart-draw:lag` (data in → lines painted)
  * and the time from the click to both charts painted (which includes the engine's query + LTTB and the

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { ROLE_LETTER, startWebHost, type WebHostRun } from './web-host';
 
 /**
- * The acceptance path of issue 3 against the real web host on the sandbox (fast clock): both sites drawn,
+ * The monitoring acceptance path against the real web host on the sandbox (fast clock): both sites drawn,
  * a DC failover seen and explained, the lag chart, a whole site lost, and the connection itself lost.
  */
 const SHOTS = 'test-results/screenshots';

@@ -28,5 +28,5 @@ export function approvalsFor(ctx: DeskContext): DeskApprovals {
   return a;
 }
 
-/** Installs issue 5's DeskApi methods (see handlers.ts) into Desk. */
+/** Installs the approvals DeskApi methods (see handlers.ts) into Desk. */
 export const approvalsFeature: DeskFeature = (ctx) => ({ methods: approvalsMethods(approvalsFor(ctx)) });

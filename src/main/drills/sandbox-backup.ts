@@ -46,7 +46,7 @@ function withSshLanding(base: Sandbox['topology'], ssh: SshLanding): Topology {
 }
 
 /**
- * The real backup pipeline (issue 4) between the sandbox's sites, through the same BackupRoutes and
+ * The real backup pipeline between the sandbox's sites, through the same BackupRoutes and
  * BackupService the Desk uses (gate, lock, deadlines, cycle history): a baseline DC → DR at start, then the
  * runbooks' backup port on top of it. Slices land in a local directory per receiving site (the sandbox's
  * sites are this machine), or on a real sshd with `ssh`. The route back (failback) starts anchored at the

@@ -19,7 +19,7 @@ const historyQuerySchema = z.strictObject({
   maxPoints: z.number().int().min(10, 'from 10 to 10000 points').max(10_000, 'from 10 to 10000 points').optional(),
 });
 
-/** DeskApi's monitoring, topology and credentials methods (issue 3), with their input schemas. */
+/** DeskApi's monitoring, topology and credentials methods, with their input schemas. */
 export function monitorMethods(d: MonitorMethodDeps): MethodTable {
   return {
     getOverview: { input: noInput, handler: async () => d.monitor.overview() },

@@ -6,7 +6,7 @@ import { runbookIdSchema } from './runbook';
 import type { RunbookService } from './runbook-service';
 
 /**
- * DeskApi's runbook, execution and drill methods (issue 6): each with the zod schema of its input, for the
+ * DeskApi's runbook, execution and drill methods: each with the zod schema of its input, for the
  * engine's router. Execution only starts from a request whose approvals the approvals engine has verified.
  */
 const executionId = z.string().regex(/^ex-[0-9]{14}-[0-9a-f]{8}$/, 'an execution id "ex-…"');

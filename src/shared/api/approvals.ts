@@ -1,5 +1,5 @@
 /**
- * Identities, the roster, requests, co-signed approvals and the audit log (issue 5). Every shape here is
+ * Identities, the roster, requests, co-signed approvals and the audit log. Every shape here is
  * plain JSON so that it crosses IPC and the web socket unchanged. Fingerprints are "SHA256:<base64>" of
  * the raw Ed25519 public key; a person is counted by that key, never by name or key id.
  */

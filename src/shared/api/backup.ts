@@ -2,7 +2,7 @@ import type { HistoryRange } from '../monitor';
 import type { Level, Reason } from '../status';
 
 /**
- * Cross-site backup & restore (issue 4): DC data reaches DR as a baseline and then as incremental oplog
+ * Cross-site backup & restore: DC data reaches DR as a baseline and then as incremental oplog
  * slices, shipped over SSH, verified, applied in order. Shapes shown by the Backups page and the CLI.
  */
 

@@ -1,7 +1,7 @@
 import type { AlertRecord, HistoryQuery, Overview, SecretInfo, Series } from '../monitor';
 import type { Topology } from '../topology';
 
-/** Monitoring, topology and credentials: the read side of DR Desk (issue 3). */
+/** Monitoring, topology and credentials: the read side of DR Desk. */
 export interface MonitorMethods {
   getOverview: { in: void; out: Overview };
   getHistory: { in: HistoryQuery; out: Series[] };

@@ -1,7 +1,7 @@
 import type { DrillReport, DrillRunSummary, DrillScenarioInfo, DrillVerdict } from './drill-report';
 import type { Plan, RunbookId, StepKind, StepTarget } from './runbook-plan';
 
-/** Runbooks, executions and drills (issue 6): what the Runbooks, Execution and Drill pages use. */
+/** Runbooks, executions and drills: what the Runbooks, Execution and Drill pages use. */
 
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timed-out' | 'interrupted' | 'cancelled';
 

@@ -40,7 +40,7 @@ describe('drdesk drill', () => {
     expect(text).toContain('Signed audit checkpoint');
   });
 
-  it('issue 6 acceptance, exactly as written: drdesk drill --sandbox --scenario dc-site-loss --out r.pdf', { timeout: 300_000 }, async () => {
+  it('the acceptance command as written: drdesk drill --sandbox --scenario dc-site-loss --out r.pdf', { timeout: 300_000 }, async () => {
     const cwd = mkdtempSync(join(dir, 'acceptance-'));
     const r = await drdesk(['drill', '--sandbox', '--scenario', 'dc-site-loss', '--out', 'r.pdf'], cwd);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);

@@ -49,7 +49,7 @@ function approvalPart(a: DrillApprovalResult | null): Pick<DrillReport, 'request
 }
 
 /**
- * The report model: everything issue 6 item 6 lists, computed once from what the drill observed. The
+ * The report model: everything a drill report carries, computed once from what the drill observed. The
  * outcome is "passed" only when the scenario's expectations, both targets and the cleanup all hold.
  */
 export function buildReport(i: ReportInput): DrillReport {

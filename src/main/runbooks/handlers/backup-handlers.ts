@@ -8,7 +8,7 @@ export interface BackupStepContext {
 }
 
 /**
- * What the runbooks need from the backup module (issue 4), as an interface: the desk adapts its backup
+ * What the runbooks need from the backup module, as an interface: the desk adapts its backup
  * service to it (backup-service-port.ts); tests may pass their own.
  */
 export interface BackupPort {
