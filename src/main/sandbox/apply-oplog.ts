@@ -77,6 +77,8 @@ function applyCommand(store: MemberStore, db: string, entry: Document, tolerant:
     case 'create': {
       const { coll } = store.ensureCollection(`${db}.${String(o.create)}`, entry.ui instanceof UUID ? entry.ui : undefined);
       if (o.capped === true) coll.options = { capped: true, size: o.size, ...(o.temp === true ? { temp: true } : {}) };
+      // A time-series' buckets collection keeps its options, as listCollections reports them.
+      if (o.timeseries !== undefined) coll.options = { ...coll.options, timeseries: o.timeseries, ...(o.clusteredIndex !== undefined ? { clusteredIndex: o.clusteredIndex } : {}) };
       return;
     }
     case 'drop':

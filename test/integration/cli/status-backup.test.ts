@@ -18,7 +18,9 @@ describe('drdesk status includes the backup readiness', () => {
     const json = await drdesk(['status', '--sandbox', '--json'], { env });
     expect(json.code).toBe(2);
     const o = JSON.parse(json.stdout) as Overview;
-    expect(o.sites.every((s) => s.status.level === 'green')).toBe(true);
+    // The red comes from the backup alone; replication on a fresh sandbox may still read yellow under load.
+    expect(o.sites.every((s) => s.status.level !== 'red'), JSON.stringify(o.sites.map((s) => s.status))).toBe(true);
+    expect(o.status.reasons[0]).toMatchObject({ code: 'BACKUP_CHAIN_BROKEN' });
     expect(o.status.level).toBe('red');
     expect(o.activeSite).toBe('DC');
     expect(o.backup).toMatchObject({ from: 'DC', to: 'DR', coveredUntil: null });

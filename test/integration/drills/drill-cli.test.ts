@@ -51,7 +51,7 @@ describe('drdesk drill', () => {
     const text = pdfText(join(cwd, 'r.pdf'));
     expect(text).toMatch(new RegExp(`RTO\\s+60 s\\s+${m![1]} s\\s+MET`));
     expect(text).toMatch(new RegExp(`RPO\\s+90 s\\s+${m![2]} s\\s+MET`));
-    expect(text).toMatch(new RegExp(`${m![3]} writes\\s+missing`));
+    expect(text).toMatch(new RegExp(`count: ${m![3]} of \\d+ acknowledged writes absent on the target`));
     expect(text).toContain('Ivan IT (test');
     expect(text).toContain('Bea Business');
     expect(text).toMatch(/Policy\s+1 approver from IT AND 1 approver from business — satisfied/);

@@ -51,9 +51,16 @@ function listCollections(ctx: CommandContext): Document {
 
 function listIndexes(ctx: CommandContext): Document {
   const ns = `${ctx.db}.${stringArg(ctx.cmd, 'listIndexes')}`;
-  const coll = ctx.member.store!.collection(ns);
-  if (!coll) throw new CommandError('NamespaceNotFound', `ns does not exist: ${ns}`);
-  return ctx.member.cursors.open(ns, coll.indexes.map((ix) => ({ ...ix })), Number.MAX_SAFE_INTEGER);
+  const store = ctx.member.store!;
+  const coll = store.collection(ns);
+  if (coll) return ctx.member.cursors.open(ns, coll.indexes.map((ix) => ({ ...ix })), Number.MAX_SAFE_INTEGER);
+  // A time-series collection answers with its buckets' indexes (mongod translates their keys back to the
+  // measurement fields; the sandbox's buckets keep the user's keys, so none is needed). A plain view has none.
+  const view = viewDefinition(store, ns);
+  const buckets = view && view.viewOn.startsWith(`${ctx.db}.system.buckets.`) ? store.collection(view.viewOn) : undefined;
+  if (buckets) return ctx.member.cursors.open(ns, buckets.indexes.filter((ix) => ix.name !== '_id_').map((ix) => ({ ...ix })), Number.MAX_SAFE_INTEGER);
+  if (view) throw new CommandError('CommandNotSupportedOnView', `Namespace ${ns} is a view, not a collection`);
+  throw new CommandError('NamespaceNotFound', `ns does not exist: ${ns}`);
 }
 
 function createIndexes(ctx: CommandContext): Document {
@@ -206,6 +213,13 @@ function create(ctx: CommandContext): Document {
   }
   if (ctx.cmd.timeseries !== undefined) {
     createTimeseries(ctx, ctx.db, ns.slice(ctx.db.length + 1), parseTimeseries(ctx.cmd.timeseries));
+    return { ok: 1 };
+  }
+  if (ctx.cmd.capped === true) {
+    if (ctx.cmd.size === undefined) throw new CommandError('InvalidOptions', 'the size field is required when creating a capped collection');
+    const { coll } = store.ensureCollection(ns);
+    coll.options = { capped: true, size: ctx.cmd.size };
+    ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { create: ns.slice(ctx.db.length + 1), capped: true, size: ctx.cmd.size, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } } });
     return { ok: 1 };
   }
   collectionForWrite(ctx, ns);
