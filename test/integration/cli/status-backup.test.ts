@@ -20,7 +20,7 @@ describe('drdesk status includes the backup readiness', () => {
     const o = JSON.parse(json.stdout) as Overview;
     // The red comes from the backup alone; replication on a fresh sandbox may still read yellow under load.
     expect(o.sites.every((s) => s.status.level !== 'red'), JSON.stringify(o.sites.map((s) => s.status))).toBe(true);
-    expect(o.status.reasons[0]).toMatchObject({ code: 'BACKUP_CHAIN_BROKEN' });
+    expect(o.status.reasons.map((r) => r.code)).toContain('BACKUP_CHAIN_BROKEN');
     expect(o.status.level).toBe('red');
     expect(o.activeSite).toBe('DC');
     expect(o.backup).toMatchObject({ from: 'DC', to: 'DR', coveredUntil: null });
