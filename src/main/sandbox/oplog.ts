@@ -56,6 +56,14 @@ export class Oplog {
   private bytes = 0;
   private readonly arena = new ByteArena();
 
+  /**
+   * The majority commit point of the set, when known: entries at or after it are never truncated, so the
+   * oplog grows past its size rather than lose what a majority has not yet acknowledged (MongoDB 4.0+,
+   * manual "Replica Set Oplog": the oplog can grow past its configured size limit to avoid deleting the
+   * majority commit point).
+   */
+  retainFrom: (() => OpTs | null) | null = null;
+
   constructor(readonly maxBytes: number) {}
 
   get size(): number {
@@ -83,7 +91,9 @@ export class Oplog {
     if (last && slot.ts <= last.ts) throw new Error(`oplog entries must ascend: ${slot.ts} after ${last.ts}`);
     this.slots.push(slot);
     this.bytes += slot.bytes.length;
+    const keep = this.bytes > this.maxBytes ? (this.retainFrom?.() ?? null) : null;
     while (this.bytes > this.maxBytes && this.size > 1) {
+      if (keep !== null && this.slots[this.head].ts >= keep) break;
       this.bytes -= this.slots[this.head].bytes.length;
       this.head++;
     }

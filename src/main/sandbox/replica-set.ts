@@ -68,6 +68,7 @@ export class ReplicaSet {
     readonly network: Network,
     priorities: Record<string, number>,
   ) {
+    for (const m of members) if (m.store) m.store.oplog.retainFrom = () => this.commitPoint()?.opTime.ts ?? null;
     this.config = {
       _id: name,
       version: 1,
