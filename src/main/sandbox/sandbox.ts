@@ -48,8 +48,7 @@ export class SandboxImpl implements Sandbox {
     let portIndex = 0;
     try {
       for (const layout of DEFAULT_LAYOUT) {
-        const siteOplogBytes = this.opts.oplogSizeBytesBySite?.[layout.name] ?? oplogBytes;
-        const members = layout.members.map((m, i) => new Member({ name: m.name, site: layout.name, setName: layout.replicaSet, id: i, arbiter: m.arbiter, priority: m.priority, votes: 1 }, siteOplogBytes));
+        const members = layout.members.map((m, i) => new Member({ name: m.name, site: layout.name, setName: layout.replicaSet, id: i, arbiter: m.arbiter, priority: m.priority, votes: 1 }, oplogBytes));
         const set = new ReplicaSet(layout.replicaSet, members, timing, this.network, Object.fromEntries(layout.members.map((m) => [m.name, m.priority])));
         if (this.opts.periodicNoopIntervalMs !== undefined) set.noopIntervalMs = this.opts.periodicNoopIntervalMs;
         const elections = new Elections(set);

@@ -21,8 +21,6 @@ export interface SandboxOptions {
   auth?: { username: string; password: string };
   /** Capped oplog size per data-bearing member, in bytes (default 64 MiB). */
   oplogSizeBytes?: number;
-  /** Per-site override of oplogSizeBytes (e.g. a tiny DC oplog that rolls, beside a DR oplog its secondaries can follow). */
-  oplogSizeBytesBySite?: Record<string, number>;
   /** Port of the loopback control endpoint (0 = ephemeral, the default). */
   controlPort?: number;
   /** The workload writes each insert + incident update as one multi-document transaction. */

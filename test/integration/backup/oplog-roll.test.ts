@@ -7,8 +7,7 @@ const skip = sshdSkipReason;
 describe.skipIf(skip !== null)(`backup pipeline: DC oplog rolled past the captured position${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let bed: Bed;
   beforeAll(async () => {
-    // Only DC's oplog is tiny: DR's secondaries must keep up so its majority acknowledges the new baseline.
-    bed = await startBed({ sandbox: { oplogSizeBytes: 128 * 1024, oplogSizeBytesBySite: { DR: 16 * 1024 * 1024 } } });
+    bed = await startBed({ sandbox: { oplogSizeBytes: 128 * 1024 } });
   });
   afterAll(async () => {
     await bed?.close();

@@ -229,9 +229,6 @@ export class OplogReplayer {
     if (this.consumedTs) await this.record(this.consumedTs);
   }
 
-  get openTransactions(): number {
-    return this.txns.size;
-  }
 }
 
 /** An index spec as createIndexes takes it: the oplog's `v` and `ns` are not options. */

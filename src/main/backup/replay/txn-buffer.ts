@@ -57,9 +57,6 @@ export class TxnBuffer {
     return earliest ? { capped: true, ts: earliest.before } : { capped: false, ts: null };
   }
 
-  ids(): string[] {
-    return [...this.open.keys()];
-  }
 }
 
 /** A transaction entry that continues an earlier one: its prevOpTime points at a real entry. */
