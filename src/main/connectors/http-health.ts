@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AppObservation } from '../monitor/observations';
+import type { AppObservation } from './probe-types';
 
 /**
  * One HTTP(S) GET of an application health URL with a deadline: a 2xx or 3xx answer is healthy. Never

@@ -1,5 +1,5 @@
 import { DeskError } from '../../shared/errors';
-import type { ProbeError } from '../monitor/observations';
+import type { ProbeError } from './probe-types';
 
 /** Turns a driver error into a code and a sentence an operator can act on. */
 export function describeDriverError(err: unknown, address: string, timeoutMs: number): ProbeError {

@@ -1,7 +1,7 @@
 import { MongoClient, type Document, type MongoClientOptions } from 'mongodb';
 import { DeskError } from '../../shared/errors';
 import type { MemberConfig, ReplicaSetConfig } from '../../shared/topology';
-import type { HelloInfo, MemberObservation, MemberTargetRef, OplogInfo, ProbeError, ReplStatus } from '../monitor/observations';
+import type { HelloInfo, MemberObservation, MemberTargetRef, OplogInfo, ProbeError, ReplStatus } from './probe-types';
 import type { SecretStore } from '../store/secret-store';
 import { withDeadline } from './deadline';
 import { describeDriverError } from './mongo-errors';

@@ -1,5 +1,5 @@
 import type { Document, MongoClient } from 'mongodb';
-import type { OplogInfo } from '../monitor/observations';
+import type { OplogInfo } from './probe-types';
 
 /** An oplog that has used this much of its capped size has wrapped around: its span is its window. */
 const FULL_RATIO = 0.95;

@@ -3,7 +3,7 @@ import { checkHttpHealth } from '../connectors/http-health';
 import { withDeadline } from '../connectors/deadline';
 import { MongoMemberProbe } from '../connectors/mongo-member';
 import type { SecretStore } from '../store/secret-store';
-import type { AppObservation, CycleObservation, MemberObservation } from './observations';
+import type { AppObservation, CycleObservation, MemberObservation } from '../connectors/probe-types';
 
 /** Slack on top of the request deadline for one probe (timers, event-loop turns). */
 export const PROBE_SLACK_MS = 500;

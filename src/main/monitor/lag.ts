@@ -1,4 +1,4 @@
-import type { ReplStatus, RsMemberRow } from './observations';
+import type { ReplStatus, RsMemberRow } from '../connectors/probe-types';
 
 export const STATE = { STARTUP: 0, PRIMARY: 1, SECONDARY: 2, RECOVERING: 3, STARTUP2: 5, UNKNOWN: 6, ARBITER: 7, DOWN: 8, ROLLBACK: 9, REMOVED: 10 } as const;
 

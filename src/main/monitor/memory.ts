@@ -1,4 +1,4 @@
-import type { AppObservation, CycleObservation, MemberObservation, ReplStatus } from './observations';
+import type { AppObservation, CycleObservation, MemberObservation, ReplStatus } from '../connectors/probe-types';
 import { primaryRow } from './lag';
 
 export interface MemberMemory {

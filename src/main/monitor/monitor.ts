@@ -7,7 +7,7 @@ import { AlertManager } from './alerts';
 import { Collector } from './collector';
 import { HistoryStore } from './history';
 import { MonitorMemory } from './memory';
-import type { CycleObservation } from './observations';
+import type { CycleObservation } from '../connectors/probe-types';
 import { evaluate } from './rules';
 import { PollScheduler } from './scheduler';
 import { TypedEmitter } from './typed-emitter';

@@ -3,7 +3,7 @@ import type { Status } from '../../shared/status';
 import type { Topology } from '../../shared/topology';
 import { lagSeconds, STATE } from './lag';
 import { memberKey, replicaSetKey, type MonitorMemory } from './memory';
-import type { MemberObservation } from './observations';
+import type { MemberObservation } from '../connectors/probe-types';
 
 const PENDING: Status = { level: 'unknown', reasons: [] };
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());

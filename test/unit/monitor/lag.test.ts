@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lagSeconds } from '../../../src/main/monitor/lag';
-import type { ReplStatus, RsMemberRow } from '../../../src/main/monitor/observations';
+import type { ReplStatus, RsMemberRow } from '../../../src/main/connectors/probe-types';
 
 const T = Date.parse('2026-11-23T12:00:00Z');
 const row = (name: string, state: number, stateStr: string, optimeDateMs: number | null, health: number | null = 1): RsMemberRow => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { topologySchema, type Topology } from '../../../src/shared/topology';
 import { MonitorMemory } from '../../../src/main/monitor/memory';
-import type { CycleObservation, MemberObservation, RsMemberRow } from '../../../src/main/monitor/observations';
+import type { CycleObservation, MemberObservation, RsMemberRow } from '../../../src/main/connectors/probe-types';
 import { evaluate } from '../../../src/main/monitor/rules';
 import { buildDraft } from '../../../src/main/monitor/views';
 
