@@ -1,6 +1,5 @@
-import { ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { Desk } from '../desk';
-import { IPC_METHODS_CHANNEL } from '../../shared/ipc-channels';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type RpcResponse } from '../../shared/rpc';
 
 export interface DeskIpcOptions {
@@ -16,7 +15,7 @@ export interface DeskIpcOptions {
  * window. Calls go to Desk's router, which validates the input; answers and errors cross whole.
  */
 export function registerDeskIpc({ desk, window, isAppUrl }: DeskIpcOptions): () => void {
-  const trusted = (event: IpcMainEvent | IpcMainInvokeEvent): boolean => {
+  const trusted = (event: IpcMainInvokeEvent): boolean => {
     const frame = event.senderFrame;
     if (window.isDestroyed() || !frame) return false;
     return event.sender === window.webContents && frame === window.webContents.mainFrame && isAppUrl(frame.url);
@@ -30,10 +29,6 @@ export function registerDeskIpc({ desk, window, isAppUrl }: DeskIpcOptions): () 
     return desk.router.handle(message);
   });
 
-  ipcMain.on(IPC_METHODS_CHANNEL, (event) => {
-    event.returnValue = trusted(event) ? desk.router.names() : [];
-  });
-
   const detach = desk.router.attach(desk.events, (e) => {
     if (!window.isDestroyed() && isAppUrl(window.webContents.mainFrame.url)) window.webContents.mainFrame.send(IPC_EVENT_CHANNEL, e);
   });
@@ -41,6 +36,5 @@ export function registerDeskIpc({ desk, window, isAppUrl }: DeskIpcOptions): () 
   return () => {
     detach();
     ipcMain.removeHandler(IPC_CALL_CHANNEL);
-    ipcMain.removeAllListeners(IPC_METHODS_CHANNEL);
   };
 }

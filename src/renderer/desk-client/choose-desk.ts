@@ -1,6 +1,5 @@
 import type { DeskApi } from '../../shared/desk-api';
-import { createDeskClient } from '../../shared/rpc';
-import { fromBridge } from './bridge-client';
+import { createDeskClient, type RpcTransport } from '../../shared/rpc';
 import { alwaysOpen, type ConnectionMonitor } from './connection';
 import { WebSocketTransport, rpcUrlFor } from './web-transport';
 
@@ -13,9 +12,18 @@ export interface DeskConnection {
   host: HostKind;
 }
 
-/** The one place the renderer picks its DeskApi: the preload bridge when present, else the web host's socket. */
-export function chooseDesk(win: Window): DeskConnection {
-  if (win.drdesk) return { api: fromBridge(win.drdesk), connection: alwaysOpen(), host: 'electron' };
+/** The page's window as far as the choice goes: Electron's preload adds `drdesk`, a browser has none. */
+export interface DeskWindow {
+  location: Location;
+  drdesk?: RpcTransport;
+}
+
+/**
+ * The one place the renderer picks its transport — the preload's when present, else the web host's socket —
+ * and builds the typed DeskApi over it, the same way for both.
+ */
+export function chooseDesk(win: DeskWindow): DeskConnection {
+  if (win.drdesk) return { api: createDeskClient(win.drdesk), connection: alwaysOpen(), host: 'electron' };
   const transport = new WebSocketTransport({ url: rpcUrlFor(win.location) });
   return { api: createDeskClient(transport), connection: transport.connection, host: 'web' };
 }
