@@ -5,7 +5,8 @@ import { htmlToPdf } from '../../drills/report/pdf';
 import type { SshLanding } from '../../drills/sandbox-backup';
 import { runSandboxDrill } from '../../drills/sandbox-drill';
 import { SCENARIOS, scenarioByName } from '../../drills/scenarios/index';
-import { intOption, parseOptions } from '../args';
+import { intOption } from '../args';
+import { subcommand } from '../subcommand';
 
 const HELP = `Usage:
   drdesk drill --list
@@ -28,26 +29,22 @@ by default the slices land in a local directory of the drill ("local landing (sa
 Exit code: 0 the drill passed, 2 it failed (targets, expectations or cleanup), 3 it could not run.
 `;
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    list: { type: 'boolean' },
-    sandbox: { type: 'boolean' },
-    scenario: { type: 'string' },
-    out: { type: 'string' },
-    html: { type: 'string' },
-    fast: { type: 'boolean' },
-    ops: { type: 'string' },
-    tester: { type: 'string' },
-    json: { type: 'boolean' },
-    'ssh-landing': { type: 'string' },
-    'ssh-key': { type: 'string' },
-    'ssh-host-key': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+const OPTIONS = {
+  list: { type: 'boolean' },
+  sandbox: { type: 'boolean' },
+  scenario: { type: 'string' },
+  out: { type: 'string' },
+  html: { type: 'string' },
+  fast: { type: 'boolean' },
+  ops: { type: 'string' },
+  tester: { type: 'string' },
+  json: { type: 'boolean' },
+  'ssh-landing': { type: 'string' },
+  'ssh-key': { type: 'string' },
+  'ssh-host-key': { type: 'string' },
+} as const;
+
+export const run = subcommand({ help: HELP, options: OPTIONS }, async ({ values }) => {
   if (values.list) {
     if (values.json) process.stdout.write(`${JSON.stringify(SCENARIOS.map((s) => ({ ...s.info, needs: s.needs })), null, 2)}\n`);
     else for (const s of SCENARIOS) process.stdout.write(`${s.info.name.padEnd(20)} ${s.info.title}\n${' '.repeat(21)}${s.info.expectation}\n`);
@@ -82,7 +79,7 @@ export async function run(args: string[]): Promise<number> {
       `${report.scenario.name}: ${report.outcome.toUpperCase()} — RTO ${m.rtoSeconds === null ? '—' : `${m.rtoSeconds.toFixed(1)} s`} (target ${report.targets.rtoSeconds} s), RPO ${m.rpoSeconds === null ? '—' : `${m.rpoSeconds.toFixed(1)} s`} / ${m.rpoWrites ?? '—'} writes (target ${report.targets.rpoSeconds} s), cleanup ${report.cleanup.ok ? 'verified' : 'FAILED'}${report.errors.length ? `\nerrors: ${report.errors.join('; ')}` : ''}\n`,
     );
   return report.outcome === 'passed' ? 0 : report.outcome === 'failed' ? 2 : 3;
-}
+});
 
 function parseLanding(spec: string, keyFile: string | undefined, hostKey: string | undefined): SshLanding {
   const m = /^([^@\s]+)@([^:\s]+):(\d{1,5}):(\/.*)$/.exec(spec);

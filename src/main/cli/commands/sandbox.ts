@@ -1,6 +1,7 @@
 import { DeskError } from '../../../shared/errors';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { intOption, parseOptions } from '../args';
+import { intOption } from '../args';
+import { subcommand, untilStopped } from '../subcommand';
 
 const HELP = `Usage: drdesk sandbox [--base-port N] [--fast] [--workload OPS_PER_S [--workload-txn]] [--username U --password-env VAR]
                       [--control-port N] [--oplog-mb N] [--dir DIR]
@@ -20,23 +21,19 @@ line (sites, members, topology file, control URL) and runs until Ctrl-C / SIGTER
   --dir DIR          where to write topology.json (default: a temporary directory, removed on exit)
 `;
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    'base-port': { type: 'string' },
-    fast: { type: 'boolean' },
-    workload: { type: 'string' },
-    'workload-txn': { type: 'boolean' },
-    username: { type: 'string' },
-    'password-env': { type: 'string' },
-    'control-port': { type: 'string' },
-    'oplog-mb': { type: 'string' },
-    dir: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+const OPTIONS = {
+  'base-port': { type: 'string' },
+  fast: { type: 'boolean' },
+  workload: { type: 'string' },
+  'workload-txn': { type: 'boolean' },
+  username: { type: 'string' },
+  'password-env': { type: 'string' },
+  'control-port': { type: 'string' },
+  'oplog-mb': { type: 'string' },
+  dir: { type: 'string' },
+} as const;
+
+export const run = subcommand({ help: HELP, options: OPTIONS }, async ({ values }) => {
   const basePort = intOption(values['base-port'], 'base-port', 1, 65_528);
   const controlPort = intOption(values['control-port'], 'control-port', 1, 65_535);
   const workload = intOption(values.workload, 'workload', 0, 100_000);
@@ -63,15 +60,7 @@ export async function run(args: string[]): Promise<number> {
   }
   process.stdout.write(`${JSON.stringify(sb.description)}\n`);
 
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
+  await untilStopped();
   await sb.stop();
   return 0;
-}
+});

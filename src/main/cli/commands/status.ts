@@ -17,7 +17,7 @@ import { openDatabase, type DeskDatabase } from '../../store/database';
 import { DATABASE_FILE } from '../../desk';
 import type { Sandbox } from '../../sandbox/types';
 import { KeyringSecretStore } from '../../store/keyring-secret-store';
-import { parseOptions } from '../args';
+import { subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk status [--topology FILE] [--json] [--sandbox] [--data-dir DIR]
 
@@ -91,18 +91,9 @@ async function settle(monitor: Monitor, ms: number): Promise<Overview> {
   return o;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    topology: { type: 'string' },
-    json: { type: 'boolean' },
-    sandbox: { type: 'boolean' },
-    'data-dir': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+const OPTIONS = { topology: { type: 'string' }, json: { type: 'boolean' }, sandbox: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+
+export const run = subcommand({ help: HELP, options: OPTIONS }, async ({ values }) => {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   let sandbox: Sandbox | null = null;
   let loaded: LoadedTopology;
@@ -132,7 +123,7 @@ export async function run(args: string[]): Promise<number> {
     await backup?.close();
     await sandbox?.stop();
   }
-}
+});
 
 /**
  * The backup routes the status reads readiness from: the app's own database in the data directory (where the

@@ -1,7 +1,8 @@
 import { defaultDataDir } from '../../config/data-dir';
 import { startWebHost } from '../../web/host';
 import { BUILD_MISSING_MESSAGE } from '../../web/static-files';
-import { intOption, parseOptions } from '../args';
+import { intOption } from '../args';
+import { subcommand, untilStopped } from '../subcommand';
 
 const HELP = `Usage: drdesk web [--topology FILE] [--data-dir DIR] [--port N] [--fast]
 
@@ -11,18 +12,7 @@ run's token). Without a topology (given or configured) the built-in sandbox is s
 fast elections. Stops cleanly on Ctrl-C / SIGTERM.
 `;
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    topology: { type: 'string' },
-    'data-dir': { type: 'string' },
-    port: { type: 'string' },
-    fast: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+export const run = subcommand({ help: HELP, options: { topology: { type: 'string' }, 'data-dir': { type: 'string' }, port: { type: 'string' }, fast: { type: 'boolean' } } }, async ({ values }) => {
   const host = await startWebHost({
     dataDir: values['data-dir'] ?? defaultDataDir(),
     topologyPath: values.topology,
@@ -31,15 +21,7 @@ export async function run(args: string[]): Promise<number> {
   });
   process.stdout.write(`${JSON.stringify(host.describe())}\n`);
   process.stderr.write(`DR Desk is served at ${host.url}\n${host.rendererDir ? '' : `${BUILD_MISSING_MESSAGE}\n`}Press Ctrl-C to stop.\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped();
   await host.close();
   return 0;
-}
+});

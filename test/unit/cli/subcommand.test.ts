@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { subcommand } from '../../../src/main/cli/subcommand';
+
+const HELP = 'Usage: drdesk thing <start|stop> [--name N] [--json]\n';
+const seen: unknown[] = [];
+const thing = subcommand({ help: HELP, options: { name: { type: 'string' }, json: { type: 'boolean' } }, subcommands: ['start', 'stop'], maxOperands: 1 }, async (call) => {
+  seen.push(call);
+  return 7;
+});
+
+afterEach(() => {
+  seen.length = 0;
+  vi.restoreAllMocks();
+});
+
+function stdout(): string[] {
+  const out: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk));
+    return true;
+  });
+  return out;
+}
+
+describe('subcommand', () => {
+  it('hands the body typed values, the subcommand and its operands', async () => {
+    await expect(thing(['start', 'x', '--name', 'dc', '--json'])).resolves.toBe(7);
+    expect(seen).toEqual([{ values: { name: 'dc', json: true }, sub: 'start', operands: ['x'] }]);
+  });
+
+  it('prints the help for --help and -h (exit 0) and when the subcommand is missing (exit 3), running nothing', async () => {
+    const out = stdout();
+    await expect(thing(['--help'])).resolves.toBe(0);
+    await expect(thing(['stop', '-h'])).resolves.toBe(0);
+    await expect(thing([])).resolves.toBe(3);
+    expect(out).toEqual([HELP, HELP, HELP]);
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses an unknown subcommand, an unknown option, a missing option value and stray operands with USAGE', async () => {
+    await expect(thing(['restart'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unknown subcommand "restart": use start or stop.' });
+    await expect(thing(['start', '--force'])).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining("'--force'") });
+    await expect(thing(['start', '--name'])).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(thing(['start', 'a', 'b'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unexpected arguments: b' });
+    expect(seen).toEqual([]);
+  });
+
+  it('takes no operands at all by default', async () => {
+    const plain = subcommand({ help: HELP, options: {} }, async () => 0);
+    await expect(plain([])).resolves.toBe(0);
+    await expect(plain(['extra'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unexpected arguments: extra' });
+  });
+});
