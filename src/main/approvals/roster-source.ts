@@ -42,7 +42,7 @@ export class FileRosterSource implements RosterSource {
   async save(chain: Envelope[]): Promise<void> {
     mkdirSync(dirname(this.location), { recursive: true, mode: 0o700 });
     const tmp = `${this.location}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ format: ROSTER_FORMAT, chain }, null, 2)}\n`, { mode: 0o644 });
+    writeFileSync(tmp, `${JSON.stringify({ format: ROSTER_FORMAT, chain }, null, 2)}\n`, { mode: 0o600 });
     renameSync(tmp, this.location);
   }
 }

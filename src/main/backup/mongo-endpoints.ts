@@ -1,7 +1,7 @@
 import { MongoClient, Timestamp, type Document, type MongoClientOptions } from 'mongodb';
 import { DeskError } from '../../shared/errors';
 import type { MemberConfig, ReplicaSetConfig, SiteConfig, SshHostConfig, Topology } from '../../shared/topology';
-import type { SecretStore } from '../store/secret-store';
+import { forPurpose, type SecretStore } from '../store/secret-store';
 
 /**
  * The two ends of the pipeline through the official driver: the source replica set (capture) and the
@@ -48,7 +48,7 @@ async function baseOptions(rs: ReplicaSetConfig, o: ClientOptions): Promise<Mong
     appName: 'dr-desk-backup',
   };
   if (rs.auth) {
-    const password = await o.secrets.get(rs.auth.passwordSecret);
+    const password = await forPurpose(o.secrets, 'db-password').get(rs.auth.passwordSecret, 'passwordSecret');
     if (password === null)
       throw new DeskError('SECRET_MISSING', `The password secret "${rs.auth.passwordSecret}" for ${rs.name} user ${rs.auth.username} is not set: add it on the Credentials page or with drdesk secret set ${rs.auth.passwordSecret}.`);
     opts.auth = { username: rs.auth.username, password };

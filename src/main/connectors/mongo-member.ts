@@ -2,7 +2,7 @@ import { MongoClient, type Document, type MongoClientOptions } from 'mongodb';
 import { DeskError } from '../../shared/errors';
 import type { MemberConfig, ReplicaSetConfig } from '../../shared/topology';
 import type { HelloInfo, MemberObservation, MemberTargetRef, OplogInfo, ProbeError, ReplStatus } from './probe-types';
-import type { SecretStore } from '../store/secret-store';
+import { forPurpose, type SecretStore } from '../store/secret-store';
 import { withDeadline } from './deadline';
 import { describeDriverError } from './mongo-errors';
 import { oplogWindow, readOplogInfo } from './mongo-oplog';
@@ -126,7 +126,7 @@ export class MongoMemberProbe {
     };
     // Arbiters hold no users, so they cannot authenticate; hello and buildInfo need no credentials.
     if (auth && this.target.member.role !== 'arbiter') {
-      const password = await this.opts.secrets.get(auth.passwordSecret);
+      const password = await forPurpose(this.opts.secrets, 'db-password').get(auth.passwordSecret, 'passwordSecret');
       if (password === null)
         throw new DeskError('SECRET_MISSING', `The password secret "${auth.passwordSecret}" for user ${auth.username} is not set: run "drdesk secret set ${auth.passwordSecret}" or add it on the Credentials page`);
       o.auth = { username: auth.username, password };

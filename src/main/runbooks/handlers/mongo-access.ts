@@ -2,7 +2,7 @@ import { MongoClient, type Document } from 'mongodb';
 import { describeDriverError } from '../../connectors/mongo-errors';
 import { DeskError } from '../../../shared/errors';
 import type { Topology } from '../../../shared/topology';
-import type { SecretStore } from '../../store/secret-store';
+import { forPurpose, type SecretStore } from '../../store/secret-store';
 
 /**
  * The few MongoDB calls runbooks make, each against one member over a direct connection (the official
@@ -47,7 +47,7 @@ export function createMongoAccess(topology: Topology, secrets: SecretStore): Mon
     const auth = authFor.get(address);
     let credentials: { username: string; password: string; authSource: string } | undefined;
     if (auth) {
-      const password = await secrets.get(auth.passwordSecret);
+      const password = await forPurpose(secrets, 'db-password').get(auth.passwordSecret, 'passwordSecret');
       if (password === null) throw new DeskError('MONGO_SECRET_MISSING', `The password for ${address} is the keychain secret "${auth.passwordSecret}", which is not set: add it under Settings → Secrets.`);
       credentials = { username: auth.username, password, authSource: auth.authSource };
     }
