@@ -9,7 +9,7 @@ const KNOTS = [
   'backup>(root)', 'backup>control', 'control>backup',
   'drills>approvals', 'drills>backup', 'drills>runbooks',
   'monitor>(root)', 'monitor>backup', 'monitor>runbooks',
-  'runbooks>(root)', 'runbooks>approvals', 'runbooks>backup', 'runbooks>drills', 'runbooks>monitor',
+  'runbooks>(root)', 'runbooks>approvals', 'runbooks>backup', 'runbooks>control', 'runbooks>drills', 'runbooks>monitor',
 ];
 
 // The layering (docs/architecture.md): only src/main/electron and src/preload import 'electron'; the renderer never

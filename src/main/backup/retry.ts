@@ -1,4 +1,5 @@
 import { DeskError } from '../../shared/errors';
+import { sleep } from '../connectors/deadline';
 
 /** Retries with exponential back-off (base, 2×base, 4×base… capped), stopping early on abort or a final error. */
 export interface RetryOptions {
@@ -13,21 +14,6 @@ export interface RetryOptions {
 
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {

@@ -11,3 +11,19 @@ export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Pro
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Waits `ms`; when the signal fires first, rejects at once with the signal's reason (nothing keeps waiting). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

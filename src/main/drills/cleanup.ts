@@ -1,6 +1,6 @@
 import type { ReportCheck } from '../../shared/api/drill-report';
 import type { Topology } from '../../shared/topology';
-import { sleep } from '../runbooks/handlers';
+import { sleep } from '../connectors/deadline';
 import { hello, type MongoAccess } from '../runbooks/handlers/mongo-access';
 import type { Sandbox } from '../sandbox/types';
 

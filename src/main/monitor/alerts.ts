@@ -1,5 +1,6 @@
 import type { AlertRecord, Overview } from '../../shared/monitor';
 import type { Level } from '../../shared/status';
+import { sleep } from '../connectors/deadline';
 import type { AlertLog } from './alert-log';
 
 export interface AlertOptions {
@@ -87,7 +88,8 @@ export class AlertManager {
         error = `webhook not reachable: ${(err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`;
       }
       if (i < attempts) {
-        await sleep(delay, this.abort.signal);
+        // Stopping ends the wait, not the attempt: the next fetch then fails at once on the aborted signal.
+        await sleep(delay, this.abort.signal).catch(() => undefined);
         delay *= 2;
       }
     }
@@ -103,11 +105,4 @@ export class AlertManager {
     this.abort.abort();
     await this.idle();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 }

@@ -4,7 +4,7 @@ import type { ExecutionProgress, ExecutionSummary, ExecutionView } from '../../s
 import { DeskError } from '../../shared/errors';
 import { describeOperation } from './describe';
 import type { StepContext, StepOutcome, OperationHandlers } from './handlers';
-import { sleep } from './handlers';
+import { sleep } from '../connectors/deadline';
 import { Journal, type ExecutionRow, type StepPhase } from './journal';
 import { planDigest } from './plan-digest';
 import type { AuditSink, Notifier, RunbookNotice } from './ports';

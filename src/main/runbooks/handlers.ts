@@ -1,3 +1,4 @@
+import { sleep } from '../connectors/deadline';
 import type { OperationKind, OperationOf, Step } from './runbook';
 
 /** What a step's handler gets: its deadline as an AbortSignal, and a log that ends up in the journal. */
@@ -23,22 +24,6 @@ export type OperationHandler<K extends OperationKind> = (op: OperationOf<K>, ctx
 
 /** One handler per operation kind; tests inject fakes, the desk wires the real ones (mongo, ssh, http, backup…). */
 export type OperationHandlers = { [K in OperationKind]?: OperationHandler<K> };
-
-/** Sleeps until `ms` have passed or the signal fires (then throws the signal's reason). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Polls `check` until it returns a value (not undefined) or the signal fires; the last reason is kept for the error. */
 export async function pollUntil<T>(check: () => Promise<T | undefined>, pollMs: number, signal: AbortSignal, onMiss?: (reason: string) => void): Promise<T> {

@@ -1,6 +1,6 @@
 import type { ExecutionView } from '../../../shared/api/runbooks';
 import type { SiteConfig, Topology } from '../../../shared/topology';
-import { sleep } from '../../runbooks/handlers';
+import { sleep } from '../../connectors/deadline';
 import { hello, type MongoAccess } from '../../runbooks/handlers/mongo-access';
 import type { MemberAddress } from '../../runbooks/runbook';
 

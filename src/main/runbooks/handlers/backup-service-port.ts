@@ -2,7 +2,7 @@ import type { CycleRecord } from '../../../shared/api/backup';
 import { DeskError } from '../../../shared/errors';
 import type { BackupRoutes } from '../../backup/routes';
 import type { BackupService } from '../../backup/service';
-import { sleep } from '../handlers';
+import { sleep } from '../../connectors/deadline';
 import type { BackupPort, BackupStepContext } from './backup-handlers';
 
 /**
