@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 import { HistoryStore, type Sample } from '../../src/main/monitor/history';
-import { openDatabase } from '../../src/main/store/database';
-import { DATABASE_FILE } from '../../src/main/desk';
+import { DATABASE_FILE, openDatabase } from '../../src/main/store/database';
 
 /**
  * Chart draw benchmark: 24 h of 1 s history for the sandbox's six members is seeded into a data

@@ -10,10 +10,8 @@ import { Monitor } from './monitor/monitor';
 import { TypedEmitter } from './monitor/typed-emitter';
 import { RpcRouter, type MethodTable } from './rpc-router';
 import type { Sandbox, SandboxOptions } from './sandbox/types';
-import { openDatabase, type DeskDatabase } from './store/database';
+import { DATABASE_FILE, openDatabase, type DeskDatabase } from './store/database';
 import type { SecretStore } from './store/secret-store';
-
-export const DATABASE_FILE = 'desk.sqlite';
 
 /** What a feature (backup, approvals, runbooks, drills…) gets to build on. */
 export interface DeskContext {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DeskError } from '../../shared/errors';
 import type { ExportedItem, RequestDetail, RosterView } from '../../shared/api/approvals';
 import { defaultDataDir } from '../config/data-dir';
-import { openDatabase } from '../store/database';
+import { DATABASE_FILE, openDatabase } from '../store/database';
 import { KeyringSecretStore } from '../store/keyring-secret-store';
 import type { SecretStore } from '../store/secret-store';
 import { DeskApprovals } from './desk-approvals';
@@ -11,7 +11,6 @@ import { ROSTER_FILE } from './feature';
 import { FileRosterSource } from './roster-source';
 
 /** What the identity/roster/request/approve/audit commands share: opening a data directory, I/O, text. */
-export const DATABASE_FILE = 'desk.sqlite';
 
 export const DATA_DIR_HELP = '  --data-dir DIR        this workstation\'s data (default: $DRDESK_DATA_DIR or the per-user config dir)';
 

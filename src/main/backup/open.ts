@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DeskError } from '../../shared/errors';
 import { SettingsFile } from '../config/settings';
 import { loadTopologyFile } from '../config/topology-file';
-import { openDatabase, type DeskDatabase } from '../store/database';
+import { DATABASE_FILE, openDatabase, type DeskDatabase } from '../store/database';
 import { KeyringSecretStore } from '../store/keyring-secret-store';
 import type { SecretStore } from '../store/secret-store';
 import { BackupService, type BackupServiceDeps } from './service';
@@ -12,7 +12,6 @@ import { BackupService, type BackupServiceDeps } from './service';
  * The backup service for the CLI and `drdesk agent`: the topology file (given or configured), the data
  * directory's SQLite database (the same file the app uses, so both see one chain) and the OS keychain.
  */
-export const DATABASE_FILE = 'desk.sqlite';
 
 export interface OpenOptions {
   topologyPath?: string;

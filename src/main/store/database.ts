@@ -63,6 +63,9 @@ export class DeskDatabase {
   }
 }
 
+/** The database's file name in a data directory. */
+export const DATABASE_FILE = 'desk.sqlite';
+
 export function openDatabase(file: string): DeskDatabase {
   return new DeskDatabase(file);
 }

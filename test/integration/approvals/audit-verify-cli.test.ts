@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditVerifyReport } from '../../../src/shared/api/approvals';
-import { DATABASE_FILE } from '../../../src/main/approvals/cli-support';
+import { DATABASE_FILE } from '../../../src/main/store/database';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
 import { FileRosterSource } from '../../../src/main/approvals/roster-source';
 import { ROSTER_FILE } from '../../../src/main/approvals/feature';

@@ -7,8 +7,7 @@ import { SettingsFile } from '../../config/settings';
 import { loadTopologyFile } from '../../config/topology-file';
 import { probeHostKey, type OfferedHostKey } from '../../connectors/ssh-host-probe';
 import { HostKeyPins } from '../../connectors/ssh-host-keys';
-import { DATABASE_FILE } from '../../backup/open';
-import { openDatabase } from '../../store/database';
+import { DATABASE_FILE, openDatabase } from '../../store/database';
 import { parseOptions } from '../args';
 
 const HELP = `Usage: drdesk backup trust-host HOST|HOST:PORT [FINGERPRINT] [options]
