@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { canonicalize } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
-import type { ApprovalsEvents, AuditQuery, CreateRequestInput, DecisionView, ExportedItem, IdentityInfo, RequestDetail, RequestState, RequestSummary, RosterChange, RosterView } from '../../shared/api/approvals';
+import type { ApprovalsEvents, AuditQuery, CreateRequestInput, DecisionView, ExportedItem, IdentityInfo, IntegrityReport, RequestDetail, RequestState, RequestSummary, RosterChange, RosterView } from '../../shared/api/approvals';
 import type { SecretStore } from '../store/secret-store';
 import { AuditLog } from '../audit/audit-log';
 import { AuditTrail } from '../audit/audit-trail';
@@ -423,6 +423,24 @@ export class DeskApprovals {
    */
   async checkAnchors(): Promise<void> {
     await this.anchor.check();
+  }
+
+  /**
+   * The start-up check as a report, for hosts that show it to the person rather than print it: the audit
+   * log against the keychain's high-water mark, and the roster against its pins (a roster read checks them).
+   */
+  async integrity(): Promise<IntegrityReport> {
+    const problems: IntegrityReport['problems'] = [];
+    const note = (err: unknown) => {
+      if (!(err instanceof DeskError)) throw err;
+      problems.push({ code: err.code, message: err.message });
+    };
+    await this.anchor.check().catch(note);
+    await this.roster.current().catch((err: unknown) => {
+      if (!(err instanceof DeskError) || !['ROSTER_ROLLBACK', 'ROSTER_REPLACED', 'PIN_INVALID', 'ROSTER_UNREADABLE'].includes(err.code)) return;
+      note(err);
+    });
+    return { ok: problems.length === 0, checkedAt: this.clock.now().toISOString(), problems };
   }
 
   async exportAudit(q: AuditQuery = {}) {

@@ -28,5 +28,15 @@ export function approvalsFor(ctx: DeskContext): DeskApprovals {
   return a;
 }
 
-/** Installs the approvals DeskApi methods (see handlers.ts) into Desk. */
-export const approvalsFeature: DeskFeature = (ctx) => ({ methods: approvalsMethods(approvalsFor(ctx)) });
+/**
+ * Installs the approvals DeskApi methods (see handlers.ts) into Desk, after the start-up check every host
+ * runs (desktop and web as well as the CLI): a database behind the keychain's high-water mark, or a rolled
+ * back roster, is said on stderr at once and stays on the approvals pages (getIntegrity) until it is resolved.
+ * Execution refuses on its own whatever the person does.
+ */
+export const approvalsFeature: DeskFeature = async (ctx) => {
+  const a = approvalsFor(ctx);
+  const report = await a.integrity();
+  for (const p of report.problems) process.stderr.write(`warning: ${p.code}: ${p.message}\n`);
+  return { methods: approvalsMethods(a) };
+};

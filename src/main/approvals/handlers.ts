@@ -74,6 +74,7 @@ export function approvalsMethods(a: DeskApprovals): MethodTable {
     importApproval: { input: z.strictObject({ text, requestId: requestId.optional() }), handler: async (i) => (await a.importApproval(i.text, i.requestId)).detail },
     syncDropFolder: { input: z.strictObject({ dir: z.string().min(1).max(4096) }), handler: (i) => a.syncDropFolder(i.dir) },
     getAudit: { input: z.union([noInput, auditQuery]), handler: (i) => a.getAudit(i ?? {}) },
+    getIntegrity: { input: noInput, handler: () => a.integrity() },
     verifyAudit: { input: z.union([noInput, z.strictObject({ full: z.boolean().optional() })]), handler: (i) => a.verifyAudit(i?.full ?? false) },
     exportAudit: { input: z.union([noInput, auditQuery]), handler: (i) => a.exportAudit(i ?? {}) },
   };

@@ -234,6 +234,14 @@ export interface AuditVerifyReport {
   durationMs: number;
 }
 
+/** What the start-up check found: the log against the keychain's high-water mark, the roster against its pins. */
+export interface IntegrityReport {
+  ok: boolean;
+  checkedAt: string;
+  /** Each problem with its code (AUDIT_ROLLED_BACK, AUDIT_REWRITTEN, ROSTER_ROLLBACK, PIN_INVALID…) and sentence. */
+  problems: { code: string; message: string }[];
+}
+
 export interface ApprovalsMethods {
   getIdentity: { in: void; out: IdentityInfo | null };
   createIdentity: { in: { name: string }; out: IdentityInfo };
@@ -260,6 +268,8 @@ export interface ApprovalsMethods {
   syncDropFolder: { in: { dir: string }; out: { imported: { file: string; kind: string; id: string }[]; refused: { file: string; code: string; message: string }[] } };
   getAudit: { in: AuditQuery | void; out: { entries: AuditEntryView[]; total: number } };
   verifyAudit: { in: { full?: boolean } | void; out: AuditVerifyReport };
+  /** The start-up check, run again: is this database behind or off what the keychain remembers? */
+  getIntegrity: { in: void; out: IntegrityReport };
   exportAudit: { in: AuditQuery | void; out: { fileName: string; jsonl: string; count: number } };
 }
 

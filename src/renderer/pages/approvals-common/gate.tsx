@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { IdentityInfo, RosterView } from '../../../shared/api/approvals';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { pageHref } from './hash-route';
+import { IntegrityBanner } from './IntegrityBanner';
 import { Refusal } from './Refusal';
 
 export interface Me {
@@ -17,6 +18,15 @@ export interface Me {
  */
 export function WithIdentityAndRoster({ children }: { children: (me: Me) => ReactNode }) {
   const q = useDeskQuery(async (api) => ({ identity: await api.getIdentity(), roster: await api.getRoster() }), 'me');
+  return (
+    <>
+      <IntegrityBanner />
+      <Gate q={q}>{children}</Gate>
+    </>
+  );
+}
+
+function Gate({ q, children }: { q: ReturnType<typeof useDeskQuery<{ identity: IdentityInfo | null; roster: RosterView | null }>>; children: (me: Me) => ReactNode }) {
   if (q.error) return <Refusal error={q.error} />;
   if (!q.data) return <div className="empty">Loading…</div>;
   const { identity, roster } = q.data;

@@ -5,6 +5,7 @@ import { useDeskApi, useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { toDeskError } from '../../desk-client/bridge-client';
+import { IntegrityBanner } from '../approvals-common/IntegrityBanner';
 import { Refusal } from '../approvals-common/Refusal';
 import { downloadText } from '../approvals-common/transfer';
 import { AuditFilters } from './AuditFilters';
@@ -43,6 +44,7 @@ function AuditPage() {
         <h1>Audit</h1>
         <p className="muted">Append-only, hash-chained, every entry signed by the person who acted.</p>
       </header>
+      <IntegrityBanner />
       <VerifyPanel />
       <section className="card">
         <header className="card-header">

@@ -8,6 +8,7 @@ import { toDeskError } from '../../desk-client/bridge-client';
 import { formatClock } from '../../format/time';
 import { Fingerprint } from '../approvals-common/Fingerprint';
 import { pageHref } from '../approvals-common/hash-route';
+import { IntegrityBanner } from '../approvals-common/IntegrityBanner';
 import { Refusal } from '../approvals-common/Refusal';
 import { AddPerson } from './AddPerson';
 import { PolicyTable } from './PolicyTable';
@@ -53,6 +54,7 @@ function RosterPage() {
           </p>
         )}
       </header>
+      <IntegrityBanner />
       <Refusal error={q.error ?? q.data?.rosterError ?? null} />
       {q.data && !identity && (
         <div className="card empty" data-testid="needs-identity">
