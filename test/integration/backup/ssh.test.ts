@@ -9,12 +9,12 @@ import { HostKeyPins } from '../../../src/main/connectors/ssh-host-keys';
 import { remoteSha256, uploadResumable } from '../../../src/main/connectors/ssh-sftp';
 import { DeskError } from '../../../src/shared/errors';
 import { sshdSkipReason, startSshd, type SshdHandle } from '../../helpers/sshd';
-import { MemorySecrets } from './memory-secrets';
+import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
 
 describe.skipIf(sshdSkipReason !== null)(`SSH and SFTP against a real OpenSSH sshd${sshdSkipReason ? ` (skipped: ${sshdSkipReason})` : ''}`, () => {
   let sshd: SshdHandle;
   let work: string;
-  const secrets = new MemorySecrets();
+  const secrets = new MemorySecretStore();
   const db = new Database(':memory:');
   const pins = new HostKeyPins(db);
   let target: SshTarget;
