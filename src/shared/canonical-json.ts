@@ -27,7 +27,15 @@ function str(s: string, path: string): string {
   return JSON.stringify(s);
 }
 
-function write(value: unknown, path: string, seen: Set<object>, out: string[]): void {
+export interface CanonicalOptions {
+  /**
+   * What a property whose value is undefined means: 'refuse' (the default: signed payloads say null or omit
+   * the key), or 'omit' as JSON.stringify does (records built with optional fields, e.g. backup manifests).
+   */
+  undefinedProperties?: 'refuse' | 'omit';
+}
+
+function write(value: unknown, path: string, seen: Set<object>, out: string[], omitUndefined: boolean): void {
   switch (typeof value) {
     case 'string':
       out.push(str(value, path));
@@ -56,22 +64,25 @@ function write(value: unknown, path: string, seen: Set<object>, out: string[]): 
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out.push(',');
       if (!(i in value)) throw new CanonicalJsonError('an array has a hole', `${path}[${i}]`);
-      write(value[i], `${path}[${i}]`, seen, out);
+      write(value[i], `${path}[${i}]`, seen, out, omitUndefined);
     }
     out.push(']');
   } else {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null)
       throw new CanonicalJsonError(`an instance of ${(value as object).constructor?.name ?? 'a class'} is not plain JSON: convert it first`, path);
-    const keys = Object.keys(value).sort(compareUtf16);
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record)
+      .filter((k) => !(omitUndefined && record[k] === undefined))
+      .sort(compareUtf16);
     out.push('{');
     keys.forEach((k, i) => {
-      const v = (value as Record<string, unknown>)[k];
+      const v = record[k];
       const p = `${path}.${k}`;
       if (v === undefined) throw new CanonicalJsonError('a property is undefined: omit it or use null', p);
       if (i > 0) out.push(',');
       out.push(str(k, p), ':');
-      write(v, p, seen, out);
+      write(v, p, seen, out, omitUndefined);
     });
     out.push('}');
   }
@@ -79,9 +90,9 @@ function write(value: unknown, path: string, seen: Set<object>, out: string[]): 
 }
 
 /** The canonical text of a JSON value; throws CanonicalJsonError naming the offending path. */
-export function canonicalize(value: unknown): string {
+export function canonicalize(value: unknown, options: CanonicalOptions = {}): string {
   const out: string[] = [];
-  write(value, '', new Set(), out);
+  write(value, '', new Set(), out, options.undefinedProperties === 'omit');
   return out.join('');
 }
 

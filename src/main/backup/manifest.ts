@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalize } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
 import { compareTs } from './oplog-ts';
 
@@ -42,15 +43,12 @@ export const manifestSchema = z.strictObject({
 
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/** JSON with object keys sorted at every level: one text per value, so its hash is stable. */
+/**
+ * The manifest's one text, so its hash is stable: canonical JSON (keys sorted at every level), optional fields
+ * left out when undefined — the same text the earlier hand-written encoder produced, so existing chains verify.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  return canonicalize(value, { undefinedProperties: 'omit' });
 }
 
 export function manifestSha256(m: Manifest): string {

@@ -56,3 +56,12 @@ describe('canonicalize', () => {
     expect(isCanonical('not json')).toBe(false);
   });
 });
+
+describe('canonicalize with undefined properties omitted', () => {
+  it('leaves out undefined properties (as JSON.stringify does) and still refuses what JSON cannot hold', () => {
+    expect(canonicalize({ b: 1, a: undefined, c: { e: undefined, d: [1, 'x'] } }, { undefinedProperties: 'omit' })).toBe('{"b":1,"c":{"d":[1,"x"]}}');
+    expect(() => canonicalize({ a: [undefined] }, { undefinedProperties: 'omit' })).toThrow(/\[0\]/);
+    expect(() => canonicalize({ a: Number.NaN }, { undefinedProperties: 'omit' })).toThrow(/NaN/);
+    expect(() => canonicalize({ a: undefined })).toThrow(/\.a/);
+  });
+});
