@@ -73,4 +73,8 @@ export class ExecutionLedger {
   async get(requestId: string): Promise<LedgerDoc | null> {
     return this.coll.findOne({ _id: requestId });
   }
+
+  async recent(limit: number): Promise<LedgerDoc[]> {
+    return this.coll.find({}, { sort: { startedAt: -1 }, limit }).toArray();
+  }
 }

@@ -22,6 +22,17 @@ export interface ExecutorOptions {
   /** An execution owned by another host is interrupted once its heartbeat is this old (default 30 s). */
   staleAfterMs?: number;
   instanceId?: string;
+  /**
+   * The execution ledgers on the replica sets a plan acts on: an approved request is claimed there before
+   * its first step, so it runs once whatever workstation or database copy starts it.
+   */
+  ledger?: ExecutionLedgerPort;
+}
+
+export interface ExecutionLedgerPort {
+  /** Throws ALREADY_EXECUTED (who ran it, when) or another coded error: nothing may run then. */
+  claim(plan: Plan, c: { requestId: string; nonce: string; planDigest: string; executionId: string; by: string }): Promise<{ recorded: string[]; skipped: Array<{ target: string; why: string }> }>;
+  finish(plan: Plan, requestId: string, executionId: string, outcome: string): Promise<void>;
 }
 
 export interface StartInput {
@@ -99,6 +110,25 @@ export class Executor {
   }
 
   start(input: StartInput): ExecutionView {
+    const { plan, digest, id } = this.prepare(input);
+    return this.begin(input, plan, digest, id);
+  }
+
+  /**
+   * An approved request's execution: recorded in the ledgers of the replica sets it acts on before the
+   * journal row and the first step, so a second start — from an older copy of this database, another
+   * workstation with the same approvals, or a replayed approval file — is refused there.
+   */
+  async startOnce(input: StartInput & { requestId: string; nonce: string }): Promise<ExecutionView> {
+    const { plan, digest, id } = this.prepare(input);
+    if (this.opts.ledger) {
+      const r = await this.opts.ledger.claim(plan, { requestId: input.requestId, nonce: input.nonce, planDigest: digest, executionId: id, by: input.initiator });
+      await this.audit(id, input.initiator, 'runbook.execution.ledger', { requestId: input.requestId, recorded: r.recorded, skipped: r.skipped });
+    }
+    return this.begin(input, plan, digest, id);
+  }
+
+  private prepare(input: StartInput): { plan: Plan; digest: string; id: string } {
     const plan = planSchema.parse(input.plan);
     const drifted = plan.steps.find((s) => s.command !== describeOperation(s.operation));
     if (drifted)
@@ -107,6 +137,10 @@ export class Executor {
     if (digest !== input.planDigest)
       throw new DeskError('PLAN_DIGEST_MISMATCH', `The plan to run (${digest}) is not the approved plan (${input.planDigest}): request and approve this exact plan before executing it.`);
     const id = `ex-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+    return { plan, digest, id };
+  }
+
+  private begin(input: StartInput, plan: Plan, digest: string, id: string): ExecutionView {
     this.journal.createExecution({ id, requestId: input.requestId, plan, planDigest: digest, initiator: input.initiator, mode: input.mode ?? 'execute', breakGlass: input.breakGlass ?? null }, new Date().toISOString());
     this.audit(id, input.initiator, 'runbook.execution.started', { runbook: plan.runbook, planDigest: digest, requestId: input.requestId, steps: plan.steps.length, breakGlass: input.breakGlass ?? null });
     this.launch(id, () => this.runFrom(id, input.initiator));
@@ -195,7 +229,16 @@ export class Executor {
       .finally(() => {
         if (this.active.get(id) === act) this.active.delete(id);
         this.emit(id, null);
+        this.recordOutcome(id);
       });
+  }
+
+  /** The ledgers learn how the run ended (best effort: the claim, which is what refuses a second run, is already there). */
+  private recordOutcome(id: string): void {
+    const e = this.journal.getExecution(id);
+    if (!this.opts.ledger || !e?.requestId || e.mode !== 'execute') return;
+    if (e.status === 'running' || e.status === 'awaiting-confirmation' || e.status === 'aborting') return;
+    this.opts.ledger.finish(e.plan, e.requestId, id, e.status).catch(() => undefined);
   }
 
   private async runFrom(id: string, actor: string): Promise<void> {

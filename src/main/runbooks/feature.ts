@@ -12,6 +12,7 @@ import { backupServicePort } from './handlers/backup-service-port';
 import { createMongoAccess } from './handlers/mongo-access';
 import { loadRunbookSettings, RunbookService } from './runbook-service';
 import { standingFencesFor } from '../monitor/standing-fence';
+import { ReplicaSetLedgers } from '../control/execution-ledgers';
 
 /**
  * The runbooks + drills feature for src/main/features.ts: the executor on Desk's database with the real
@@ -46,12 +47,13 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
         authorize: async (id) => {
           const d = await approvals.authorizeExecution(id);
           const approvers = d.decisionsList.filter((x) => x.decision === 'approve' && x.counted).map((x) => x.approver.name ?? x.approver.fingerprint);
-          return { plan: d.plan, planDigest: d.planDigest, breakGlass: d.breakGlass ? { reason: d.reason, approvers } : null };
+          return { plan: d.plan, planDigest: d.planDigest, nonce: d.nonce, breakGlass: d.breakGlass ? { reason: d.reason, approvers } : null };
         },
         operator: () => approvals.getIdentity()?.name ?? 'operator',
         describe: async (id) => approvalResult(await approvals.getRequest(id)),
         checkpoint: () => auditCheckpoint(approvals).catch(() => null),
       },
+      ledger: new ReplicaSetLedgers({ topology, secrets: ctx.secrets, workstation: ctx.dataDir }),
     });
     runbooks.executor.onProgress((p) => ctx.events.emit('executionProgress', p));
     const drills = new DrillService({

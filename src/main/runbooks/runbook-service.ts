@@ -8,7 +8,7 @@ import { htmlToPdf } from '../drills/report/pdf';
 import type { DrillApprovalResult } from '../drills/types';
 import { DeskError } from '../../shared/errors';
 import type { Topology } from '../../shared/topology';
-import { Executor } from './executor';
+import { Executor, type ExecutionLedgerPort } from './executor';
 import type { OperationHandlers } from './handlers';
 import { planDigest } from './plan-digest';
 import { buildPlan } from './plans/index';
@@ -22,7 +22,8 @@ export const RUNBOOK_SETTINGS_FILE = 'runbooks.json';
 
 /** The gate in front of execution: the approvals engine's authorizeExecution, reduced to what runs. */
 export interface ExecutionGate {
-  authorize(requestId: string): Promise<{ plan: unknown; planDigest: string; breakGlass: { reason: string; approvers: string[] } | null }>;
+  /** `nonce`: the request's approval nonce, claimed with the request id in the target's execution ledger. */
+  authorize(requestId: string): Promise<{ plan: unknown; planDigest: string; nonce?: string; breakGlass: { reason: string; approvers: string[] } | null }>;
   /** Who this workstation's operator is, for the journal and the audit log. */
   operator(): string;
   /** The request's approvals and policy, as the report shows them. */
@@ -52,9 +53,9 @@ export class RunbookService {
   readonly executor: Executor;
 
   constructor(
-    private readonly d: { db: Database.Database; topology: Topology; settings: RunbookSettings; handlers: OperationHandlers; audit: AuditSink; notifier?: Notifier; gate: ExecutionGate | null },
+    private readonly d: { db: Database.Database; topology: Topology; settings: RunbookSettings; handlers: OperationHandlers; audit: AuditSink; notifier?: Notifier; gate: ExecutionGate | null; ledger?: ExecutionLedgerPort },
   ) {
-    this.executor = new Executor({ db: d.db, handlers: d.handlers, audit: d.audit, notifier: d.notifier });
+    this.executor = new Executor({ db: d.db, handlers: d.handlers, audit: d.audit, notifier: d.notifier, ledger: d.ledger });
   }
 
   preview(runbook: RunbookId, params: SwitchoverParams = {}): { plan: Plan; digest: string } {
@@ -67,7 +68,9 @@ export class RunbookService {
     const approved = await this.d.gate.authorize(requestId);
     const parsed = planSchema.safeParse(approved.plan);
     if (!parsed.success) throw new DeskError('REQUEST_PLAN_INVALID', `Request ${requestId} does not carry a runbook plan this engine can run (${parsed.error.issues[0]?.message}): create the request from a plan preview.`);
-    return this.executor.start({ plan: parsed.data, planDigest: approved.planDigest, requestId, initiator: this.d.gate.operator(), breakGlass: approved.breakGlass });
+    const input = { plan: parsed.data, planDigest: approved.planDigest, requestId, initiator: this.d.gate.operator(), breakGlass: approved.breakGlass };
+    // Once per request across every workstation: the ledgers on the replica sets refuse a second run.
+    return this.executor.startOnce({ ...input, nonce: approved.nonce ?? requestId });
   }
 
   list(limit?: number): ExecutionSummary[] {
