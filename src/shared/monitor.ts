@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Level, Reason, Status } from './status';
 
 /** Replica-set member states, numbered as in the MongoDB manual (replSetGetStatus.members[].state). */
@@ -130,7 +131,11 @@ export interface StandingFenceView {
   message: string;
 }
 
-export type HistoryRange = '15m' | '1h' | '24h' | '7d';
+/** The ranges a history chart offers, shortest first, and how far back each reaches. */
+export const HISTORY_RANGES = ['15m', '1h', '24h', '7d'] as const;
+export type HistoryRange = (typeof HISTORY_RANGES)[number];
+export const RANGE_MS: Record<HistoryRange, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
+export const historyRangeSchema = z.enum(HISTORY_RANGES, `one of ${HISTORY_RANGES.map((r) => `"${r}"`).join(', ')}`);
 export type HistoryMetric = 'lag' | 'oplogWindow';
 
 export interface Series {

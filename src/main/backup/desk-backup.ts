@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { BackupEvents } from '../../shared/api/backup';
+import { historyRangeSchema } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
 import { noInput, type MethodTable } from '../rpc-router';
 import type { SecretStore } from '../store/secret-store';
@@ -24,7 +25,7 @@ export class DeskBackup {
       getBackupStatus: { input: noInput, handler: async () => s.status() },
       getRpoHistory: {
         input: z.strictObject({
-          range: z.enum(['15m', '1h', '24h', '7d'], 'one of "15m", "1h", "24h", "7d"'),
+          range: historyRangeSchema,
           maxPoints: z.number().int().min(10, 'from 10 to 10000 points').max(10_000, 'from 10 to 10000 points').optional(),
         }),
         handler: async (i) => s.rpoHistory(i.range, i.maxPoints),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { BackupProgress, BackupSchedule, BackupStatus, CycleRecord, VerifyReport } from '../../shared/api/backup';
 import { DeskError, serializeError } from '../../shared/errors';
-import type { HistoryRange } from '../../shared/monitor';
+import { RANGE_MS, type HistoryRange } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
 import type { SecretStore } from '../store/secret-store';
@@ -61,8 +61,6 @@ export interface ActivationRecord {
 }
 
 const LOCK_TTL_MS = 60_000;
-
-const RANGE_MS: Record<HistoryRange, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
 
 export class BackupService {
   readonly store: BackupStore;

@@ -1,9 +1,8 @@
-import type { HistoryMetric, HistoryQuery, HistoryRange, Overview, Series } from '../../shared/monitor';
+import { RANGE_MS, type HistoryMetric, type HistoryQuery, type Overview, type Series } from '../../shared/monitor';
 import type { DeskDatabase } from '../store/database';
 import { CHUNK_MS, chunkStart, concat, mergeSorted, packFloat64, unpackFloat64 } from './history-chunks';
 import { downsample } from './lttb';
 
-export const RANGE_MS: Record<HistoryRange, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
 export const DEFAULT_MAX_POINTS = 1000;
 
 const MIGRATIONS = [

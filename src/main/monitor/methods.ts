@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { historyRangeSchema } from '../../shared/monitor';
 import type { Monitor } from './monitor';
 import type { LoadedTopology } from '../config/topology-file';
 import type { MethodTable } from '../rpc-router';
@@ -15,7 +16,7 @@ export interface MonitorMethodDeps {
 
 const historyQuerySchema = z.strictObject({
   metric: z.enum(['lag', 'oplogWindow'], 'one of "lag", "oplogWindow"'),
-  range: z.enum(['15m', '1h', '24h', '7d'], 'one of "15m", "1h", "24h", "7d"'),
+  range: historyRangeSchema,
   maxPoints: z.number().int().min(10, 'from 10 to 10000 points').max(10_000, 'from 10 to 10000 points').optional(),
 });
 

@@ -1,21 +1,14 @@
 import { useEffect, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RpoView } from '../../../shared/api/backup';
-import type { HistoryRange } from '../../../shared/monitor';
+import { RANGE_MS, type HistoryRange } from '../../../shared/monitor';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
+import { RANGE_CHOICES, RANGE_REFRESH_MS } from '../../format/ranges';
 import { formatLag } from '../../format/time';
 import { timeTicks } from '../replication/time-ticks';
 import { axisTop, errorText } from './backup-format';
 
-const RANGES: Array<{ id: HistoryRange; label: string }> = [
-  { id: '15m', label: '15 min' },
-  { id: '1h', label: '1 h' },
-  { id: '24h', label: '24 h' },
-  { id: '7d', label: '7 d' },
-];
-const RANGE_MS: Record<HistoryRange, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
-const REFRESH_MS: Record<HistoryRange, number> = { '15m': 5_000, '1h': 15_000, '24h': 60_000, '7d': 300_000 };
 /** The status colours of app.css: yellow past the target, red past twice the target (the engine's levels). */
 const YELLOW = '#b7791f';
 const RED = '#c53030';
@@ -38,7 +31,7 @@ function useRpoHistory(range: HistoryRange, version: string): History {
         (err: unknown) => live && setH((s) => ({ ...s, error: errorText(toDeskError(err)) })),
       );
     load();
-    const timer = setInterval(load, REFRESH_MS[range]);
+    const timer = setInterval(load, RANGE_REFRESH_MS[range]);
     return () => {
       live = false;
       clearInterval(timer);
@@ -80,7 +73,7 @@ export function RpoChart({ rpo, version }: { rpo: RpoView; version: string }) {
           </div>
         </div>
         <div className="segmented" role="group" aria-label="RPO time range">
-          {RANGES.map((r) => (
+          {RANGE_CHOICES.map((r) => (
             <button key={r.id} type="button" className={r.id === range ? 'active' : ''} aria-pressed={r.id === range} onClick={() => setRange(r.id)}>
               {r.label}
             </button>

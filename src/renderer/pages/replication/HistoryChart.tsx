@@ -4,7 +4,7 @@ import { formatClock } from '../../format/time';
 import type { HistoryRange, Series } from '../../../shared/monitor';
 import { useDrawTiming } from './chart-timing';
 import { timeTicks } from './time-ticks';
-import { RANGE_MS } from './use-history';
+import { RANGE_MS } from '../../../shared/monitor';
 
 /** Series colours: distinct hues that carry no status meaning (green/yellow/red are kept for status). */
 const PALETTE = ['#2f5fd0', '#7a4cc2', '#0f7d99', '#9c3f8f', '#4a5568', '#4f46e5', '#0369a1', '#6b4f2a'];

@@ -3,16 +3,11 @@ import type { HistoryRange } from '../../../shared/monitor';
 import type { Topology } from '../../../shared/topology';
 import { useDeskApi } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
+import { RANGE_CHOICES } from '../../format/ranges';
 import { formatHours, formatLag } from '../../format/time';
 import { HistoryChart, type Threshold } from './HistoryChart';
 import { useHistory } from './use-history';
 
-const RANGES: Array<{ id: HistoryRange; label: string }> = [
-  { id: '15m', label: '15 min' },
-  { id: '1h', label: '1 h' },
-  { id: '24h', label: '24 h' },
-  { id: '7d', label: '7 d' },
-];
 
 function useThresholds(): Topology['thresholds'] | null {
   const api = useDeskApi();
@@ -55,7 +50,7 @@ function ReplicationPage() {
       <header className="page-header">
         <h1>Replication</h1>
         <div className="segmented" role="group" aria-label="Time range">
-          {RANGES.map((r) => (
+          {RANGE_CHOICES.map((r) => (
             <button key={r.id} type="button" className={r.id === range ? 'active' : ''} aria-pressed={r.id === range} onClick={() => setRange(r.id)}>
               {r.label}
             </button>

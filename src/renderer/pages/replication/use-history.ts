@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { HistoryMetric, HistoryRange, Series } from '../../../shared/monitor';
 import { toDeskError } from '../../desk-client/bridge-client';
+import { RANGE_REFRESH_MS } from '../../format/ranges';
 import { useDeskApi } from '../../app/desk-context';
 import { markDataReceived } from './chart-timing';
 
-export const RANGE_MS: Record<HistoryRange, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
-const REFRESH_MS: Record<HistoryRange, number> = { '15m': 5_000, '1h': 15_000, '24h': 60_000, '7d': 300_000 };
 /** About one point per two pixels of a wide chart; the engine downsamples to this. */
 export const MAX_POINTS = 1000;
 
@@ -35,7 +34,7 @@ export function useHistory(metric: HistoryMetric, range: HistoryRange): HistoryS
       );
     setState((s) => ({ ...s, series: null }));
     load();
-    const timer = setInterval(load, REFRESH_MS[range]);
+    const timer = setInterval(load, RANGE_REFRESH_MS[range]);
     return () => {
       live = false;
       clearInterval(timer);
