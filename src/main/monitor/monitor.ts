@@ -1,3 +1,4 @@
+import type { MonitorEvents } from '../../shared/api/monitor';
 import type { ActivationInfo, AlertRecord, BackupHeadline, HistoryQuery, Overview, Series, StandingFenceView } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
 import type { DeskDatabase } from '../store/database';
@@ -12,11 +13,6 @@ import { evaluate } from './rules';
 import { PollScheduler } from './scheduler';
 import { TypedEmitter } from './typed-emitter';
 import { buildDraft } from './views';
-
-export interface MonitorEvents {
-  overview: Overview;
-  alert: AlertRecord;
-}
 
 export interface MonitorOptions {
   topology: Topology;
