@@ -1,5 +1,6 @@
 import { Long, calculateObjectSize, type Document } from 'bson';
 import { CommandError } from './errors';
+import type { InProgressOp } from './ops';
 
 /** A reply must stay under maxBsonObjectSize: batches stop at the count or near 16 MiB, whichever first. */
 const BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
@@ -20,6 +21,8 @@ interface OpenCursor {
   ns: string;
   remaining: Document[];
   lastUsed: number;
+  created: number;
+  returned: number;
   tail?: Tail;
 }
 
@@ -33,37 +36,55 @@ export interface Tail {
 export class CursorRegistry {
   private readonly cursors = new Map<string, OpenCursor>();
   private nextId = 1n;
+  /** Documents handed out in first and next batches (serverStatus metrics.document.returned). */
+  returned = 0;
   static readonly IDLE_MS = 10 * 60_000;
 
   /** The first batch and the cursor id (0 when everything fit, or when singleBatch). */
   open(ns: string, docs: Document[], batchSize: number, singleBatch = false, tail?: Tail): Document {
     this.reap();
     const first = takeBatch(docs, batchSize);
+    this.returned += first.length;
     if ((docs.length === 0 && !tail) || singleBatch) return { cursor: { firstBatch: first, id: Long.ZERO, ns }, ok: 1 };
     const id = this.nextId++;
-    this.cursors.set(id.toString(), { ns, remaining: docs, lastUsed: Date.now(), tail });
+    this.cursors.set(id.toString(), { ns, remaining: docs, lastUsed: Date.now(), created: Date.now(), returned: first.length, tail });
     return { cursor: { firstBatch: first, id: Long.fromBigInt(id), ns }, ok: 1 };
   }
 
   /** The next batch; a tailable awaitData cursor waits up to maxTimeMs for new entries. */
-  async getMore(id: Long, ns: string, batchSize: number, maxTimeMs: number): Promise<Document> {
+  async getMore(id: Long, ns: string, batchSize: number, maxTimeMs: number, op?: InProgressOp): Promise<Document> {
     const key = id.toString();
     const c = this.cursors.get(key);
     if (!c) throw new CommandError('CursorNotFound', `cursor id ${key} not found`);
     if (c.ns !== ns) throw new CommandError('Unauthorized', `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`);
     if (c.tail && c.remaining.length === 0) {
       const deadline = Date.now() + maxTimeMs;
-      for (;;) {
-        c.remaining.push(...c.tail.refill());
-        if (c.remaining.length > 0 || !c.tail.awaitData || Date.now() >= deadline || !this.cursors.has(key)) break;
-        await new Promise((r) => setTimeout(r, Math.min(50, deadline - Date.now())));
+      try {
+        for (;;) {
+          c.remaining.push(...c.tail.refill());
+          if (c.remaining.length > 0 || !c.tail.awaitData || Date.now() >= deadline || !this.cursors.has(key)) break;
+          const pause = new Promise((r) => setTimeout(r, Math.min(50, deadline - Date.now())));
+          await (op ? op.race(pause) : pause);
+        }
+      } catch (err) {
+        // A getMore that fails (killOp: Interrupted) takes its cursor with it, as on mongod.
+        this.cursors.delete(key);
+        throw err;
       }
     }
     const batch = takeBatch(c.remaining, batchSize);
     c.lastUsed = Date.now();
+    c.returned += batch.length;
+    this.returned += batch.length;
     const done = c.remaining.length === 0 && !c.tail;
     if (done) this.cursors.delete(key);
     return { cursor: { nextBatch: batch, id: done ? Long.ZERO : id, ns }, ok: 1 };
+  }
+
+  /** What currentOp shows of the cursor a getMore runs on. */
+  origin(id: unknown): { created: number; lastUsed: number; returned: number; tailable: boolean; awaitData: boolean } | undefined {
+    const c = id instanceof Long ? this.cursors.get(id.toString()) : undefined;
+    return c && { created: c.created, lastUsed: c.lastUsed, returned: c.returned, tailable: c.tail !== undefined, awaitData: c.tail?.awaitData ?? false };
   }
 
   kill(ids: Long[]): { killed: Long[]; notFound: Long[] } {

@@ -1,7 +1,8 @@
 import { grantVote, priorityRank } from './election-rules';
 import type { Member, PeerView } from './member';
+import { ELECTION_REASON_NAMES, type ElectionReason } from './metrics';
 import { NoopWriter } from './noop-writer';
-import { NULL_OPTIME } from './oplog';
+import { compareOpTime, NULL_OPTIME, type OpTime } from './oplog';
 import type { ReplicaSet } from './replica-set';
 
 /**
@@ -40,7 +41,17 @@ export class Elections {
   bootstrap(primary: Member): void {
     for (const m of this.set.members) m.term = 1;
     primary.lastVoteTerm = 1;
+    // A freshly initiated set's first primary shows the electionTimeout election of term 1 that made it primary,
+    // and every other voter its vote (as replSetGetStatus does after replSetInitiate).
+    const voters = this.set.members
+      .filter((m) => m !== primary && (this.set.configMember(m.name)?.votes ?? 0) > 0)
+      .map((voter) => ({ voter, granted: true, reason: '', lastApplied: voter.lastApplied() }));
+    for (const v of voters) v.voter.lastVoteTerm = 1;
+    primary.metrics.elections.electionTimeout.called++;
+    this.recordVotes(primary, voters);
+    this.recordWin(primary, 'electionTimeout', 'electionTimeout', Date.now(), { ts: 0n, t: -1 }, primary.lastApplied(), undefined);
     this.set.becomePrimary(primary, 'initial');
+    this.markNewTerm(primary, voters);
     for (const m of this.set.members) this.heartbeatFrom(m);
   }
 
@@ -114,7 +125,10 @@ export class Elections {
 
   private adoptTerm(m: Member, term: number, reason: string): void {
     m.term = term;
-    if (m.state === 'PRIMARY') this.set.stepDown(m, 0, reason);
+    if (m.state === 'PRIMARY') {
+      m.metrics.numStepDownsCausedByHigherTerm++;
+      this.set.stepDown(m, 0, reason);
+    }
   }
 
   tick(): void {
@@ -154,9 +168,20 @@ export class Elections {
     }
   }
 
-  /** Dry run, then a real election in term + 1. True when the candidate became primary. */
+  /**
+   * Dry run, then a real election in term + 1. True when the candidate became primary. The real election is
+   * counted in serverStatus.electionMetrics (called, successful), each voter records its vote
+   * (electionParticipantMetrics) and the winner its election (electionCandidateMetrics), as
+   * replication_metrics.cpp does.
+   */
   runElection(c: Member, reason: string): boolean {
     const majority = this.set.majorityVotes();
+    const kind = electionKind(reason);
+    const startedAt = Date.now();
+    const priorPrimary = this.knownPrimary(c);
+    const committedAtStart = this.set.commitPoint()?.opTime ?? NULL_OPTIME;
+    const seenAtStart = c.lastApplied();
+    const voters: { voter: Member; granted: boolean; reason: string; lastApplied: OpTime }[] = [];
     const count = (dryRun: boolean): number => {
       let votes = this.set.configMember(c.name)!.votes;
       const term = dryRun ? c.term + 1 : c.term;
@@ -171,6 +196,7 @@ export class Elections {
         if (!dryRun) {
           if (term > v.term) this.adoptTerm(v, term, `vote request from ${c.name} in term ${term}`);
           if (res.granted) v.lastVoteTerm = term;
+          voters.push({ voter: v, granted: res.granted, reason: res.reason, lastApplied: v.store ? v.lastApplied() : NULL_OPTIME });
         }
         if (res.granted) votes += cm.votes;
       }
@@ -179,10 +205,68 @@ export class Elections {
     if (count(true) < majority) return false;
     c.term++;
     c.lastVoteTerm = c.term;
-    if (count(false) < majority) return false;
+    c.metrics.elections[kind].called++;
+    const won = count(false) >= majority;
+    this.recordVotes(c, voters);
+    if (!won) return false;
+    this.recordWin(c, kind, reason === 'replSetStepUp' ? 'stepUpRequest' : ELECTION_REASON_NAMES[kind], startedAt, committedAtStart, seenAtStart, priorPrimary);
     this.set.becomePrimary(c, reason);
+    this.markNewTerm(c, voters);
     for (const m of this.set.members) this.heartbeatFrom(m);
     return true;
+  }
+
+  private recordVotes(c: Member, voters: { voter: Member; granted: boolean; reason: string; lastApplied: OpTime }[]): void {
+    const maxApplied = [c.lastApplied(), ...voters.map((v) => v.lastApplied)].reduce((a, b) => (compareOpTime(a, b) >= 0 ? a : b));
+    const candidateId = this.set.configMember(c.name)?._id ?? c.id;
+    for (const v of voters) {
+      v.voter.metrics.participant = {
+        votedForCandidate: v.granted,
+        term: c.term,
+        date: Date.now(),
+        candidateMemberId: candidateId,
+        voteReason: v.reason,
+        lastAppliedOpTime: v.lastApplied,
+        maxAppliedOpTimeInSet: maxApplied,
+        priority: this.set.configMember(v.voter.name)?.priority ?? 0,
+        newTermStartDate: null,
+        newTermAppliedDate: null,
+      };
+    }
+  }
+
+  private recordWin(c: Member, kind: ElectionReason, reasonName: string, startedAt: number, committed: OpTime, seen: OpTime, priorPrimary: Member | undefined): void {
+    c.metrics.elections[kind].successful++;
+    c.metrics.numCatchUpsAlreadyCaughtUp++;
+    c.metrics.candidate = {
+      reason: kind,
+      reasonName,
+      date: startedAt,
+      term: c.term,
+      lastCommittedOpTime: committed,
+      lastSeenOpTime: seen,
+      numVotesNeeded: this.set.majorityVotes(),
+      priority: this.set.configMember(c.name)?.priority ?? 0,
+      electionTimeoutMillis: this.set.timing.electionTimeoutMs,
+      priorPrimaryMemberId: priorPrimary && priorPrimary !== c ? (this.set.configMember(priorPrimary.name)?._id ?? null) : null,
+      newTermStartDate: null,
+      wMajorityWriteAvailabilityDate: null,
+    };
+  }
+
+  /** The new primary has written its first entry of the term: the candidate's and the voters' newTermStartDate. */
+  private markNewTerm(c: Member, voters: { voter: Member }[]): void {
+    const now = Date.now();
+    const cand = c.metrics.candidate;
+    if (cand?.term === c.term) {
+      cand.newTermStartDate = now;
+      // w:majority writes are possible once the new term's first entry is majority-committed.
+      const first = c.lastApplied();
+      void this.set.awaitWriteConcern(c, first, { w: 'majority', wtimeoutMs: 0 }).then((err) => {
+        if (!err && c.metrics.candidate === cand) cand.wMajorityWriteAvailabilityDate = Date.now();
+      }, () => undefined);
+    }
+    for (const v of voters) if (v.voter.metrics.participant?.term === c.term && v.voter.metrics.participant.votedForCandidate) v.voter.metrics.participant.newTermStartDate = now;
   }
 
   /** replSetStepDown's hand-off: the freshest electable secondary runs for election at once. */
@@ -192,4 +276,12 @@ export class Elections {
       .sort((a, b) => (a.lastApplied().ts < b.lastApplied().ts ? 1 : -1));
     if (candidates[0]) this.runElection(candidates[0], 'stepUpRequestSkipDryRun');
   }
+}
+
+/** The serverStatus.electionMetrics counter an election reason belongs to. */
+function electionKind(reason: string): ElectionReason {
+  if (reason === 'priorityTakeover') return 'priorityTakeover';
+  if (reason === 'catchUpTakeover') return 'catchUpTakeover';
+  if (reason === 'stepUpRequestSkipDryRun' || reason === 'replSetStepUp') return 'stepUpCmd';
+  return 'electionTimeout';
 }

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { Long, ObjectId, type Document } from 'bson';
 import { CursorRegistry } from './cursors';
 import { MemberStore } from './member-store';
+import { MemberMetrics } from './metrics';
+import { OpTable } from './ops';
 import { NULL_OPTIME, type OpTime } from './oplog';
 import { SessionTable } from './sessions';
 import { TransactionTable } from './transactions';
@@ -107,6 +109,8 @@ export class Member {
   readonly sessions = new SessionTable();
   readonly transactions = new TransactionTable();
   readonly cursors = new CursorRegistry();
+  readonly ops = new OpTable();
+  readonly metrics = new MemberMetrics();
   readonly peers = new Map<string, PeerView>();
   readonly opcounters: OpCounters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };
   readonly opcountersRepl: OpCounters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };

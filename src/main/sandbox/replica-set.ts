@@ -4,6 +4,7 @@ import { electable, majorityVoteCount, writeMajorityCount, type ConfigMember } f
 import { CommandError } from './errors';
 import { Member, electionIdForTerm } from './member';
 import type { Network } from './network';
+import type { InProgressOp } from './ops';
 import { compareOpTime, opTimeDoc, type OpTime } from './oplog';
 import { SessionTable } from './sessions';
 import { DEFAULT_TXN_ENTRY_MAX_BYTES } from './transactions';
@@ -151,12 +152,12 @@ export class ReplicaSet {
   }
 
   /** Waits for a write's write concern; null when satisfied, else a writeConcernError document. */
-  async awaitWriteConcern(primary: Member, opTime: OpTime, wc: WriteConcernSpec): Promise<Document | null> {
+  async awaitWriteConcern(primary: Member, opTime: OpTime, wc: WriteConcernSpec, op?: InProgressOp): Promise<Document | null> {
     if (wc.w === 0 || wc.w === 1) return null;
     const dataBearing = this.config.members.filter((m) => !m.arbiterOnly).length;
     const need = wc.w === 'majority' ? this.writeMajority() : wc.w;
     if (need > dataBearing) throw new CommandError('UnsatisfiableWriteConcern', `Not enough data-bearing nodes (w: ${wc.w}, data-bearing members: ${dataBearing})`);
-    return this.writeConcern.wait(primary, opTime, need, wc);
+    return this.writeConcern.wait(primary, opTime, need, wc, op);
   }
 
   /** The next oplog timestamp on a primary: seconds now, increment within the second. */
@@ -208,6 +209,7 @@ export class ReplicaSet {
     m.syncSource = null;
     m.majoritySeenAt = Date.now();
     m.setState('PRIMARY');
+    m.metrics.lastStateTransition = 'stepUp';
     this.config.term = m.term;
     this.logOp(m, { op: 'n', ns: '', o: { msg: 'new primary' } });
     this.events.push({ type: 'elected', member: m.name, term: m.term, reason, at: Date.now() });
@@ -218,6 +220,9 @@ export class ReplicaSet {
     m.frozenUntil = Date.now() + seconds * 1000;
     m.noPrimarySince = null;
     m.setState('SECONDARY');
+    // electionCandidateMetrics belong to the current primary; mongod clears them when it steps down.
+    m.metrics.candidate = null;
+    m.metrics.lastStateTransition = 'stepDown';
     m.transactions.abortAll();
     this.writeConcern.interrupt(m);
     this.events.push({ type: 'steppedDown', member: m.name, term: m.term, reason, at: Date.now() });
@@ -246,7 +251,7 @@ export class ReplicaSet {
   }
 
   /** replSetReconfig: a new config version for every member (members can be dropped, re-added, re-weighted). */
-  reconfig(next: ReplSetConfig): void {
+  reconfig(next: ReplSetConfig, force = false): void {
     this.config = next;
     for (const m of this.members) {
       if (!m.alive) continue;
@@ -256,9 +261,10 @@ export class ReplicaSet {
       } else if (m.state === 'REMOVED') m.setState(m.arbiter ? 'ARBITER' : 'STARTUP2');
       else m.bumpTopology();
     }
-    // What the reconfiguring primary writes (replication_coordinator_impl.cpp, onOpMessage "Reconfig set").
+    // What the reconfiguring primary writes after a successful replSetReconfig, and only when it was not forced
+    // (repl_set_commands.cpp, CmdReplSetReconfig::run: `if (status.isOK() && !parsedArgs.force)` → onOpMessage).
     const p = this.primary();
-    if (p) this.logOp(p, { op: 'n', ns: '', o: { msg: 'Reconfig set', version: next.version } });
+    if (p && !force) this.logOp(p, { op: 'n', ns: '', o: { msg: 'Reconfig set', version: next.version } });
     this.replicator.kick();
   }
 

@@ -84,6 +84,7 @@ export class Replicator {
       this.applySlot(m, slot);
       applied++;
     }
+    if (applied > 0) m.metrics.replApply.batches++;
     if (applied === BATCH) this.kick();
     if (m.state === 'STARTUP2' || (m.state === 'RECOVERING' && !m.infoMessage.startsWith('too stale'))) {
       m.setState('SECONDARY');
@@ -96,6 +97,12 @@ export class Replicator {
     const result = applyEntry(m.store!, entry, true);
     m.store!.oplog.appendSlot(slot);
     m.lastAppliedWall = slot.wall;
+    m.metrics.replApply.ops++;
+    // The new primary's first entry of its term reaching a voter: electionParticipantMetrics.newTermAppliedDate.
+    const vote = m.metrics.participant;
+    if (vote && vote.newTermAppliedDate === null && entry.op === 'n' && slot.t === vote.term) vote.newTermAppliedDate = Date.now();
+    m.metrics.replNetwork.ops++;
+    m.metrics.replNetwork.bytes += slot.bytes.length;
     const op = entry.op as string;
     if (op === 'i') m.opcountersRepl.insert++;
     else if (op === 'u') m.opcountersRepl.update++;
@@ -118,6 +125,7 @@ export class Replicator {
    * common point, then make every document they touched equal to the source's copy.
    */
   private rollback(m: Member, source: Member): boolean {
+    m.metrics.lastStateTransition = 'rollback';
     const mineAll = m.store!.oplog.all();
     let common: OplogSlot | undefined;
     for (let i = mineAll.length - 1; i >= 0; i--) {

@@ -52,6 +52,8 @@ export const DEFAULT_TXN_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
 /** Open and finished transactions per session (the latest txnNumber only, as config.transactions keeps). */
 export class TransactionTable {
   private readonly txns = new Map<string, Transaction>();
+  /** serverStatus.transactions totals. */
+  readonly totals = { started: 0, committed: 0, aborted: 0 };
 
   /** The transaction a command with autocommit:false runs in; startTransaction opens a new one. */
   forCommand(cmd: Document): Transaction {
@@ -62,8 +64,9 @@ export class TransactionTable {
     if (cmd.startTransaction === true) {
       if (current && toNumber(current.txnNumber) > n) throw new CommandError('TransactionTooOld', `Cannot start transaction ${n} on session because a newer transaction ${String(current.txnNumber)} has already started`);
       if (current && toNumber(current.txnNumber) === n) throw new CommandError('ConflictingOperationInProgress', `Cannot start transaction ${n} on session because it has already started`);
-      if (current?.state === 'open') current.rollback();
+      if (current?.state === 'open') this.abort(current);
       const txn = new Transaction(cmd.lsid, cmd.txnNumber);
+      this.totals.started++;
       this.txns.set(key, txn);
       return txn;
     }
@@ -73,8 +76,28 @@ export class TransactionTable {
 
   /** Every open transaction is aborted (a step-down or restart loses them, as on mongod). */
   abortAll(): void {
-    for (const t of this.txns.values()) if (t.state === 'open') t.rollback();
+    for (const t of this.txns.values()) if (t.state === 'open') this.abort(t);
     this.txns.clear();
+  }
+
+  abort(t: Transaction): void {
+    if (t.state === 'open') {
+      t.rollback();
+      this.totals.aborted++;
+    }
+    t.state = 'aborted';
+  }
+
+  committed(t: Transaction): void {
+    t.state = 'committed';
+    this.totals.committed++;
+  }
+
+  /** Open transactions (serverStatus currentOpen; all of them count as active between statements too). */
+  get open(): number {
+    let n = 0;
+    for (const t of this.txns.values()) if (t.state === 'open') n++;
+    return n;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { CommandError } from './errors';
 import type { Member } from './member';
+import type { InProgressOp } from './ops';
 import { compareOpTime, type OpTime } from './oplog';
 import { toNumber } from './query/values';
 
@@ -37,10 +38,17 @@ export class WriteConcernWaiters {
   constructor(private readonly progress: (primary: Member, opTime: OpTime) => number) {}
 
   /** Resolves to null when satisfied, or to a writeConcernError document. */
-  wait(primary: Member, opTime: OpTime, need: number, wc: WriteConcernSpec): Promise<Document | null> {
+  wait(primary: Member, opTime: OpTime, need: number, wc: WriteConcernSpec, op?: InProgressOp): Promise<Document | null> {
     if (need <= 1 || this.progress(primary, opTime) >= need) return Promise.resolve(null);
     return new Promise((resolve) => {
       const waiter: Waiter = { primary, opTime, need, resolve };
+      // killOp during the wait: the write stays done and the reply carries the interruption as its
+      // writeConcernError (mongod's waitForWriteConcern returns the Interrupted status, service_entry_point_common.cpp).
+      void op?.interrupted.then(() => {
+        if (!this.waiters.includes(waiter)) return;
+        this.remove(waiter);
+        resolve({ code: 11601, codeName: 'Interrupted', errmsg: 'operation was interrupted' });
+      });
       if (wc.wtimeoutMs > 0) {
         waiter.timer = setTimeout(() => {
           this.remove(waiter);

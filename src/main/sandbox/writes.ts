@@ -52,6 +52,7 @@ export function insertDocument(rt: Writer, ns: string, doc: Document, s?: Statem
   const t = logWrite(rt, { op: 'i', ns, ui: coll.uuid, o: doc, ...sessionFields(s) }, coll, doc._id, null);
   if (s) rt.member.sessions.record(s.lsid, s.txnNumber, s.stmtId, { op: 'i', upsertedId: doc._id });
   rt.member.opcounters.insert++;
+  rt.member.metrics.document.inserted++;
   return t;
 }
 
@@ -77,6 +78,7 @@ export function updateDocument(
     before,
   );
   if (s) rt.member.sessions.record(s.lsid, s.txnNumber, s.stmtId, { op: 'u', image: retryImage?.value });
+  rt.member.metrics.document.updated++;
   return t;
 }
 
@@ -87,5 +89,6 @@ export function deleteDocument(rt: Writer, ns: string, doc: Document, s?: Statem
   const t = logWrite(rt, { op: 'd', ns, ui: coll.uuid, o: { _id: doc._id }, ...sessionFields(s), ...(retryImage && s ? { needsRetryImage: 'preImage' as const } : {}) }, coll, doc._id, existing);
   if (s) rt.member.sessions.record(s.lsid, s.txnNumber, s.stmtId, { op: 'd', image: retryImage });
   rt.member.opcounters.delete++;
+  rt.member.metrics.document.deleted++;
   return t;
 }

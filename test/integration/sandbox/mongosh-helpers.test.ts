@@ -24,8 +24,11 @@ sec('status', () => { const s = rs.status(); print(s.set); s.members.forEach(m =
 sec('conf', () => { const c = rs.conf(); print('version ' + c.version + ' members ' + c.members.length); });
 sec('replinfo', () => printjson(rs.printReplicationInfo()));
 sec('secinfo', () => printjson(rs.printSecondaryReplicationInfo()));
-sec('currentop', () => { const r = db.currentOp(); print('inprog ' + r.inprog.length + ' ' + r.inprog[0].op + ' ' + r.inprog[0].ns); });
-sec('serverstatus', () => { const s = db.serverStatus(); print('insert ' + s.opcounters.insert + ' ' + typeof s.opcounters.insert); });
+sec('currentop', () => { const r = db.currentOp(); const me = r.inprog.filter(o => o.command && o.command.aggregate === 1 && o.command.pipeline[0].$currentOp); print('inprog ' + me.length + ' ' + me[0].op + ' ' + me[0].ns + ' opid ' + typeof me[0].opid + ' client ' + me[0].client + ' active ' + me[0].active + ' micros ' + me[0].microsecs_running); });
+sec('killop', () => { const r = db.killOp(424242); print('killop ' + r.ok + ' ' + r.info); });
+sec('serverstatus', () => { const s = db.serverStatus(); print('insert ' + s.opcounters.insert + ' ' + (s.opcounters.insert instanceof Long)); print('network ' + s.network.bytesIn + ' ' + s.network.bytesOut + ' ' + s.network.numRequests); print('transactions ' + s.transactions.totalStarted + ' ' + s.transactions.currentActive); print('elections ' + s.electionMetrics.electionTimeout.called + ' ' + s.electionMetrics.electionTimeout.successful); print('documents ' + s.metrics.document.inserted); });
+sec('elections', () => { const s = rs.status(); print('candidate ' + s.electionCandidateMetrics.lastElectionReason + ' term ' + s.electionCandidateMetrics.electionTerm); });
+sec('explain', () => { const e = db.getSiblingDB('app').events.find({ k: 'a' }).explain('executionStats'); print('plan ' + e.queryPlanner.winningPlan.stage + ' returned ' + e.executionStats.nReturned + ' examined ' + e.executionStats.totalDocsExamined); const i = db.getSiblingDB('app').events.find({ _id: 2 }).explain(); print('byid ' + i.queryPlanner.winningPlan.stage); });
 sec('collstats', () => { const s = db.getSiblingDB('app').events.stats(); print('ns ' + s.ns + ' count ' + s.count + ' size ' + s.size + ' nindexes ' + s.nindexes); });
 `;
 
@@ -74,9 +77,17 @@ describe.skipIf(!haveMongosh)('mongosh 2.12 replica-set helpers against the sand
   });
 
   it('db.currentOp(), db.serverStatus() opcounters, db.coll.stats()', () => {
-    expect(section('currentop')).toMatch(/inprog 1 command admin\.\$cmd\.aggregate/);
-    // three inserts went through insertMany: opcounters.insert counts documents
-    expect(section('serverstatus')).toMatch(/insert [1-9]\d* /);
+    expect(section('currentop')).toMatch(/inprog 1 command admin\.\$cmd\.aggregate opid number client 127\.0\.0\.1:\d+ active true micros \d+/);
+    expect(section('killop')).toMatch(/killop 1 attempting to kill op/);
+    // three inserts went through insertMany: opcounters.insert counts documents, as a 64-bit integer
+    expect(section('serverstatus')).toMatch(/insert [1-9]\d* true/);
+    expect(section('serverstatus')).toMatch(/network [1-9]\d* [1-9]\d* [1-9]\d*/);
+    expect(section('serverstatus')).toMatch(/transactions 0 0/);
+    expect(section('serverstatus')).toMatch(/elections 1 1/);
+    expect(section('serverstatus')).toMatch(/documents 3/);
+    expect(section('elections')).toMatch(/candidate electionTimeout term 1/);
+    expect(section('explain')).toMatch(/plan COLLSCAN returned 1 examined 3/);
+    expect(section('explain')).toMatch(/byid IDHACK/);
     expect(section('collstats')).toMatch(/ns app\.events count 3 size [1-9]\d* nindexes 1/);
   });
 });

@@ -234,6 +234,71 @@ function dbStats(ctx: CommandContext): Document {
   return { db: ctx.db, collections: colls.length, views: 0, objects, avgObjSize: objects ? dataSize / objects : 0, dataSize, storageSize: dataSize, indexes: colls.reduce((n, c) => n + c.indexes.length, 0), ok: 1 };
 }
 
+const L = (n: number): Long => Long.fromNumber(n);
+
+function longs(counters: Record<string, number>): Document {
+  return Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, L(v)]));
+}
+
+/** serverStatus.electionMetrics (replication_metrics.idl): elections called and won per reason, catch-up outcomes. */
+function electionMetrics(m: CommandContext['member']): Document {
+  const x = m.metrics;
+  const reasons = Object.fromEntries(Object.entries(x.elections).map(([k, v]) => [k, { called: L(v.called), successful: L(v.successful) }]));
+  return {
+    ...reasons,
+    numStepDownsCausedByHigherTerm: L(x.numStepDownsCausedByHigherTerm),
+    numCatchUps: L(0),
+    numCatchUpsSucceeded: L(0),
+    numCatchUpsAlreadyCaughtUp: L(x.numCatchUpsAlreadyCaughtUp),
+    numCatchUpsSkipped: L(0),
+    numCatchUpsTimedOut: L(0),
+    numCatchUpsFailedWithError: L(0),
+    numCatchUpsFailedWithNewTerm: L(0),
+    numCatchUpsFailedWithReplSetAbortPrimaryCatchUpCmd: L(0),
+    averageCatchUpOps: 0,
+  };
+}
+
+/** serverStatus.metrics: the sections DR Desk and operators read (document, operation, repl, commands, cursor). */
+function metricsSection(m: CommandContext['member']): Document {
+  const x = m.metrics;
+  const commands: Document = {};
+  for (const [name, c] of [...x.commands].sort(([a], [b]) => a.localeCompare(b))) commands[name] = { failed: L(c.failed), total: L(c.total) };
+  return {
+    commands,
+    cursor: { timedOut: L(0), open: { noTimeout: L(0), pinned: L(0), total: L(m.cursors.size) } },
+    document: { deleted: L(x.document.deleted), inserted: L(x.document.inserted), returned: L(m.cursors.returned), updated: L(x.document.updated) },
+    operation: { scanAndOrder: L(0), writeConflicts: L(0) },
+    repl: {
+      apply: { attemptsToBecomeSecondary: L(m.store ? 1 : 0), batches: { num: L(x.replApply.batches), totalMillis: L(0) }, ops: L(x.replApply.ops) },
+      buffer: { count: L(0), maxSizeBytes: L(256 * 1024 * 1024), sizeBytes: L(0) },
+      network: { bytes: L(x.replNetwork.bytes), getmores: { num: L(x.replApply.batches), totalMillis: L(0) }, ops: L(x.replNetwork.ops), readersCreated: L(m.syncSource ? 1 : 0) },
+      stateTransition: { lastStateTransition: x.lastStateTransition, userOperationsKilled: L(0), userOperationsRunning: L(0) },
+    },
+  };
+}
+
+/** serverStatus.transactions on a replica-set member (the manual's serverStatus "transactions" section). */
+function transactionsSection(m: CommandContext['member']): Document {
+  const t = m.transactions.totals;
+  const open = m.transactions.open;
+  return {
+    retriedCommandsCount: L(0),
+    retriedStatementsCount: L(0),
+    transactionsCollectionWriteCount: L(0),
+    currentActive: L(0),
+    currentInactive: L(open),
+    currentOpen: L(open),
+    totalAborted: L(t.aborted),
+    totalCommitted: L(t.committed),
+    totalStarted: L(t.started),
+    totalPrepared: L(0),
+    totalPreparedThenCommitted: L(0),
+    totalPreparedThenAborted: L(0),
+    currentPrepared: L(0),
+  };
+}
+
 export function serverStatus(ctx: CommandContext): Document {
   const m = ctx.member;
   const mem = process.memoryUsage();
@@ -248,12 +313,25 @@ export function serverStatus(ctx: CommandContext): Document {
     uptimeEstimate: Long.fromNumber(Math.floor(uptimeMs / 1000)),
     localTime: new Date(),
     connections: { current: m.connectionsCurrent, available: 838860 - m.connectionsCurrent, totalCreated: m.connectionsTotal },
-    opcounters: { ...m.opcounters },
-    opcountersRepl: { ...m.opcountersRepl },
+    // 64-bit counters since 4.2 (mongosh prints them as Long)
+    opcounters: longs({ ...m.opcounters }),
+    opcountersRepl: longs({ ...m.opcountersRepl }),
+    electionMetrics: electionMetrics(m),
+    network: {
+      bytesIn: L(m.metrics.network.bytesIn),
+      bytesOut: L(m.metrics.network.bytesOut),
+      physicalBytesIn: L(m.metrics.network.bytesIn),
+      physicalBytesOut: L(m.metrics.network.bytesOut),
+      numSlowDNSOperations: L(0),
+      numSlowSSLOperations: L(0),
+      numRequests: L(m.metrics.network.numRequests),
+    },
     repl: { ...replicaSetHello(ctx), rbid: m.rollbacks + 1 },
     mem: { bits: 64, resident: Math.round(mem.rss / 1048576), virtual: Math.round(mem.rss / 1048576), supported: true },
+    metrics: metricsSection(m),
     ok: 1,
   };
+  if (m.store) doc.transactions = transactionsSection(m);
   if (m.store) {
     doc.oplog = { sizeBytes: m.store.oplog.sizeBytes, maxBytes: m.store.oplog.maxBytes, entries: m.store.oplog.size };
   }

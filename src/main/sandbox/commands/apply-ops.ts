@@ -102,7 +102,7 @@ export async function applyOps(ctx: CommandContext): Promise<Document> {
   }
   if (errors) throw new CommandError('UnknownError', 'applyOps had one or more errors applying ops', { applied: results.length, results });
   const reply: Document = { applied: results.length, results, ok: 1 };
-  const err = await ctx.set.awaitWriteConcern(ctx.member, last ?? ctx.member.lastApplied(), parseWriteConcern(ctx.cmd.writeConcern));
+  const err = await ctx.set.awaitWriteConcern(ctx.member, last ?? ctx.member.lastApplied(), parseWriteConcern(ctx.cmd.writeConcern), ctx.op);
   if (err) reply.writeConcernError = err;
   return reply;
 }

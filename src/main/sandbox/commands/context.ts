@@ -5,11 +5,16 @@ import type { Member } from '../member';
 import type { ReplicaSet } from '../replica-set';
 import type { ScramConversation, ScramCredential } from '../scram';
 import { toNumber } from '../query/values';
+import type { InProgressOp } from '../ops';
 import type { Transaction } from '../transactions';
 
 /** Per TCP connection: who authenticated and the SCRAM conversations under way. */
 export interface ConnectionState {
   id: number;
+  /** The client's address, "host:port", as currentOp shows it. */
+  client: string;
+  /** The driver's handshake metadata (hello's "client" field), as currentOp shows it. */
+  clientMetadata?: Document;
   user: string | null;
   conversations: Map<number, ScramConversation>;
   nextConversationId: number;
@@ -34,6 +39,8 @@ export interface CommandContext extends MemberRuntime {
   secondaryOk: boolean;
   /** The multi-document transaction the command runs in (autocommit: false). */
   txn?: Transaction;
+  /** This command as an operation in progress (currentOp, killOp). */
+  op?: InProgressOp;
 }
 
 export type CommandKind = 'read' | 'write' | 'none';

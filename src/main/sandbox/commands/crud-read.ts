@@ -60,7 +60,7 @@ function getMore(ctx: CommandContext): Document {
   const id = ctx.cmd.getMore;
   if (!(id instanceof Long)) throw new CommandError('TypeMismatch', 'getMore needs a cursor id (a 64-bit integer)');
   const ns = `${ctx.db}.${stringArg(ctx.cmd, 'collection')}`;
-  return ctx.member.cursors.getMore(id, ns, intArg(ctx.cmd, 'batchSize', Number.MAX_SAFE_INTEGER) || Number.MAX_SAFE_INTEGER, intArg(ctx.cmd, 'maxTimeMS', 1000));
+  return ctx.member.cursors.getMore(id, ns, intArg(ctx.cmd, 'batchSize', Number.MAX_SAFE_INTEGER) || Number.MAX_SAFE_INTEGER, intArg(ctx.cmd, 'maxTimeMS', 1000), ctx.op);
 }
 
 function killCursors(ctx: CommandContext): Document {

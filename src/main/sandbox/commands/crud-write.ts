@@ -49,7 +49,7 @@ function beginWrite(ctx: CommandContext, field: string): WriteState {
 async function finishWrite(w: WriteState, reply: Document): Promise<Document> {
   const { ctx } = w;
   const wc = parseWriteConcern(ctx.cmd.writeConcern);
-  const err = await ctx.set.awaitWriteConcern(ctx.member, w.last ?? ctx.member.lastApplied(), wc);
+  const err = await ctx.set.awaitWriteConcern(ctx.member, w.last ?? ctx.member.lastApplied(), wc, ctx.op);
   if (err) {
     reply.writeConcernError = err;
     if (w.retryable && (err.code === 11602 || err.code === 189)) reply.errorLabels = ['RetryableWriteError'];

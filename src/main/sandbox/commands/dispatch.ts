@@ -6,12 +6,13 @@ import { aggregateCommands } from './aggregate';
 import type { CommandContext, CommandSpec, CommandTable } from './context';
 import { readCommands } from './crud-read';
 import { diagnosticsCommands } from './diagnostics';
+import { explainCommands } from './explain';
 import { writeCommands } from './crud-write';
 import { handshakeCommands } from './handshake';
 import { replicationCommands } from './replication';
 import { transactionCommands } from './transactions';
 
-const table: CommandTable = { ...handshakeCommands, ...readCommands, ...writeCommands, ...aggregateCommands, ...adminCommands, ...replicationCommands, ...transactionCommands, ...diagnosticsCommands };
+const table: CommandTable = { ...handshakeCommands, ...readCommands, ...writeCommands, ...aggregateCommands, ...adminCommands, ...replicationCommands, ...transactionCommands, ...diagnosticsCommands, ...explainCommands };
 
 /** Fields of a command document that are not its name or arguments but generic ("$db", "lsid", ...). */
 export function commandName(cmd: Document): string {
@@ -44,12 +45,15 @@ export async function dispatch(base: Omit<CommandContext, 'secondaryOk'>, opQuer
   const { cmd, member } = base;
   const retryable = cmd.txnNumber !== undefined;
   let reply: Document;
+  const op = member.ops.begin(base.conn, base.db, cmd);
+  let known: string | null = null;
   try {
     const name = commandName(cmd);
     const spec = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
     if (!spec) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
+    known = name;
     if (base.credentials && !spec.noAuth && !base.conn.user) throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
-    const ctx: CommandContext = { ...base, secondaryOk: wantsSecondaryOk(cmd, opQuerySecondaryOk) };
+    const ctx: CommandContext = { ...base, secondaryOk: wantsSecondaryOk(cmd, opQuerySecondaryOk), op };
     checkState(ctx, name, spec);
     if (cmd.autocommit !== undefined) {
       if (cmd.autocommit !== false) throw new CommandError('InvalidOptions', 'autocommit must be false');
@@ -61,7 +65,11 @@ export async function dispatch(base: Omit<CommandContext, 'secondaryOk'>, opQuer
     reply = await spec.run(ctx);
   } catch (err) {
     reply = errorReply(err, retryable);
+  } finally {
+    member.ops.end(op);
   }
+  // serverStatus.metrics.commands counts known commands only (an unknown one is counted as <UNKNOWN>).
+  member.metrics.command(known ?? '<UNKNOWN>', reply.ok !== 1);
   if (member.store) {
     const last = member.lastApplied();
     const clusterTime = bigToTs(last.ts);

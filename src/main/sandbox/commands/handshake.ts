@@ -96,9 +96,13 @@ function saslStartReply(ctx: CommandContext, payload: Binary): Document {
 
 /** hello / isMaster: awaitable when the driver streams (topologyVersion + maxAwaitTimeMS). */
 async function hello(ctx: CommandContext, legacy: boolean): Promise<Document> {
+  // The first hello of a connection carries the driver's metadata; currentOp shows it (clientMetadata, appName).
+  const meta = ctx.cmd.client;
+  if (meta && typeof meta === 'object' && !ctx.conn.clientMetadata) ctx.conn.clientMetadata = meta as Document;
   const tv = ctx.cmd.topologyVersion;
   if (tv !== undefined && ctx.cmd.maxAwaitTimeMS !== undefined && ctx.member.isCurrentTopology(tv)) {
-    await ctx.member.waitTopologyChange(Math.max(0, intArg(ctx.cmd, 'maxAwaitTimeMS', 10_000)));
+    const wait = ctx.member.waitTopologyChange(Math.max(0, intArg(ctx.cmd, 'maxAwaitTimeMS', 10_000)));
+    await (ctx.op ? ctx.op.race(wait) : wait);
   }
   return helloReply(ctx, legacy);
 }

@@ -111,9 +111,51 @@ export function replSetStatus(rt: MemberRuntime): Document {
       lastAppliedWallTime: new Date(m.lastAppliedWall),
       lastDurableWallTime: new Date(m.lastAppliedWall),
     },
+    ...electionMetricsFields(m),
     members,
     ok: 1,
   };
+}
+
+/**
+ * electionCandidateMetrics (on the primary, about the election it won) and electionParticipantMetrics (on a
+ * member that voted, about its last vote), with the fields and types of the manual's replSetGetStatus page.
+ */
+function electionMetricsFields(m: Member): Document {
+  const out: Document = {};
+  const c = m.metrics.candidate;
+  if (c && m.state === 'PRIMARY') {
+    out.electionCandidateMetrics = {
+      lastElectionReason: c.reasonName,
+      lastElectionDate: new Date(c.date),
+      electionTerm: Long.fromNumber(c.term),
+      lastCommittedOpTimeAtElection: opTime(c.lastCommittedOpTime),
+      lastSeenOpTimeAtElection: opTime(c.lastSeenOpTime),
+      numVotesNeeded: c.numVotesNeeded,
+      priorityAtElection: c.priority,
+      electionTimeoutMillis: Long.fromNumber(c.electionTimeoutMillis),
+      ...(c.priorPrimaryMemberId !== null ? { priorPrimaryMemberId: c.priorPrimaryMemberId } : {}),
+      numCatchUpOps: Long.ZERO,
+      ...(c.newTermStartDate !== null ? { newTermStartDate: new Date(c.newTermStartDate) } : {}),
+      ...(c.wMajorityWriteAvailabilityDate !== null ? { wMajorityWriteAvailabilityDate: new Date(c.wMajorityWriteAvailabilityDate) } : {}),
+    };
+  }
+  const p = m.metrics.participant;
+  if (p) {
+    out.electionParticipantMetrics = {
+      votedForCandidate: p.votedForCandidate,
+      electionTerm: Long.fromNumber(p.term),
+      lastVoteDate: new Date(p.date),
+      electionCandidateMemberId: p.candidateMemberId,
+      voteReason: p.voteReason,
+      lastAppliedOpTimeAtElection: opTime(p.lastAppliedOpTime),
+      maxAppliedOpTimeInSet: opTime(p.maxAppliedOpTimeInSet),
+      priorityAtElection: p.priority,
+      ...(p.newTermStartDate !== null ? { newTermStartDate: new Date(p.newTermStartDate) } : {}),
+      ...(p.newTermAppliedDate !== null ? { newTermAppliedDate: new Date(p.newTermAppliedDate) } : {}),
+    };
+  }
+  return out;
 }
 
 export function replSetConfigDoc(rt: MemberRuntime): Document {

@@ -23,7 +23,10 @@ async function stepDown(ctx: CommandContext): Promise<Document> {
   const caughtUp = (): boolean =>
     set.members.some((s) => s !== m && s.state === 'SECONDARY' && set.isElectable(s) && set.reachable(m, s) && compareOpTime(s.lastApplied(), m.lastApplied()) >= 0);
   const deadline = Date.now() + catchUp * 1000;
-  while (!caughtUp() && Date.now() < deadline && m.state === 'PRIMARY') await new Promise((r) => setTimeout(r, 25));
+  while (!caughtUp() && Date.now() < deadline && m.state === 'PRIMARY') {
+    ctx.op?.check();
+    await new Promise((r) => setTimeout(r, 25));
+  }
   if (m.state !== 'PRIMARY') throw new CommandError('NotWritablePrimary', 'not primary (stepped down while waiting for secondaries)');
   if (!caughtUp() && !force) throw new CommandError('ExceededTimeLimit', `No electable secondaries caught up as of ${new Date().toISOString()}. Please use the replSetStepDown command with the argument {force: true} to force node to step down.`);
   set.stepDown(m, secs, 'replSetStepDown');
@@ -71,7 +74,7 @@ function reconfig(ctx: CommandContext): Document {
   if (!force) requirePrimary(ctx);
   if (ctx.member.arbiter && force) throw new CommandError('NotSecondary', 'run a forced reconfig on a data-bearing member');
   const next = parseConfig(ctx, ctx.cmd.replSetReconfig, force);
-  ctx.set.reconfig(next);
+  ctx.set.reconfig(next, force);
   for (const m of ctx.set.members) ctx.elections.heartbeatFrom(m);
   return { ok: 1 };
 }

@@ -19,10 +19,10 @@ async function commitTransaction(ctx: CommandContext): Promise<Document> {
   if (txn.state === 'aborted') throw new CommandError('NoSuchTransaction', `Transaction with { txnNumber: ${String(txn.txnNumber)} } has been aborted.`, { errorLabels: ['TransientTransactionError'] });
   if (txn.state === 'open') {
     txn.commitOpTime = logCommit(ctx.set, ctx.member, txn, ctx.set.txnEntryMaxBytes);
-    txn.state = 'committed';
+    ctx.member.transactions.committed(txn);
   }
   const reply: Document = { ok: 1 };
-  const err = await ctx.set.awaitWriteConcern(ctx.member, txn.commitOpTime ?? ctx.member.lastApplied(), parseWriteConcern(ctx.cmd.writeConcern));
+  const err = await ctx.set.awaitWriteConcern(ctx.member, txn.commitOpTime ?? ctx.member.lastApplied(), parseWriteConcern(ctx.cmd.writeConcern), ctx.op);
   if (err) reply.writeConcernError = err;
   return reply;
 }
@@ -30,8 +30,7 @@ async function commitTransaction(ctx: CommandContext): Promise<Document> {
 function abortTransaction(ctx: CommandContext): Document {
   const txn = current(ctx);
   if (txn.state === 'committed') throw new CommandError('TransactionCommitted', `Transaction with { txnNumber: ${String(txn.txnNumber)} } has been committed.`);
-  if (txn.state === 'open') txn.rollback();
-  txn.state = 'aborted';
+  ctx.member.transactions.abort(txn);
   return { ok: 1 };
 }
 

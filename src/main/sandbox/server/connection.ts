@@ -26,17 +26,21 @@ export class MemberConnection {
   private closed = false;
   /** True once the connection carries a driver monitor's streaming hello. */
   streaming = false;
-  readonly state: ConnectionState = { id: nextConnectionId++, user: null, conversations: new Map(), nextConversationId: 1 };
+  readonly state: ConnectionState;
 
   constructor(
     private readonly socket: Socket,
     private readonly rt: MemberRuntime,
   ) {
+    this.state = { id: nextConnectionId++, client: `${socket.remoteAddress ?? '127.0.0.1'}:${socket.remotePort ?? 0}`, user: null, conversations: new Map(), nextConversationId: 1 };
+    rt.member.ops.connect(this.state);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => {
       this.closed = true;
+      // mongod kills what a client was running when its connection goes (the operation's client is gone).
+      rt.member.ops.disconnect(this.state.id);
     });
   }
 
@@ -46,6 +50,7 @@ export class MemberConnection {
   }
 
   private onData(chunk: Buffer): void {
+    this.rt.member.metrics.network.bytesIn += chunk.length;
     let frames: Frame[];
     try {
       frames = this.framer.push(chunk);
@@ -58,7 +63,9 @@ export class MemberConnection {
   }
 
   private send(buf: Buffer): void {
-    if (!this.closed && !this.socket.destroyed) this.socket.write(buf);
+    if (this.closed || this.socket.destroyed) return;
+    this.rt.member.metrics.network.bytesOut += buf.length;
+    this.socket.write(buf);
   }
 
   private async delay(): Promise<void> {
@@ -69,6 +76,7 @@ export class MemberConnection {
   private async handle(frame: Frame): Promise<void> {
     if (this.closed || !this.rt.member.alive) return;
     const { opCode, requestId } = frame.header;
+    this.rt.member.metrics.network.numRequests++;
     if (opCode !== OP_MSG && opCode !== OP_QUERY) {
       // OP_COMPRESSED is never negotiated (hello offers no compressors); anything else is not a request.
       this.close();
