@@ -189,6 +189,45 @@ export class BackupStore {
       .run(code, message, new Date().toISOString(), chainId);
   }
 
+  /**
+   * Rebuilds the cache of a chain from a replica set's chain document: the chain row at the head DR applied
+   * and that head slice (its files are not here; they were shipped by whoever captured it). Local slices of
+   * that chain are dropped first: a cache that is behind or diverged must not be extended. The chain becomes
+   * the active one. Earlier slices are history this workstation never had.
+   */
+  adoptChain(a: { chainId: string; replicaSet: string; startedAt: Date; head: Manifest; headSha: string; appliedWall: number | null }): void {
+    const m = a.head;
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM backup_slices WHERE chain_id = ?').run(a.chainId);
+      this.db
+        .prepare(
+          `INSERT INTO backup_chains (chain_id, replica_set, created_at, state, captured_seq, captured_ts, applied_seq, applied_ts, applied_wall)
+           VALUES (@id, @rs, @created, 'active', @seq, @ts, @seq, @ts, @wall)
+           ON CONFLICT(chain_id) DO UPDATE SET state = 'active', broken_code = NULL, broken_message = NULL, broken_at = NULL, captured_seq = @seq, captured_ts = @ts,
+             applied_seq = @seq, applied_ts = @ts, applied_wall = @wall, target_ts = NULL, idle_checked_at = NULL`,
+        )
+        .run({ id: a.chainId, rs: a.replicaSet, created: a.startedAt.toISOString(), seq: m.seq, ts: m.toTs, wall: a.appliedWall });
+      this.db
+        .prepare(
+          "INSERT INTO backup_slices (chain_id, seq, manifest, manifest_sha, state, applied_at, local_deleted, remote_deleted) VALUES (?, ?, ?, ?, 'applied', ?, 1, 1)",
+        )
+        .run(a.chainId, m.seq, JSON.stringify(m), a.headSha, now);
+      this.setSetting(`adopted:${a.chainId}`, String(m.seq));
+    })();
+    this.activateChain(a.chainId);
+  }
+
+  /** The first sequence this cache holds of a chain taken from a replica set's chain document, or null. */
+  adoptedFrom(chainId: string): number | null {
+    const v = this.setting(`adopted:${chainId}`);
+    return v === null ? null : Number(v);
+  }
+
+  hasSlices(chainId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM backup_slices WHERE chain_id = ? LIMIT 1').get(chainId) !== undefined;
+  }
+
   setIdleChecked(chainId: string, at: number): void {
     this.db.prepare('UPDATE backup_chains SET idle_checked_at = ? WHERE chain_id = ?').run(at, chainId);
   }

@@ -3,6 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, type Timestamp } from 'bson';
 import type { MongoClient } from 'mongodb';
+import { CONTROL_DATABASE } from '../control/names';
 import { ArchiveWriter, type ArchiveSummary } from './archive';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
 import { encodeManifest, manifestSha256, MANIFEST_FORMAT, sliceBaseName, type Manifest } from './manifest';
@@ -21,6 +22,8 @@ export interface CaptureDeps {
   progress: ProgressTracker;
   signal?: AbortSignal;
   gzipLevel?: number;
+  /** When the capture started, by DC's own clock (RPO is measured in DC's time, never a workstation's). */
+  headCheckedAt?: Date;
 }
 
 export type CaptureOutcome = { kind: 'slice'; manifest: Manifest } | { kind: 'idle' } | { kind: 'rolled'; message: string };
@@ -39,10 +42,13 @@ export function manifestName(chainId: string, seq: number): string {
 }
 
 /** Entry fields read without decoding the rest of the document. */
-export function entryHead(raw: Uint8Array): { ts: Timestamp; wall: Date | null } {
+export function entryHead(raw: Uint8Array): { ts: Timestamp; wall: Date | null; ns: string } {
   const d = deserialize(raw, { promoteValues: false, fieldsAsRaw: { o: true, o2: true } });
-  return { ts: d.ts as Timestamp, wall: d.wall instanceof Date ? d.wall : null };
+  return { ts: d.ts as Timestamp, wall: d.wall instanceof Date ? d.wall : null, ns: typeof d.ns === 'string' ? d.ns : String(d.ns ?? '') };
 }
+
+/** DR Desk's control state is site-local: its entries never travel to the other site. */
+const CONTROL_NS_PREFIX = `${CONTROL_DATABASE}.`;
 
 /** Finishes an archive written as NAME.tmp, then publishes archive and manifest under their final names. */
 export async function publishSlice(outbox: string, writer: ArchiveWriter, build: (summary: ArchiveSummary) => Manifest): Promise<Manifest> {
@@ -65,7 +71,7 @@ async function lostPositionMessage(dc: MongoClient, from: string): Promise<strin
 export async function captureIncrement(dc: MongoClient, chain: ChainRow, prev: SliceRow, dcVersion: string, deps: CaptureDeps): Promise<CaptureOutcome> {
   const from = prev.manifest.toTs;
   const seq = prev.seq + 1;
-  const headCheckedAt = new Date();
+  const headCheckedAt = deps.headCheckedAt ?? new Date();
   deps.progress.phase('capture', `Reading DC's oplog after ${from}`, { slice: { chainId: chain.chainId, seq } });
   await mkdir(deps.outbox, { recursive: true });
   const cursor = dc
@@ -84,6 +90,7 @@ export async function captureIncrement(dc: MongoClient, chain: ChainRow, prev: S
         if (tsToText(head.ts) !== from) return { kind: 'rolled', message: await lostPositionMessage(dc, from) };
         continue;
       }
+      if (entryHead(raw).ns.startsWith(CONTROL_NS_PREFIX)) continue;
       writer ??= new ArchiveWriter(tmp, deps.gzipLevel);
       await writer.write(raw);
       last = raw;

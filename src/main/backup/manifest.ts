@@ -103,11 +103,12 @@ export function rootProblem(m: Manifest): LinkProblem | null {
 }
 
 /** Checks a whole chain, sorted by seq; returns the problems with the seq they were found at. */
-export function chainProblems(manifests: Manifest[]): Array<{ seq: number; problem: LinkProblem }> {
+export function chainProblems(manifests: Manifest[], adoptedHead = false): Array<{ seq: number; problem: LinkProblem }> {
   const out: Array<{ seq: number; problem: LinkProblem }> = [];
   const sorted = [...manifests].sort((a, b) => a.seq - b.seq);
   sorted.forEach((m, i) => {
-    const p = i === 0 ? rootProblem(m) : linkProblem(sorted[i - 1], m);
+    // An adopted head (continued from DR's chain document) has its predecessors elsewhere, not here.
+    const p = i === 0 ? (adoptedHead ? null : rootProblem(m)) : linkProblem(sorted[i - 1], m);
     if (p) out.push({ seq: m.seq, problem: p });
   });
   return out;

@@ -15,13 +15,14 @@ import { captureAnchor, changesReason, changesSince, type HandoverPoint } from '
 import { captureIncrement, manifestName, newChainId } from './capture';
 import { SshLanding, type Landing, type RetryTuning, type TransferHook, type TransferTuning } from './landing';
 import { LocalLanding } from './local-landing';
-import { linkProblem, manifestSha256, rootProblem } from './manifest';
+import { linkProblem, manifestSha256, parseManifest, rootProblem } from './manifest';
 import { connectReplicaSet, lastPosition, resolveRoute, serverVersion, versionMismatchError, versionsCompatible, type BackupRoute, type ClientOptions } from './mongo-endpoints';
 import { compareTs, textToTs, tsToText } from './oplog-ts';
 import type { ProgressTracker } from './progress';
 import { checkAborted } from './scheduler';
 import type { ChainState } from '../control/chain-state';
 import type { HeldLease } from '../control/lease';
+import { serverNow } from '../control/majority';
 
 /**
  * One cycle: capture DC's new oplog entries as the next slice, ship every slice DR lacks, apply every
@@ -40,7 +41,12 @@ export interface PipelineOptions {
    * receiving site has no SSH host. A real topology leaves it unset and must name an SSH host.
    */
   localLanding?: string;
+  /** This workstation's clock (ms); tests skew it. RPO never depends on it beyond the measured offset to DC. */
+  clock?: () => number;
 }
+
+/** DC's clock minus this workstation's (ms), measured at every capture: "now" for RPO is DC's time. */
+export const DC_CLOCK_OFFSET_SETTING = 'dc-clock-offset-ms';
 
 export interface PipelineDeps {
   topology: Topology;
@@ -93,6 +99,15 @@ export class BackupPipeline {
     });
   }
 
+  clock(): number {
+    return (this.d.options?.clock ?? Date.now)();
+  }
+
+  /** DC's time now, from this workstation's clock and the offset measured at the last capture. */
+  dcNow(): number {
+    return this.clock() + Number(this.d.store.setting(DC_CLOCK_OFFSET_SETTING) ?? 0);
+  }
+
   /** The pipeline's name in the control collections: one lease and one chain document per route. */
   get controlId(): string {
     return `${this.route.source.name}>${this.route.target.name}`;
@@ -112,10 +127,36 @@ export class BackupPipeline {
     }
   }
 
+  /**
+   * With the lease: when DR follows a chain this cache does not hold at DR's head — a lost or new data
+   * directory, another workstation that ran the pipeline meanwhile, a cache that fell behind or diverged —
+   * the cache takes DR's head (its manifest, stored with the applied position) and the next slice links to
+   * it: the same chain continues, no baseline, no gap (capture starts at the head's end) and no repeat
+   * (an entry DR applied past the head is skipped by the resume position). A pending baseline of this
+   * workstation is left alone (its own checks decide whether it may replace DR's chain).
+   */
+  async adoptTargetChain(run: RunContext): Promise<boolean> {
+    const ctl = run.control;
+    if (!ctl) return false;
+    const doc = await ctl.chain.read();
+    if (!doc?.headManifest || !doc.headManifestSha256 || doc.appliedSeq === null) return false;
+    const local = this.d.store.currentChain();
+    if (local?.state === 'building') return false;
+    if (local?.chainId === doc.chainId && local.state !== 'broken' && this.d.store.slice(doc.chainId, doc.appliedSeq)?.manifestSha === doc.headManifestSha256) return false;
+    const head = parseManifest(doc.headManifest, `in ${this.route.to.name}'s chain document`);
+    if (manifestSha256(head) !== doc.headManifestSha256 || head.chainId !== doc.chainId || head.seq !== doc.appliedSeq)
+      throw new DeskError('CHAIN_DOC_DAMAGED', `${this.route.to.name}'s chain document names head #${doc.appliedSeq} of chain ${doc.chainId} with a manifest that does not match it: nothing was captured or applied. Start a new baseline.`);
+    // Slices of this chain captured here but not applied on DR are superseded by the head DR holds.
+    for (const sl of local?.chainId === doc.chainId ? this.d.store.slices(doc.chainId) : []) if (!sl.localDeleted) await rm(join(this.outbox, sl.manifest.archive), { force: true });
+    this.d.store.adoptChain({ chainId: doc.chainId, replicaSet: this.route.source.name, startedAt: doc.startedAt, head, headSha: doc.headManifestSha256, appliedWall: doc.appliedWall?.getTime() ?? null });
+    this.d.log.write({ event: 'chain-adopted', chainId: doc.chainId, seq: head.seq, toTs: head.toTs, writtenBy: doc.by, replaced: local?.chainId ?? null });
+    return true;
+  }
+
   /** The chain a cycle extends; an error saying what to do when there is none or it is broken. */
   usableChain(): ChainRow {
     const chain = this.d.store.currentChain();
-    if (!chain || !this.d.store.slice(chain.chainId, 0))
+    if (!chain || !this.d.store.hasSlices(chain.chainId))
       throw new DeskError('BACKUP_NEEDS_BASELINE', 'No baseline has been taken yet: start a baseline (drdesk backup run --baseline, or "Start baseline" on the Backups page).');
     if (chain.state === 'broken') throw chainBrokenError(chain.broken?.message ?? 'the chain is broken.');
     return chain;
@@ -126,6 +167,7 @@ export class BackupPipeline {
    * captured before it reach DR; the cycle then fails with the first error.
    */
   async runCycle(run: RunContext): Promise<void> {
+    await this.adoptTargetChain(run);
     this.usableChain();
     let failure: unknown = null;
     await this.capture(run).catch((err: unknown) => (failure = err));
@@ -185,9 +227,13 @@ export class BackupPipeline {
     const chain = this.usableChain();
     const prev = this.d.store.slices(chain.chainId).at(-1) as SliceRow;
     checkAborted(run.signal);
-    const outcome = await this.withClient('source', async (dc) =>
-      captureIncrement(dc, chain, prev, await serverVersion(dc), { store: this.d.store, outbox: this.outbox, progress: run.progress, signal: run.signal, gzipLevel: this.d.options?.gzipLevel }),
-    );
+    const outcome = await this.withClient('source', async (dc) => {
+      const sentAt = this.clock();
+      const dcNow = await serverNow(dc);
+      // Half the round trip is the best estimate of when DC read its clock.
+      this.d.store.setSetting(DC_CLOCK_OFFSET_SETTING, String(Math.round(dcNow.getTime() - (sentAt + this.clock()) / 2)));
+      return captureIncrement(dc, chain, prev, await serverVersion(dc), { store: this.d.store, outbox: this.outbox, progress: run.progress, signal: run.signal, gzipLevel: this.d.options?.gzipLevel, headCheckedAt: dcNow });
+    });
     if (outcome.kind === 'rolled') {
       this.d.store.breakChain(chain.chainId, 'OPLOG_ROLLED', outcome.message);
       this.d.log.write({ event: 'chain-broken', chainId: chain.chainId, code: 'OPLOG_ROLLED', message: outcome.message });
@@ -201,6 +247,7 @@ export class BackupPipeline {
 
   /** Capture and ship only: the slices wait, verified at the landing, for a later delivery to apply them. */
   async stage(run: RunContext): Promise<void> {
+    await this.adoptTargetChain(run);
     await this.capture(run);
     const landing = this.landing();
     try {
@@ -215,6 +262,7 @@ export class BackupPipeline {
    * are still applied; the one that failed, and everything after it, are not.
    */
   async deliver(run: RunContext): Promise<void> {
+    await this.adoptTargetChain(run);
     const landing = this.landing();
     try {
       let shipFailure: unknown = null;
@@ -304,7 +352,11 @@ export class BackupPipeline {
   private async applyOne(run: RunContext, landing: Landing, dr: MongoClient, s: SliceRow, prev: SliceRow | null): Promise<void> {
     const m = s.manifest;
     run.progress.phase('verify', `Verifying slice #${m.seq} on ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, bytes: { done: 0, total: m.bytes } });
-    const landed = await landing.remoteManifest(m, run.signal);
+    const landed = await landing.remoteManifest(m, run.signal).catch((err: unknown) => {
+      // A damaged (truncated, altered) manifest at the landing is replaced by shipping the slice again.
+      if ((err as DeskError).code === 'MANIFEST_INVALID') this.reship(s, 'MANIFEST_INVALID', (err as Error).message);
+      throw err;
+    });
     if (!landed) this.reship(s, 'SLICE_MISSING_REMOTE', `Slice #${m.seq}'s manifest is not in ${landing.label} (deleted or never written): it is shipped again.`);
     if (manifestSha256(landed) !== s.manifestSha) this.reship(s, 'MANIFEST_MISMATCH', `Slice #${m.seq}'s manifest at ${landing.label} differs from the one ${this.route.from.name} wrote: it is shipped again.`);
     const link = prev ? linkProblem(prev.manifest, landed) : rootProblem(landed);

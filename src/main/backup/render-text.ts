@@ -51,3 +51,26 @@ export function renderVerify(r: VerifyReport): string {
   for (const f of r.findings) lines.push(`  ${f.ok ? 'ok  ' : 'FAIL'} #${pad(String(f.seq), 4)} ${pad(f.check, 16)} ${f.message}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** What the replica sets say (the same for every workstation): the lease, DR's chain document, the ledgers. */
+export function renderControl(
+  c: {
+    lease: { sentence: string };
+    chain: { chainId: string; appliedSeq: number | null; appliedTs: string | null; updatedAt: string; by: string; term: number } | null;
+    adopted: boolean;
+    executions: Array<{ site: string; requestId: string; executionId: string; by: string; workstation: string; startedAt: string; outcome: string | null }>;
+  },
+  to: string,
+): string {
+  const lines = [`Lease: ${c.lease.sentence}`];
+  lines.push(
+    c.chain
+      ? `${to}'s chain document: chain ${c.chain.chainId}, applied up to slice #${c.chain.appliedSeq ?? '-'} (${c.chain.appliedTs ?? 'nothing yet'}), written by ${c.chain.by} at ${time(c.chain.updatedAt)} (term ${c.chain.term})${c.adopted ? ' — this data directory had no chain: its cache now starts at that head' : ''}`
+      : `${to}'s chain document: none (no chain has been applied under the lease yet, or ${to} cannot be read)`,
+  );
+  if (c.executions.length) {
+    lines.push('Executions (execution ledgers on the replica sets):');
+    for (const e of c.executions) lines.push(`  ${time(e.startedAt)}  ${e.requestId}  ${e.executionId}  by ${e.by} (${e.workstation})  ${e.outcome ?? 'started'}  [${e.site}]`);
+  }
+  return `${lines.join('\n')}\n`;
+}

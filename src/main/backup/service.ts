@@ -18,6 +18,9 @@ import { buildStatus, notConfiguredStatus } from './status';
 import { verifyChain } from './verify';
 import { DEFAULT_LEASE_TTL_MS, leaseSentence, localHolder, PipelineLease, type LeaseDoc } from '../control/lease';
 import { LeaseSession } from '../control/lease-session';
+import { ChainState } from '../control/chain-state';
+import { ReplicaSetLedgers } from '../control/execution-ledgers';
+import { tsToText } from './oplog-ts';
 
 /**
  * The backup feature as one object: pipeline, one-at-a-time gate with deadlines, scheduler, status and
@@ -58,6 +61,32 @@ export interface ActivationRecord {
   sourceTs: string | null;
   /** The target's own oplog position right after that apply: where a route back can start (anchor.ts). */
   targetTs: string | null;
+}
+
+export interface ControlStatus {
+  lease: Awaited<ReturnType<BackupService['leaseStatus']>>;
+  /** DR's chain document (authoritative for what DR applied), or null when DR has none or cannot be read. */
+  chain: { chainId: string; term: number; appliedSeq: number | null; appliedTs: string | null; appliedWall: string | null; startedAt: string; updatedAt: string; by: string } | null;
+  /** This data directory had no chain: its cache was rebuilt from DR's head. */
+  adopted: boolean;
+  executions: Awaited<ReturnType<ReplicaSetLedgers['list']>>;
+}
+
+/**
+ * A failure as the cycle's record keeps it: a coded DeskError as it is; a server's bare numeric code
+ * (a driver error that escaped) gets a code and a sentence.
+ */
+export function describeFailure(err: unknown, target: string): { code: string; message: string } {
+  const e = serializeError(err);
+  if (!/^\d+$/.test(e.code)) return e;
+  const first = e.message.split('\n')[0];
+  if (e.code === '11000')
+    return {
+      code: 'DR_DUPLICATE_KEY',
+      message: `${target} refused a write with a duplicate key (${first}): a document with the same unique key is already there, written outside this pipeline or by another chain. Nothing after it was applied; remove the conflicting document on ${target} or start a new baseline.`,
+    };
+  const name = (err as { codeName?: string }).codeName;
+  return { code: `MONGO_${name ? name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() : e.code}`, message: `The server answered with error ${e.code}${name ? ` (${name})` : ''}: ${first}.` };
 }
 
 const LOCK_TTL_MS = 60_000;
@@ -134,7 +163,7 @@ export class BackupService {
 
   status(): BackupStatus {
     if (!this.configured) return notConfiguredStatus(this.configError as DeskError, this.schedule(), this.d.topology.targets.rpoSeconds);
-    return buildStatus({ store: this.store, route: this.pipeline.route, pins: this.pins, schedule: this.schedule(), targetSeconds: this.d.topology.targets.rpoSeconds, running: this.running, activation: this.activation() });
+    return buildStatus({ store: this.store, route: this.pipeline.route, pins: this.pins, schedule: this.schedule(), targetSeconds: this.d.topology.targets.rpoSeconds, running: this.running, activation: this.activation(), now: this.pipeline.clock(), dcNow: this.pipeline.dcNow() });
   }
 
   private emitStatus(): void {
@@ -288,7 +317,7 @@ export class BackupService {
           this.store.finishCycle(rec.id, 'ok', null);
           this.log.write({ event: `${kind}-ok`, cycle: rec.id });
         } catch (err) {
-          const e = serializeError(err);
+          const e = describeFailure(err, this.pipeline.route.to.name);
           this.store.finishCycle(rec.id, 'failed', { code: e.code, message: e.message });
           this.log.write({ event: `${kind}-failed`, cycle: rec.id, code: e.code, message: e.message });
         } finally {
@@ -339,6 +368,42 @@ export class BackupService {
     } finally {
       await client.close(true).catch(() => undefined);
     }
+  }
+
+  /**
+   * What the replica sets say, for every workstation alike: who holds the lease, DR's chain document (what
+   * DR applied, by whom), and the executions in the ledgers. A data directory without any chain (deleted,
+   * or new) has its cache rebuilt from DR's head here, unless a cycle of this directory is running.
+   */
+  async controlStatus(): Promise<ControlStatus> {
+    const lease = await this.leaseStatus().catch((err: Error) => ({ lease: null, sentence: `the lease on ${this.pipeline.route.to.name} cannot be read: ${err.message}`, heartbeatAgeSeconds: null, expired: false }));
+    let chain: ControlStatus['chain'] = null;
+    let adopted = false;
+    const client = await this.pipeline.connectTarget().catch(() => null);
+    if (client)
+      try {
+        const state = new ChainState(client, this.pipeline.controlId);
+        const doc = await state.read();
+        if (doc)
+          chain = {
+            chainId: doc.chainId,
+            term: doc.term,
+            appliedSeq: doc.appliedSeq,
+            appliedTs: doc.appliedTs ? tsToText(doc.appliedTs) : null,
+            appliedWall: doc.appliedWall?.toISOString() ?? null,
+            startedAt: doc.startedAt.toISOString(),
+            updatedAt: doc.updatedAt.toISOString(),
+            by: doc.by,
+          };
+        if (doc && !this.store.currentChain() && !this.store.liveLockHolder() && !this.gate.running) {
+          const held = { pipeline: this.pipeline.controlId, term: doc.term, token: '', expiresAt: new Date(0) };
+          adopted = await this.pipeline.adoptTargetChain({ cycleId: 0, progress: new ProgressTracker({ cycleId: 0, kind: 'cycle' }, () => undefined), control: { chain: state, lease: () => held, by: 'status' } });
+        }
+      } finally {
+        await client.close(true).catch(() => undefined);
+      }
+    const executions = await new ReplicaSetLedgers({ topology: this.d.topology, secrets: this.d.secrets, workstation: this.d.dataDir, timeoutMs: 5_000 }).list(20).catch(() => []);
+    return { lease, chain, adopted, executions };
   }
 
   async verify(remote: boolean): Promise<VerifyReport> {

@@ -68,6 +68,8 @@ export interface StatusInput {
   /** The target site was activated (it takes the writes): the route is stopped. */
   activation?: { at: string; label: string } | null;
   now?: number;
+  /** DC's time now (its clock, not this workstation's): what the RPO is measured against. */
+  dcNow?: number;
 }
 
 export function buildStatus(i: StatusInput): BackupStatus {
@@ -76,7 +78,7 @@ export function buildStatus(i: StatusInput): BackupStatus {
   const slices = chain ? i.store.slices(chain.chainId) : [];
   const dataChain = chain?.appliedSeq !== null && chain ? chain : i.store.lastAppliedChain();
   const appliedSlice = dataChain && dataChain.appliedSeq !== null ? i.store.slice(dataChain.chainId, dataChain.appliedSeq) : null;
-  const rpo = computeRpo(now, i.targetSeconds, dataChain, appliedSlice);
+  const rpo = computeRpo(i.dcNow ?? now, i.targetSeconds, dataChain, appliedSlice);
   const recentCycles = i.store.recentCycles(10);
   const reasons: Reason[] = backupReasons({
     subject: i.route.subject,

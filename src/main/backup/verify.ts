@@ -18,13 +18,15 @@ export async function verifyChain(store: BackupStore, outbox: string, landing: L
   const slices = store.slices(chain.chainId);
   const findings: VerifyFinding[] = [];
   const add = (seq: number, check: VerifyFinding['check'], ok: boolean, message: string) => findings.push({ chainId: chain.chainId, seq, check, ok, message });
-  const problems = new Map(chainProblems(slices.map((s) => s.manifest)).map((p) => [p.seq, p.problem.message]));
+  // A chain continued from DR's chain document starts, in this cache, at the head DR had applied.
+  const adopted = store.adoptedFrom(chain.chainId);
+  const problems = new Map(chainProblems(slices.map((s) => s.manifest), adopted !== null).map((p) => [p.seq, p.problem.message]));
   const seqs = new Set(slices.map((s) => s.seq));
   const top = slices.at(-1)?.seq ?? -1;
-  for (let seq = 0; seq <= top; seq++) if (!seqs.has(seq)) add(seq, 'link', false, `slice #${seq} is missing from the chain record.`);
+  for (let seq = adopted ?? 0; seq <= top; seq++) if (!seqs.has(seq)) add(seq, 'link', false, `slice #${seq} is missing from the chain record.`);
   for (const s of slices) {
     const m = s.manifest;
-    add(s.seq, 'link', !problems.has(s.seq), problems.get(s.seq) ?? (s.seq === 0 ? `${m.kind} starts the chain` : `follows #${s.seq - 1}`));
+    add(s.seq, 'link', !problems.has(s.seq), problems.get(s.seq) ?? (s.seq === adopted ? `taken from ${chain.replicaSet}'s target chain document: the head it had applied` : s.seq === 0 ? `${m.kind} starts the chain` : `follows #${s.seq - 1}`));
     if (manifestSha256(m) !== s.manifestSha) add(s.seq, 'link', false, `the manifest of #${s.seq} no longer hashes to the value recorded at capture.`);
     if (!s.localDeleted) {
       const path = join(outbox, m.archive);

@@ -51,18 +51,22 @@ describe.skipIf(sshdSkipReason !== null)('two desks, one pipeline lease on DR', 
     const after = await a.leaseStatus();
     expect(after.lease?.holder.workstation).toBe('desk-b');
     expect(after.lease?.term).toBe(2);
-    // DR now follows B's chain: A's chain (its own baseline, older) must not be applied over it.
+    // DR now follows B's chain: A continues it from DR's head (its own older chain is never applied over it).
+    const aOwn = a.status().chain?.chainId;
     await bed.dc.db('soar').collection('cases').insertOne({ _id: 'x3' } as never);
     const byA = await a.run('cycle', 'manual', true);
-    expect(byA.error?.code).toBe('CHAIN_FOREIGN');
-    expect(byA.error?.message).toMatch(/follows chain .+ not this workstation's chain/);
+    expect(byA.error).toBeNull();
+    expect(byA.applied).toBe(1);
+    expect(a.status().chain?.chainId).toBe(b.status().chain?.chainId);
+    expect(a.status().chain?.chainId).not.toBe(aOwn);
+    await bed.dc.db('soar').collection('cases').insertOne({ _id: 'x4' } as never);
     const byB2 = await b.run('cycle', 'manual', true);
     expect(byB2.error).toBeNull();
     expect(byB2.applied).toBe(1);
-    expect(await bed.dr.db('soar').collection('cases').countDocuments({ _id: 'x3' } as never)).toBe(1);
+    for (const id of ['x3', 'x4']) expect(await bed.dr.db('soar').collection('cases').countDocuments({ _id: id } as never)).toBe(1);
     const doc = await bed.dr.db('drdesk').collection('chain').findOne({ _id: a.pipeline.controlId } as never);
     expect(doc?.chainId).toBe(b.status().chain?.chainId);
-    expect(doc?.appliedSeq).toBe(1);
+    expect(doc?.appliedSeq).toBe(2);
   });
 
   it('a holder whose heartbeat stopped cannot block: after the time to live the other desk takes the lease with the next term', async () => {

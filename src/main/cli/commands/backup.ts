@@ -2,7 +2,7 @@ import type { BackupProgress } from '../../../shared/api/backup';
 import { DeskError } from '../../../shared/errors';
 import type { Level } from '../../../shared/status';
 import { openBackupService } from '../../backup/open';
-import { renderCycle, renderProgress, renderStatus, renderVerify } from '../../backup/render-text';
+import { renderControl, renderCycle, renderProgress, renderStatus, renderVerify } from '../../backup/render-text';
 import { defaultDataDir } from '../../config/data-dir';
 import { parseOptions } from '../args';
 
@@ -67,9 +67,10 @@ export async function run(args: string[]): Promise<number> {
         return EXIT[status.level];
       }
       case 'status': {
+        // The replica sets first: a data directory without a chain has its cache rebuilt from DR's head.
+        const control = await service.controlStatus();
         const status = service.status();
-        const lease = await service.leaseStatus().catch((err: Error) => ({ lease: null, sentence: `the lease on ${status.to} cannot be read: ${err.message}`, heartbeatAgeSeconds: null, expired: false }));
-        out({ ...status, lease }, `${renderStatus(status)}Lease: ${lease.sentence}\n`);
+        out({ ...status, lease: control.lease, control }, `${renderStatus(status)}${renderControl(control, status.to)}`);
         return EXIT[status.level];
       }
       case 'take-over': {
