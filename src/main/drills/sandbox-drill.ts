@@ -20,6 +20,8 @@ export interface SandboxDrillOptions {
   /** Sandbox timing: the manual's (heartbeat 2 s, election timeout 10 s) unless fast. */
   fast?: boolean;
   workloadOpsPerSec?: number;
+  /** Each workload write as a multi-document transaction (the sandbox's --workload-txn). */
+  workloadTransactions?: boolean;
   tester?: string;
   drillId?: string;
   onProgress?: (p: DrillProgress) => void;
@@ -37,7 +39,7 @@ export async function runSandboxDrill(opts: SandboxDrillOptions): Promise<DrillR
   const closers: Array<() => unknown> = [() => rmSync(dir, { recursive: true, force: true })];
   try {
     opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: 'starting the sandbox', at: new Date().toISOString() });
-    const sandbox = await startSandbox({ fast: opts.fast ?? false, workloadOpsPerSec: opts.workloadOpsPerSec ?? 50, dir });
+    const sandbox = await startSandbox({ fast: opts.fast ?? false, workloadOpsPerSec: opts.workloadOpsPerSec ?? 50, workloadTransactions: opts.workloadTransactions, dir });
     closers.unshift(() => sandbox.stop());
     const to = opts.landing ? `over SSH to ${opts.landing.username}@${opts.landing.host}:${opts.landing.port}` : 'to a local landing directory (the sandbox has no SSH hosts)';
     opts.onProgress?.({ drillId: opts.drillId ?? '', scenario: opts.scenario, phase: 'setup', message: `baseline DC → DR ${to}`, at: new Date().toISOString() });
