@@ -8,33 +8,11 @@ import { loadTopologyFile, validateTopology, type LoadedTopology } from './confi
 import { monitorMethods } from './monitor/methods';
 import { Monitor } from './monitor/monitor';
 import { TypedEmitter } from './monitor/typed-emitter';
-import { RpcRouter, type MethodTable } from './rpc-router';
+import type { DeskContext, DeskFeature } from './feature/contract';
+import { RpcRouter } from './rpc/router';
 import type { Sandbox, SandboxOptions } from './sandbox/types';
 import { DATABASE_FILE, openDatabase, type DeskDatabase } from './store/database';
 import type { SecretStore } from './store/secret-store';
-
-/** What a feature (backup, approvals, runbooks, drills…) gets to build on. */
-export interface DeskContext {
-  dataDir: string;
-  database: DeskDatabase;
-  secrets: SecretStore;
-  topology: LoadedTopology;
-  /** The sandbox Desk started because no topology was configured, else null. */
-  sandbox: Sandbox | null;
-  monitor: Monitor;
-  /** Emit a DeskEvents event: it reaches every host's subscribers. */
-  events: TypedEmitter<DeskEvents>;
-  settings: SettingsFile;
-  /** Tell the person at the desk (a 'notification' event; hosts raise a desktop notification). */
-  notify(title: string, body: string, level: DeskNotification['level'], subject?: string | null): void;
-}
-
-/** A feature registers its DeskApi methods (schema + handler) and may clean up when Desk closes. */
-export type DeskFeature = (ctx: DeskContext) => FeatureParts | Promise<FeatureParts>;
-export interface FeatureParts {
-  methods?: MethodTable;
-  close?: () => Promise<void>;
-}
 
 /**
  * The engine as one object behind DeskApi. Every call — typed, from a host's transport, or in-process —

@@ -1,7 +1,7 @@
 import { approvalsFeature } from './approvals/feature';
 import { backupFeature } from './backup/feature';
-import { pictureFeature } from './monitor/picture-feature';
-import type { DeskFeature } from './desk';
+import { pictureFeature } from './picture/feature';
+import type { DeskFeature } from './feature/contract';
 import { runbooksFeature } from './runbooks/feature';
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DeskEvents } from '../../shared/desk-api';
-import type { DeskContext, DeskFeature } from '../desk';
+import type { DeskContext, DeskFeature } from '../feature/contract';
 import { DeskApprovals } from './desk-approvals';
 import { approvalsMethods } from './handlers';
 import { FileRosterSource } from './roster-source';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { BackupEvents } from '../../shared/api/backup';
 import { historyRangeSchema } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
-import { noInput, type MethodTable } from '../rpc-router';
+import { noInput, type MethodTable } from '../rpc/router';
 import type { SecretStore } from '../store/secret-store';
 import { BackupRoutes } from './routes';
 import type { BackupService, BackupServiceOptions } from './service';

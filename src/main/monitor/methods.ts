@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { historyRangeSchema } from '../../shared/monitor';
 import type { Monitor } from './monitor';
 import type { LoadedTopology } from '../config/topology-file';
-import type { MethodTable } from '../rpc-router';
-import { noInput } from '../rpc-router';
+import { noInput, type MethodTable } from '../rpc/router';
 import type { SecretStore } from '../store/secret-store';
 import { secretKindSchema, secretNameSchema } from '../store/secret-names';
 

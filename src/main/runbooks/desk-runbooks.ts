@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { noInput, type MethodTable } from '../rpc-router';
+import { noInput, type MethodTable } from '../rpc/router';
 import type { DrillService } from '../drills/drill-service';
 import { RUNBOOKS } from './plans/index';
 import { runbookIdSchema } from './runbook';

@@ -1,5 +1,5 @@
 import { DeskError } from '../../shared/errors';
-import type { DeskContext, FeatureParts } from '../desk';
+import type { DeskContext, FeatureParts } from '../feature/contract';
 import { approvalsFor } from '../approvals/feature';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
 import { DrillService } from '../drills/drill-service';
@@ -11,7 +11,7 @@ import type { BackupPort } from './handlers/backup-handlers';
 import { backupServicePort } from './handlers/backup-service-port';
 import { createMongoAccess } from './handlers/mongo-access';
 import { loadRunbookSettings, RunbookService } from './runbook-service';
-import { standingFencesFor } from '../monitor/standing-fence';
+import { standingFencesFor } from './standing-fence';
 import { ReplicaSetLedgers } from '../control/execution-ledgers';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeskBackup } from '../../../src/main/backup/desk-backup';
 import { BackupService } from '../../../src/main/backup/service';
-import { RpcRouter } from '../../../src/main/rpc-router';
+import { RpcRouter } from '../../../src/main/rpc/router';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
 import { topologySchema, type TopologyInput } from '../../../src/shared/topology';
 

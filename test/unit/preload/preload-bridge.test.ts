@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { RpcRouter, noInput } from '../../../src/main/rpc-router';
+import { RpcRouter, noInput } from '../../../src/main/rpc/router';
 import { DeskError } from '../../../src/shared/errors';
 import type { RpcTransport } from '../../../src/shared/rpc';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../src/shared/rpc';

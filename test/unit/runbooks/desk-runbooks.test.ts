@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalResult, auditCheckpoint } from '../../../src/main/drills/approval-report';
 import { DrillService } from '../../../src/main/drills/drill-service';
 import { createLocalDrillDesks, type LocalDrillDesks } from '../../../src/main/drills/local-approvers';
-import { RpcRouter } from '../../../src/main/rpc-router';
+import { RpcRouter } from '../../../src/main/rpc/router';
 import { runbookMethods } from '../../../src/main/runbooks/desk-runbooks';
 import { mongoHandlers } from '../../../src/main/runbooks/handlers/mongo-handlers';
 import { RunbookService } from '../../../src/main/runbooks/runbook-service';

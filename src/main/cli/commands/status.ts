@@ -10,7 +10,7 @@ import { loadTopologyFile, validateTopology, type LoadedTopology } from '../../c
 import { withDeadline } from '../../connectors/deadline';
 import { PROBE_SLACK_MS } from '../../monitor/collector';
 import { Monitor } from '../../monitor/monitor';
-import { pictureSource } from '../../monitor/picture-feature';
+import { pictureSource } from '../../picture/feature';
 import { backupFor } from '../../backup/desk-backup';
 import type { BackupRoutes } from '../../backup/routes';
 import { DATABASE_FILE, openDatabase, type DeskDatabase } from '../../store/database';

@@ -40,7 +40,7 @@ async function stepDown(mongo: MongoAccess, address: string, secs: number, catch
   }
 }
 
-/** Where the fence step leaves its standing order for members it could not reach (src/main/monitor/standing-fence.ts). */
+/** Where the fence step leaves its standing order for members it could not reach (standing-fence.ts). */
 export interface StandingFenceSink {
   record(executionId: string, order: { site: string; members: MemberAddress[]; seconds: number }, unreachable: string[]): void;
 }

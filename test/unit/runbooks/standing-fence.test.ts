@@ -1,8 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ActivationInfo, Overview } from '../../../src/shared/monitor';
-import { StandingFences, type FenceOrder } from '../../../src/main/monitor/standing-fence';
-import { healthy, iso } from './fixtures';
+import { StandingFences, type FenceOrder } from '../../../src/main/runbooks/standing-fence';
+import { healthy, iso } from '../monitor/fixtures';
 
 const activation: ActivationInfo = { at: iso(60_000), label: 'execution ex-1', site: 'DR', from: 'DC' };
 const order: FenceOrder = { site: 'DC', members: [{ name: 'dc-1', address: '127.0.0.1:27001' }, { name: 'dc-2', address: '127.0.0.1:27002' }], seconds: 600 };

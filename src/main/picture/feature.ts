@@ -2,11 +2,11 @@ import type { BackupStatus } from '../../shared/api/backup';
 import type { BackupHeadline } from '../../shared/monitor';
 import { backupFor } from '../backup/desk-backup';
 import type { BackupRoutes } from '../backup/routes';
-import type { DeskContext, FeatureParts } from '../desk';
-import type { SitePictureSource } from './monitor';
+import type { DeskContext, FeatureParts } from '../feature/contract';
+import type { SitePictureSource } from '../monitor/monitor';
 import { fenceSite } from '../runbooks/handlers/mongo-handlers';
 import { createMongoAccess } from '../runbooks/handlers/mongo-access';
-import { standingFencesFor } from './standing-fence';
+import { standingFencesFor } from '../runbooks/standing-fence';
 
 /** The headline's part of a backup status: its reasons and how far the target holds the source's writes. */
 export function backupHeadline(s: BackupStatus): BackupHeadline {

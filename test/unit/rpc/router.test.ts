@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { noInput, RpcRouter } from '../../src/main/rpc-router';
-import { DeskError } from '../../src/shared/errors';
-import type { Overview } from '../../src/shared/monitor';
-import { TypedEmitter } from '../../src/main/monitor/typed-emitter';
-import type { DeskEvents } from '../../src/shared/desk-api';
+import { noInput, RpcRouter } from '../../../src/main/rpc/router';
+import { DeskError } from '../../../src/shared/errors';
+import type { Overview } from '../../../src/shared/monitor';
+import { TypedEmitter } from '../../../src/main/monitor/typed-emitter';
+import type { DeskEvents } from '../../../src/shared/desk-api';
 
 function router(): RpcRouter {
   const r = new RpcRouter();

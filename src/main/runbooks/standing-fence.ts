@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Overview, StandingFenceView } from '../../shared/monitor';
-import type { MemberAddress } from '../runbooks/runbook';
+import type { MemberAddress } from './runbook';
 
 /** What the fence step approved: the members of the old site and how long they stay frozen / stepped down. */
 export interface FenceOrder {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { DeskEventName, DeskMethodName, DeskMethods } from '../shared/desk-api';
-import { DeskError, serializeError } from '../shared/errors';
-import type { RpcEvent, RpcResponse } from '../shared/rpc';
+import type { DeskEventName, DeskMethodName, DeskMethods } from '../../shared/desk-api';
+import { DeskError, serializeError } from '../../shared/errors';
+import type { RpcEvent, RpcResponse } from '../../shared/rpc';
 
 /** A method of DeskApi on the engine side: the zod schema of its input and the handler it is given to. */
 export interface MethodSpec<K extends DeskMethodName> {
