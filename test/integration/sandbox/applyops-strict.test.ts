@@ -142,6 +142,21 @@ describe('sandbox applyOps refuses what mongod refuses, with its codes', () => {
     expect(await dr.db('soar').collection('incidents').findOne({ _id: 'P3' } as Document)).toBeNull();
   });
 
+  it('a CRUD-only batch is not atomic (7.0 apply_ops.cpp has no atomic mode): a failed update between two inserts leaves both applied', async () => {
+    const err = await refusal(dr, {
+      applyOps: [
+        { op: 'i', ns: 'soar.incidents', o: { _id: 'NA1' } },
+        { op: 'u', ns: 'soar.incidents', o: { $v: 2, diff: { u: { x: 1 } } }, o2: { _id: 'NOT-THERE' } },
+        { op: 'i', ns: 'soar.incidents', o: { _id: 'NA2' } },
+      ],
+    });
+    expect(err.code).toBe(8);
+    expect(err.message).toBe('applyOps had one or more errors applying ops');
+    expect(err.errorResponse).toMatchObject({ applied: 3, results: [true, false, true] });
+    const got = await dr.db('soar').collection('incidents').find({ _id: { $in: ['NA1', 'NA2', 'NOT-THERE'] } } as Document).toArray();
+    expect(got.map((d) => d._id).sort()).toEqual(['NA1', 'NA2']);
+  });
+
   it('b:true makes an update of a missing document an upsert; without it the entry fails as a status', async () => {
     const diff = { $v: 2, diff: { u: { status: 'closed' } } };
     const err = await refusal(dr, { applyOps: [{ op: 'u', ns: 'soar.incidents', o: diff, o2: { _id: 'GHOST' } }] });
