@@ -10,6 +10,7 @@ export const ErrorCodes = {
   IllegalOperation: 20,
   AuthenticationFailed: 18,
   NamespaceNotFound: 26,
+  MaxTimeMSExpired: 50,
   CursorNotFound: 43,
   NamespaceExists: 48,
   CommandNotFound: 59,

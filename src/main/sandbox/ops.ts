@@ -18,6 +18,8 @@ const CRUD_OPS: Record<string, string> = { find: 'query', insert: 'insert', upda
  */
 export class InProgressOp {
   killed = false;
+  /** Why it was interrupted: killOp (Interrupted, 11601) or its maxTimeMS (MaxTimeMSExpired, 50). */
+  reason: InterruptReason = 'Interrupted';
   readonly startedAt = new Date();
   private readonly startNs = process.hrtime.bigint();
   private wake!: () => void;
@@ -31,20 +33,27 @@ export class InProgressOp {
     readonly cmd: Document,
   ) {}
 
-  kill(): void {
+  kill(reason: InterruptReason = 'Interrupted'): void {
     if (this.killed) return;
     this.killed = true;
+    this.reason = reason;
     this.wake();
   }
 
-  /** An interrupt point: throws Interrupted when the operation was killed. */
+  /** An interrupt point: throws Interrupted (or MaxTimeMSExpired) when the operation was killed. */
   check(): void {
-    if (this.killed) throw interrupted();
+    if (this.killed) throw interrupted(this.reason);
   }
 
-  /** Waits for p, or fails with Interrupted as soon as the operation is killed. */
+  /** Waits for p, or fails as soon as the operation is killed. */
   race<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.interrupted.then((): never => { throw interrupted(); })]);
+    return Promise.race([p, this.interrupted.then((): never => { throw interrupted(this.reason); })]);
+  }
+
+  /** The interruption as a writeConcernError (the write itself stays done). */
+  writeConcernError(): Document {
+    const e = interrupted(this.reason);
+    return { code: e.code, codeName: e.codeName, errmsg: e.message };
   }
 
   get micros(): bigint {
@@ -63,8 +72,10 @@ export class InProgressOp {
   }
 }
 
-export function interrupted(): CommandError {
-  return new CommandError('Interrupted', 'operation was interrupted');
+export type InterruptReason = 'Interrupted' | 'MaxTimeMSExpired';
+
+export function interrupted(reason: InterruptReason = 'Interrupted'): CommandError {
+  return reason === 'MaxTimeMSExpired' ? new CommandError('MaxTimeMSExpired', 'operation exceeded time limit') : new CommandError('Interrupted', 'operation was interrupted');
 }
 
 /** Operations in progress and open connections of one member; opids count up from 1 per process, as on mongod. */

@@ -42,12 +42,12 @@ export class WriteConcernWaiters {
     if (need <= 1 || this.progress(primary, opTime) >= need) return Promise.resolve(null);
     return new Promise((resolve) => {
       const waiter: Waiter = { primary, opTime, need, resolve };
-      // killOp during the wait: the write stays done and the reply carries the interruption as its
-      // writeConcernError (mongod's waitForWriteConcern returns the Interrupted status, service_entry_point_common.cpp).
+      // killOp or maxTimeMS during the wait: the write stays done and the reply carries the interruption as
+      // its writeConcernError (mongod's waitForWriteConcern returns the status, service_entry_point_common.cpp).
       void op?.interrupted.then(() => {
         if (!this.waiters.includes(waiter)) return;
         this.remove(waiter);
-        resolve({ code: 11601, codeName: 'Interrupted', errmsg: 'operation was interrupted' });
+        resolve(op.writeConcernError());
       });
       if (wc.wtimeoutMs > 0) {
         waiter.timer = setTimeout(() => {

@@ -88,6 +88,29 @@ describe('operations in progress, killOp and explain', () => {
     }
   });
 
+  it('maxTimeMS is the deadline of a write-concern wait (MaxTimeMSExpired, 50); on an awaitData getMore it is the await time', async () => {
+    await sb.fault({ action: 'lag', target: 'dc-2', ms: 60_000 });
+    try {
+      await withClient(setUri(sb), async (c) => {
+        const started = Date.now();
+        const reply = (await c
+          .db('app')
+          .command({ insert: 'deadline', documents: [{ _id: 1 }], writeConcern: { w: 2 }, maxTimeMS: 300 })
+          .catch((e: MongoServerError & { result?: Document }) => e.result ?? { error: e.message })) as Document;
+        expect(reply.n).toBe(1);
+        expect(reply.writeConcernError).toMatchObject({ code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
+        expect(Date.now() - started).toBeLessThan(5000);
+        const local = c.db('local');
+        const [last] = await local.collection('oplog.rs').find({}).sort({ $natural: -1 }).limit(1).toArray();
+        const opened = await local.command({ find: 'oplog.rs', filter: { ts: { $gt: last.ts } }, tailable: true, awaitData: true });
+        const more = await local.command({ getMore: Long.fromNumber(Number(opened.cursor.id)), collection: 'oplog.rs', maxTimeMS: 200 });
+        expect(more.cursor.nextBatch).toEqual([]);
+      });
+    } finally {
+      await sb.fault({ action: 'lag', target: 'dc-2', ms: 0 });
+    }
+  });
+
   it('killOp refuses what mongod refuses: not on admin, no op, a non-number op; an unknown opid is still ok', async () => {
     await withClient(setUri(sb), async (c) => {
       const fail = (db: string, cmd: Document) => c.db(db).command(cmd).catch((e: MongoServerError) => e) as Promise<MongoServerError>;

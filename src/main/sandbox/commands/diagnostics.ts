@@ -76,7 +76,7 @@ function opDoc(ctx: CommandContext, op: InProgressOp): Document {
     lockStats: {},
     waitingForFlowControl: false,
   };
-  if (op.killed) doc.killPending = true;
+  if (op.killed && op.reason === 'Interrupted') doc.killPending = true;
   if (kind === 'getmore') {
     const origin = ctx.member.cursors.origin(op.cmd.getMore);
     if (origin) doc.cursor = { cursorId: op.cmd.getMore, createdDate: new Date(origin.created), lastAccessDate: new Date(origin.lastUsed), nDocsReturned: Long.fromNumber(origin.returned), tailable: origin.tailable, awaitData: origin.awaitData };

@@ -1,6 +1,7 @@
 import { Binary, Long, type Document } from 'bson';
 import { CommandError, errorReply } from '../errors';
 import { bigToTs } from '../oplog';
+import { toNumber } from '../query/values';
 import { adminCommands } from './admin';
 import { aggregateCommands } from './aggregate';
 import type { CommandContext, CommandSpec, CommandTable } from './context';
@@ -47,6 +48,10 @@ export async function dispatch(base: Omit<CommandContext, 'secondaryOk'>, opQuer
   let reply: Document;
   const op = member.ops.begin(base.conn, base.db, cmd);
   let known: string | null = null;
+  // maxTimeMS is the operation's deadline (MaxTimeMSExpired at its next interrupt point); on a getMore of a
+  // tailable awaitData cursor it is the await time instead, which the cursor handles.
+  const maxTime = cmd.maxTimeMS !== undefined && !('getMore' in cmd) ? toNumber(cmd.maxTimeMS) : 0;
+  const deadline = maxTime > 0 ? setTimeout(() => op.kill('MaxTimeMSExpired'), maxTime) : undefined;
   try {
     const name = commandName(cmd);
     const spec = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
@@ -66,6 +71,7 @@ export async function dispatch(base: Omit<CommandContext, 'secondaryOk'>, opQuer
   } catch (err) {
     reply = errorReply(err, retryable);
   } finally {
+    if (deadline) clearTimeout(deadline);
     member.ops.end(op);
   }
   // serverStatus.metrics.commands counts known commands only (an unknown one is counted as <UNKNOWN>).
