@@ -6,13 +6,17 @@ type WithHelp<O extends Options> = O & { help: { type: 'boolean'; short: 'h' } }
 type Values<O extends Options> = ReturnType<typeof parseArgs<{ options: WithHelp<O>; strict: true; allowPositionals: true }>>['values'];
 
 export interface CommandSpec<O extends Options> {
+  /** The command's name as typed after `drdesk`, for its messages. */
+  name: string;
   /** Printed for --help / -h (exit 0) and when a required subcommand is missing (exit 3). */
   help: string;
   /** The command's options; --help / -h is added to every command. */
   options: O;
   /** The subcommands it takes as its first operand; one is then required and anything else is refused. */
   subcommands?: readonly string[];
-  /** How many operands may follow (after the subcommand, if any): default none. */
+  /** How many operands must follow (after the subcommand, if any); fewer prints the help (exit 3). Default 0. */
+  minOperands?: number;
+  /** How many operands may follow: default minOperands. */
   maxOperands?: number;
 }
 
@@ -49,9 +53,15 @@ export function subcommand<const O extends Options>(spec: CommandSpec<O>, body: 
         process.stdout.write(spec.help);
         return 3;
       }
-      if (!spec.subcommands.includes(sub)) throw new DeskError('USAGE', `Unknown subcommand "${sub}": use ${listOf(spec.subcommands)}.`);
+      if (!spec.subcommands.includes(sub)) throw new DeskError('USAGE', `Unknown ${spec.name} command "${sub}": use ${listOf(spec.subcommands)}.`);
     }
-    if (operands.length > (spec.maxOperands ?? 0)) throw new DeskError('USAGE', `Unexpected arguments: ${operands.slice(spec.maxOperands ?? 0).join(' ')}`);
+    const min = spec.minOperands ?? 0;
+    const max = spec.maxOperands ?? min;
+    if (operands.length < min) {
+      process.stdout.write(spec.help);
+      return 3;
+    }
+    if (operands.length > max) throw new DeskError('USAGE', `Unexpected arguments: ${operands.slice(max).join(' ')}`);
     return body({ values, sub, operands });
   };
 }

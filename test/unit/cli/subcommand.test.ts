@@ -3,7 +3,7 @@ import { subcommand } from '../../../src/main/cli/subcommand';
 
 const HELP = 'Usage: drdesk thing <start|stop> [--name N] [--json]\n';
 const seen: unknown[] = [];
-const thing = subcommand({ help: HELP, options: { name: { type: 'string' }, json: { type: 'boolean' } }, subcommands: ['start', 'stop'], maxOperands: 1 }, async (call) => {
+const thing = subcommand({ name: 'thing', help: HELP, options: { name: { type: 'string' }, json: { type: 'boolean' } }, subcommands: ['start', 'stop'], maxOperands: 1 }, async (call) => {
   seen.push(call);
   return 7;
 });
@@ -38,7 +38,7 @@ describe('subcommand', () => {
   });
 
   it('refuses an unknown subcommand, an unknown option, a missing option value and stray operands with USAGE', async () => {
-    await expect(thing(['restart'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unknown subcommand "restart": use start or stop.' });
+    await expect(thing(['restart'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unknown thing command "restart": use start or stop.' });
     await expect(thing(['start', '--force'])).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining("'--force'") });
     await expect(thing(['start', '--name'])).rejects.toMatchObject({ code: 'USAGE' });
     await expect(thing(['start', 'a', 'b'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unexpected arguments: b' });
@@ -46,8 +46,17 @@ describe('subcommand', () => {
   });
 
   it('takes no operands at all by default', async () => {
-    const plain = subcommand({ help: HELP, options: {} }, async () => 0);
+    const plain = subcommand({ name: 'plain', help: HELP, options: {} }, async () => 0);
     await expect(plain([])).resolves.toBe(0);
     await expect(plain(['extra'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unexpected arguments: extra' });
+  });
+
+  it('prints the help (exit 3) when a required operand is missing', async () => {
+    const out = stdout();
+    const one = subcommand({ name: 'one', help: HELP, options: {}, minOperands: 1 }, async ({ operands }) => operands.length);
+    await expect(one([])).resolves.toBe(3);
+    await expect(one(['x'])).resolves.toBe(1);
+    await expect(one(['x', 'y'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unexpected arguments: y' });
+    expect(out).toEqual([HELP]);
   });
 });

@@ -1,7 +1,7 @@
 import { DeskError } from '../../../shared/errors';
 import { openBackupService } from '../../backup/open';
 import { defaultDataDir } from '../../config/data-dir';
-import { parseOptions } from '../args';
+import { subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk agent [--topology FILE] [--data-dir DIR] [--run-now]
 
@@ -12,12 +12,9 @@ DATA_DIR/backup/backup.log. Stops cleanly on SIGINT/SIGTERM, letting a running c
   --run-now   start the first cycle immediately instead of after one interval
 `;
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, { topology: { type: 'string' }, 'data-dir': { type: 'string' }, 'run-now': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+const OPTIONS = { topology: { type: 'string' }, 'data-dir': { type: 'string' }, 'run-now': { type: 'boolean' } } as const;
+
+export const run = subcommand({ name: 'agent', help: HELP, options: OPTIONS }, async ({ values }) => {
   const { service, close } = await openBackupService({
     topologyPath: values.topology,
     dataDir: values['data-dir'] ?? defaultDataDir(),
@@ -35,4 +32,4 @@ export async function run(args: string[]): Promise<number> {
     throw new DeskError('AGENT_STOP_FAILED', `The agent did not stop cleanly: ${(err as Error).message}`);
   });
   return 0;
-}
+});

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
 import { DATA_DIR_HELP, emitExport, printJson, readInput, requestText, withApprovals } from '../../approvals/cli-support';
-import { parseOptions } from '../args';
+import { subcommand } from '../subcommand';
 
 const help = (verb: 'approve' | 'deny') => `Usage: drdesk ${verb} <REQUEST-ID|TOKEN|FILE> --comment TEXT [options]
 
@@ -18,31 +18,24 @@ ${DATA_DIR_HELP}
 Exit code: 0 signed, 3 refused or error (the reason code and sentence are printed).
 `;
 
-export async function decide(verb: 'approve' | 'deny', args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    { comment: { type: 'string' }, out: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
-  const [target, ...rest] = positionals;
-  if (values.help || !target) {
-    process.stdout.write(help(verb));
-    return values.help ? 0 : 3;
-  }
-  if (rest.length) throw new DeskError('USAGE', `Unexpected arguments: ${rest.join(' ')}`);
-  if (values.comment === undefined) throw new DeskError('USAGE', `--comment is required: say why you ${verb}.`);
-  return withApprovals(values['data-dir'], async (a) => {
-    const id = /^req_[A-Za-z0-9_-]{20}$/.test(target) ? target : (await a.importRequest(readInput(target, 'request'))).detail.id;
-    process.stderr.write(requestText(await a.getRequest(id)));
-    const { decision, export: item } = await a.decide(id, verb, values.comment ?? '');
-    if (values.drop) await a.exportApproval(decision.digest, values.drop);
-    process.stderr.write(`${verb === 'approve' ? 'Approved' : 'Denied'} as ${decision.approver.name} (${decision.approver.fingerprint}). Send this back to the requester:\n`);
-    if (values.json) {
-      if (values.out) writeFileSync(values.out, item.file);
-      printJson({ decision, export: item });
-    } else emitExport(item, values.out, false);
-    return 0;
-  });
+const OPTIONS = { comment: { type: 'string' }, out: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+
+export function decide(verb: 'approve' | 'deny', args: string[]): Promise<number> {
+  return subcommand({ name: verb, help: help(verb), options: OPTIONS, minOperands: 1 }, async ({ values, operands: [target] }) => {
+    if (values.comment === undefined) throw new DeskError('USAGE', `--comment is required: say why you ${verb}.`);
+    return withApprovals(values['data-dir'], async (a) => {
+      const id = /^req_[A-Za-z0-9_-]{20}$/.test(target) ? target : (await a.importRequest(readInput(target, 'request'))).detail.id;
+      process.stderr.write(requestText(await a.getRequest(id)));
+      const { decision, export: item } = await a.decide(id, verb, values.comment ?? '');
+      if (values.drop) await a.exportApproval(decision.digest, values.drop);
+      process.stderr.write(`${verb === 'approve' ? 'Approved' : 'Denied'} as ${decision.approver.name} (${decision.approver.fingerprint}). Send this back to the requester:\n`);
+      if (values.json) {
+        if (values.out) writeFileSync(values.out, item.file);
+        printJson({ decision, export: item });
+      } else emitExport(item, values.out, false);
+      return 0;
+    });
+  })(args);
 }
 
 export function run(args: string[]): Promise<number> {

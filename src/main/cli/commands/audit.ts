@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
 import type { AuditQuery, AuditVerifyReport } from '../../../shared/api/approvals';
 import { DATA_DIR_HELP, printJson, withApprovals } from '../../approvals/cli-support';
-import { intOption, parseOptions } from '../args';
+import { intOption } from '../args';
+import { subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk audit <verify|list|export> [options]
 
@@ -28,31 +29,21 @@ function verifyText(r: AuditVerifyReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    {
-      full: { type: 'boolean' },
-      actor: { type: 'string' },
-      action: { type: 'string' },
-      subject: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      'break-glass': { type: 'boolean' },
-      limit: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  const [sub, ...rest] = positionals;
-  if (values.help || !sub) {
-    process.stdout.write(HELP);
-    return values.help ? 0 : 3;
-  }
-  if (rest.length) throw new DeskError('USAGE', `Unexpected arguments: ${rest.join(' ')}`);
+const OPTIONS = {
+  full: { type: 'boolean' },
+  actor: { type: 'string' },
+  action: { type: 'string' },
+  subject: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'break-glass': { type: 'boolean' },
+  limit: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+} as const;
+
+export const run = subcommand({ name: 'audit', help: HELP, options: OPTIONS, subcommands: ['verify', 'list', 'export'] }, async ({ values, sub }) => {
   const query: AuditQuery = {
     actor: values.actor,
     action: values.action,
@@ -92,4 +83,4 @@ export async function run(args: string[]): Promise<number> {
         throw new DeskError('USAGE', `Unknown audit command "${sub}": use verify, list or export.`);
     }
   });
-}
+});

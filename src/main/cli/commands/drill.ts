@@ -44,7 +44,7 @@ const OPTIONS = {
   'ssh-host-key': { type: 'string' },
 } as const;
 
-export const run = subcommand({ help: HELP, options: OPTIONS }, async ({ values }) => {
+export const run = subcommand({ name: 'drill', help: HELP, options: OPTIONS }, async ({ values }) => {
   if (values.list) {
     if (values.json) process.stdout.write(`${JSON.stringify(SCENARIOS.map((s) => ({ ...s.info, needs: s.needs })), null, 2)}\n`);
     else for (const s of SCENARIOS) process.stdout.write(`${s.info.name.padEnd(20)} ${s.info.title}\n${' '.repeat(21)}${s.info.expectation}\n`);

@@ -1,6 +1,6 @@
 import { DeskError } from '../../../shared/errors';
 import { DATA_DIR_HELP, printJson, withApprovals } from '../../approvals/cli-support';
-import { parseOptions } from '../args';
+import { subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk identity <create|show|export-token> [options]
 
@@ -13,14 +13,9 @@ Options:
 ${DATA_DIR_HELP}
 `;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, { name: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
-  const [sub, ...rest] = positionals;
-  if (values.help || !sub) {
-    process.stdout.write(HELP);
-    return values.help ? 0 : 3;
-  }
-  if (rest.length) throw new DeskError('USAGE', `Unexpected arguments: ${rest.join(' ')}`);
+const OPTIONS = { name: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+
+export const run = subcommand({ name: 'identity', help: HELP, options: OPTIONS, subcommands: ['create', 'show', 'export-token'] }, async ({ values, sub }) => {
   return withApprovals(values['data-dir'], async (a) => {
     if (sub === 'create') {
       if (!values.name) throw new DeskError('USAGE', 'Give your name: drdesk identity create --name "Ana Silva"');
@@ -47,4 +42,4 @@ export async function run(args: string[]): Promise<number> {
     }
     throw new DeskError('USAGE', `Unknown identity command "${sub}": use create, show or export-token.`);
   });
-}
+});

@@ -3,7 +3,8 @@ import { DeskError } from '../../../shared/errors';
 import { APPROVAL_ACTIONS, type ApprovalAction, type RequestState } from '../../../shared/api/approvals';
 import { DATA_DIR_HELP, emitExport, printJson, readInput, requestText, withApprovals } from '../../approvals/cli-support';
 import { readBundle } from '../../approvals/transport';
-import { intOption, parseOptions } from '../args';
+import { intOption } from '../args';
+import { subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk request <create|list|show|export|import|sync> [options]
 
@@ -34,32 +35,24 @@ function readJsonFile(path: string, what: string): unknown {
   }
 }
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    {
-      action: { type: 'string' },
-      target: { type: 'string' },
-      reason: { type: 'string' },
-      plan: { type: 'string' },
-      status: { type: 'string' },
-      'expires-in': { type: 'string' },
-      state: { type: 'string' },
-      request: { type: 'string' },
-      out: { type: 'string' },
-      drop: { type: 'string' },
-      json: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  const [sub, arg, ...rest] = positionals;
-  if (values.help || !sub) {
-    process.stdout.write(HELP);
-    return values.help ? 0 : 3;
-  }
-  if (rest.length) throw new DeskError('USAGE', `Unexpected arguments: ${rest.join(' ')}`);
+const OPTIONS = {
+  action: { type: 'string' },
+  target: { type: 'string' },
+  reason: { type: 'string' },
+  plan: { type: 'string' },
+  status: { type: 'string' },
+  'expires-in': { type: 'string' },
+  state: { type: 'string' },
+  request: { type: 'string' },
+  out: { type: 'string' },
+  drop: { type: 'string' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+} as const;
+
+const SUBCOMMANDS = ['create', 'list', 'show', 'export', 'import', 'sync'] as const;
+
+export const run = subcommand({ name: 'request', help: HELP, options: OPTIONS, subcommands: SUBCOMMANDS, maxOperands: 1 }, async ({ values, sub, operands: [arg] }) => {
   const json = values.json ?? false;
   return withApprovals(values['data-dir'], async (a) => {
     const show = (d: Parameters<typeof requestText>[0], stream: NodeJS.WriteStream = process.stdout) => (json && stream === process.stdout ? printJson(d) : stream.write(requestText(d)));
@@ -118,4 +111,4 @@ export async function run(args: string[]): Promise<number> {
         throw new DeskError('USAGE', `Unknown request command "${sub}": use create, list, show, export, import or sync.`);
     }
   });
-}
+});

@@ -33,7 +33,7 @@ const OPTIONS = {
   dir: { type: 'string' },
 } as const;
 
-export const run = subcommand({ help: HELP, options: OPTIONS }, async ({ values }) => {
+export const run = subcommand({ name: 'sandbox', help: HELP, options: OPTIONS }, async ({ values }) => {
   const basePort = intOption(values['base-port'], 'base-port', 1, 65_528);
   const controlPort = intOption(values['control-port'], 'control-port', 1, 65_535);
   const workload = intOption(values.workload, 'workload', 0, 100_000);

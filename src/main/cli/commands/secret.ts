@@ -3,7 +3,7 @@ import type { SecretInfo } from '../../../shared/monitor';
 import { defaultDataDir } from '../../config/data-dir';
 import { KeyringSecretStore } from '../../store/keyring-secret-store';
 import { SECRET_KINDS, assertNameableSecret } from '../../store/secret-names';
-import { parseOptions } from '../args';
+import { subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk secret set NAME [--kind password|ssh-key|passphrase|other]
        drdesk secret delete NAME
@@ -61,13 +61,12 @@ async function readValue(name: string, kind: SecretInfo['kind']): Promise<string
   return value;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, { kind: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
-  const [action, name, ...extra] = positionals;
-  if (values.help || !action) {
-    process.stdout.write(HELP);
-    return values.help ? 0 : 3;
-  }
+const OPTIONS = { kind: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+
+// Extra operands are refused below with the reason that matters here (a value typed as an argument).
+const spec = { name: 'secret', help: HELP, options: OPTIONS, subcommands: ['set', 'delete', 'list'], maxOperands: Number.MAX_SAFE_INTEGER } as const;
+
+export const run = subcommand(spec, async ({ values, sub: action, operands: [name, ...extra] }) => {
   const store = new KeyringSecretStore(values['data-dir'] ?? defaultDataDir());
   if (action === 'list') {
     const items = await store.list();
@@ -76,7 +75,6 @@ export async function run(args: string[]): Promise<number> {
     else for (const i of items) process.stdout.write(`${i.name.padEnd(32)} ${i.kind.padEnd(11)} set ${i.setAt}\n`);
     return 0;
   }
-  if (action !== 'set' && action !== 'delete') throw new DeskError('USAGE', `Unknown action "${action}": use set, delete or list`);
   if (!name) throw new DeskError('USAGE', `drdesk secret ${action} needs a NAME`);
   if (extra.length)
     throw new DeskError('USAGE', 'Too many arguments: the value is never given on the command line (it would land in the shell history); pipe it on standard input or type it at the prompt');
@@ -92,4 +90,4 @@ export async function run(args: string[]): Promise<number> {
   const info = await store.set(name, await readValue(name, kind), kind);
   process.stdout.write(`Stored ${info.name} (${info.kind}) in ${store.backend} at ${info.setAt}.\n`);
   return 0;
-}
+});

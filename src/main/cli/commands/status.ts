@@ -92,7 +92,7 @@ async function settle(monitor: Monitor, ms: number): Promise<Overview> {
 
 const OPTIONS = { topology: { type: 'string' }, json: { type: 'boolean' }, sandbox: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
 
-export const run = subcommand({ help: HELP, options: OPTIONS }, async ({ values }) => {
+export const run = subcommand({ name: 'status', help: HELP, options: OPTIONS }, async ({ values }) => {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   let sandbox: Sandbox | null = null;
   let loaded: LoadedTopology;

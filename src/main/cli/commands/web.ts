@@ -12,7 +12,7 @@ run's token). Without a topology (given or configured) the built-in sandbox is s
 fast elections. Stops cleanly on Ctrl-C / SIGTERM.
 `;
 
-export const run = subcommand({ help: HELP, options: { topology: { type: 'string' }, 'data-dir': { type: 'string' }, port: { type: 'string' }, fast: { type: 'boolean' } } }, async ({ values }) => {
+export const run = subcommand({ name: 'web', help: HELP, options: { topology: { type: 'string' }, 'data-dir': { type: 'string' }, port: { type: 'string' }, fast: { type: 'boolean' } } }, async ({ values }) => {
   const host = await startWebHost({
     dataDir: values['data-dir'] ?? defaultDataDir(),
     topologyPath: values.topology,
