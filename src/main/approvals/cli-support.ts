@@ -97,7 +97,13 @@ export function requestText(d: RequestDetail): string {
 
 export function rosterText(r: RosterView): string {
   const lines = [`Roster version ${r.version} (${r.digest.slice(0, 23)}…), signed by ${r.signedBy.name} ${r.signedBy.fingerprint} at ${r.createdAt}`];
-  for (const p of r.people) lines.push(`  ${p.name.padEnd(28)} ${p.roles.join(',').padEnd(24)} ${(p.group ?? '-').padEnd(10)} ${p.fingerprint}`);
+  const owner = (p: RosterView['people'][number]) => (p.person && p.person !== p.fingerprint ? ` (a key of ${r.people.find((q) => q.fingerprint === p.person)?.name ?? p.person})` : '');
+  for (const p of r.people) lines.push(`  ${p.name.padEnd(28)} ${p.roles.join(',').padEnd(24)} ${(p.group ?? '-').padEnd(10)} ${p.fingerprint}${owner(p)}`);
+  lines.push(
+    r.adminThreshold === null
+      ? 'Roster changes: one admin signs any change (a roster from before the two-admin rule; set it with drdesk roster admin-threshold 2).'
+      : `Roster changes: ${r.adminThreshold} admin${r.adminThreshold === 1 ? '' : 's'} (distinct persons) sign a change that adds a key or approver, gives a role, removes an admin or weakens a policy.`,
+  );
   lines.push('Policy:');
   for (const [action, p] of Object.entries(r.policy))
     lines.push(`  ${action.padEnd(14)} ${p.requirements.map((q) => `${q.count} from ${q.group ?? 'any group'}`).join(' AND ')}; expires within ${p.maxExpiryMinutes} min; reason ≥ ${p.minReasonLength} chars`);

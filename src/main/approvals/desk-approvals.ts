@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { canonicalize } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
-import type { ApprovalsEvents, AuditQuery, CreateRequestInput, DecisionView, ExportedItem, IdentityInfo, IntegrityReport, RequestDetail, RequestState, RequestSummary, RosterChange, RosterView } from '../../shared/api/approvals';
+import type { ApprovalsEvents, AuditQuery, CreateRequestInput, DecisionView, ExportedItem, IdentityInfo, IntegrityReport, RequestDetail, RosterPending, RequestState, RequestSummary, RosterChange, RosterView } from '../../shared/api/approvals';
 import type { SecretStore } from '../store/secret-store';
 import { AuditLog } from '../audit/audit-log';
 import { AuditTrail } from '../audit/audit-trail';
@@ -129,14 +129,43 @@ export class DeskApprovals {
     return exportItem({ format: 'drdesk-bundle/1', kind: 'roster', chain }, `drdesk-roster-v${version}.json`);
   }
 
-  async proposeRosterChange(changes: RosterChange[], apply = true): Promise<{ roster: RosterView; export: ExportedItem }> {
+  /**
+   * Signs the next roster version. When its change needs more admins than have signed (ROSTER_SECOND_ADMIN_REQUIRED
+   * on its own), it is not applied: it comes back pending, exported with the chain before it, for another
+   * admin to co-sign (or, for a joining admin, the person it adds).
+   */
+  async proposeRosterChange(changes: RosterChange[], apply = true): Promise<{ roster: RosterView; export: ExportedItem; pending: RosterPending | null }> {
     const signer = await this.identity.signer();
-    const { envelope, roster } = await this.roster.propose(signer, changes, this.clock.now(), apply);
+    const { envelope, roster, pending } = await this.roster.propose(signer, changes, this.clock.now(), apply);
+    const details = { version: roster.doc.version, digest: roster.digest, signer: signer.fingerprint, changes: changes.map(describeRosterChange) };
+    if (pending) {
+      this.audit.append(signer, { action: 'roster.proposed', subject: `roster v${roster.doc.version}`, details: { ...details, needed: pending.needed, signedBy: pending.signedBy, reasons: pending.reasons } });
+      return { roster: roster.view(), export: this.rosterExport([...(await this.roster.chain()), envelope], roster.doc.version), pending };
+    }
     if (apply) {
-      this.audit.append(signer, { action: 'roster.changed', subject: `roster v${roster.doc.version}`, details: { version: roster.doc.version, digest: roster.digest, signer: signer.fingerprint, changes: changes.map(describeRosterChange) } });
+      this.audit.append(signer, { action: 'roster.changed', subject: `roster v${roster.doc.version}`, details });
       this.changed(null, null, 'roster');
     }
-    return { roster: roster.view(), export: this.rosterExport([envelope], roster.doc.version) };
+    return { roster: roster.view(), export: this.rosterExport([envelope], roster.doc.version), pending: null };
+  }
+
+  /** Adds this identity's signature to a proposed roster version (see RosterBook.cosign); applied here when complete. */
+  async cosignRosterChange(text: string, trustAdminFingerprint?: string): Promise<{ roster: RosterView; export: ExportedItem; pending: RosterPending | null }> {
+    const bundle = readTransport(text, 'roster');
+    const signer = await this.identity.signer();
+    let result;
+    try {
+      result = await this.roster.cosign(signer, bundle.chain, trustAdminFingerprint);
+    } catch (err) {
+      if (err instanceof DeskError && err.code !== 'ROSTER_TRUST_REQUIRED') this.audit.append(signer, { action: 'roster.refused', subject: 'roster', details: { code: err.code, message: err.message, cosign: true } });
+      throw err;
+    }
+    const { envelope, roster, pending } = result;
+    const details = { version: roster.doc.version, digest: roster.digest, proposer: roster.doc.signer, cosigner: signer.fingerprint };
+    this.audit.append(signer, { action: 'roster.cosigned', subject: `roster v${roster.doc.version}`, details: pending ? { ...details, needed: pending.needed, signedBy: pending.signedBy } : details });
+    if (!pending) this.changed(null, null, 'roster');
+    const before = pending ? await this.roster.chain() : (await this.roster.chain()).slice(0, -1);
+    return { roster: roster.view(), export: this.rosterExport([...before, envelope], roster.doc.version), pending };
   }
 
   async applyRosterChange(text: string, trustAdminFingerprint?: string): Promise<RosterView> {

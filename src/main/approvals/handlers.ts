@@ -18,10 +18,11 @@ const roles = z.array(z.enum(ROSTER_ROLES, `one of ${ROSTER_ROLES.join(', ')}`))
 const iso = z.iso.datetime('an ISO time such as 2025-01-31T12:00:00Z');
 
 const rosterChange: z.ZodType<RosterChange> = z.discriminatedUnion('op', [
-  z.strictObject({ op: z.literal('add'), enrollmentToken: z.string().min(1).max(2000), roles, group: group.optional() }),
+  z.strictObject({ op: z.literal('add'), enrollmentToken: z.string().min(1).max(2000), roles, group: group.optional(), person: fingerprint.optional() }),
   z.strictObject({ op: z.literal('remove'), fingerprint }),
   z.strictObject({ op: z.literal('update'), fingerprint, roles: roles.optional(), group: group.optional() }),
   z.strictObject({ op: z.literal('set-policy'), action: z.enum(APPROVAL_ACTIONS), policy: actionPolicySchema }),
+  z.strictObject({ op: z.literal('set-admin-threshold'), threshold: z.number().int().min(1, 'at least 1 admin').max(10, 'at most 10 admins') }),
 ]);
 
 const auditQuery = z.strictObject({
@@ -49,6 +50,7 @@ export function approvalsMethods(a: DeskApprovals): MethodTable {
       handler: (i) => a.proposeRosterChange(i.changes, i.apply ?? true),
     },
     applyRosterChange: { input: z.strictObject({ text, trustAdminFingerprint: fingerprint.optional() }), handler: (i) => a.applyRosterChange(i.text, i.trustAdminFingerprint) },
+    cosignRosterChange: { input: z.strictObject({ text, trustAdminFingerprint: fingerprint.optional() }), handler: (i) => a.cosignRosterChange(i.text, i.trustAdminFingerprint) },
     exportRoster: { input: noInput, handler: () => a.exportRoster() },
     createRequest: {
       input: z.strictObject({

@@ -1,9 +1,9 @@
 import { DeskError } from '../../shared/errors';
-import type { RosterChange } from '../../shared/api/approvals';
+import type { RosterChange, RosterPending } from '../../shared/api/approvals';
 import { openEnvelope, type Envelope } from './envelope';
 import type { Signer } from './identity';
 import { DEFAULT_POLICY } from './policy';
-import { applyRosterChanges, Roster, rosterDocSchema, signRosterVersion, verifyRosterChain, verifyRosterVersion } from './roster';
+import { applyRosterChanges, cosignEnvelope, DEFAULT_ADMIN_THRESHOLD, Roster, rosterDocSchema, signRosterVersion, verifyRosterChain, verifyRosterVersion } from './roster';
 import type { RosterSource } from './roster-source';
 import type { ApprovalsStore } from './store';
 import { PIN_PREFIX, type MachinePins, type PinValue } from './machine-pins';
@@ -107,11 +107,17 @@ export class RosterBook {
     return this.source.load();
   }
 
-  /** Version 1, with `signer` as its first admin (and operator, so a one-person start can request). */
+  /**
+   * Version 1, with `signer` as its only admin — no other role, nobody else — and the two-admin rule. A fresh
+   * install starts here alone; the only change this admin can then sign alone is adding a second admin, who
+   * co-signs it (cosign); from there every change that adds a key or an approver, gives a role, removes an
+   * admin or weakens a policy needs two admins.
+   */
   async init(signer: Signer, now: Date): Promise<Roster> {
     if ((await this.source.load()).length > 0)
       throw new DeskError('ROSTER_EXISTS', `A roster already exists at ${this.source.location}: change it with roster add/remove, signed by an admin.`);
-    const env = signRosterVersion(null, { people: [{ name: signer.name, publicKey: signer.publicKey, fingerprint: signer.fingerprint, roles: ['admin', 'operator'], group: null }], policy: DEFAULT_POLICY }, signer, now);
+    const people = [{ name: signer.name, publicKey: signer.publicKey, fingerprint: signer.fingerprint, roles: ['admin' as const], group: null }];
+    const env = signRosterVersion(null, { people, policy: DEFAULT_POLICY, adminThreshold: DEFAULT_ADMIN_THRESHOLD }, signer, now);
     const roster = verifyRosterVersion(null, env);
     this.store.setMeta(ANCHOR, roster.digest);
     await this.source.save([env]);
@@ -119,18 +125,76 @@ export class RosterBook {
     return roster;
   }
 
-  /** Signs the next version with `signer`, who must be an admin now; saves it when `apply`. */
-  async propose(signer: Signer, changes: RosterChange[], now: Date, apply: boolean): Promise<{ envelope: Envelope; roster: Roster }> {
+  /**
+   * Signs the next version with `signer`, who must be an admin now; saves it when `apply` and it carries
+   * enough admins' signatures. Otherwise it is returned as pending (with why), to be co-signed elsewhere.
+   */
+  async propose(signer: Signer, changes: RosterChange[], now: Date, apply: boolean): Promise<{ envelope: Envelope; roster: Roster; pending: RosterPending | null }> {
     const current = await this.require();
     if (!current.has(signer.fingerprint, 'admin'))
       throw new DeskError('ROSTER_CHANGE_NOT_ADMIN', `"${signer.name}" is not an admin in roster version ${current.doc.version}: ask an admin to make this change.`);
     const envelope = signRosterVersion(current, applyRosterChanges(current.doc, changes, DEFAULT_POLICY), signer, now);
-    const roster = verifyRosterVersion(current, envelope);
-    if (apply) {
-      await this.source.save([...(await this.source.load()), envelope]);
-      await this.versions();
+    return this.settle(current, envelope, apply, []);
+  }
+
+  /**
+   * Verifies a version against `current`: complete, it is saved when `apply` (after `before`, the chain this
+   * machine did not have yet); short of admins' signatures, it comes back pending with the refusal's reasons.
+   */
+  private async settle(current: Roster, envelope: Envelope, apply: boolean, before: Envelope[]): Promise<{ envelope: Envelope; roster: Roster; pending: RosterPending | null }> {
+    try {
+      const roster = verifyRosterVersion(current, envelope);
+      if (apply) {
+        await this.source.save([...(await this.source.load()), ...before, envelope]);
+        await this.versions();
+      }
+      return { envelope, roster, pending: null };
+    } catch (err) {
+      if (!(err instanceof DeskError) || err.code !== 'ROSTER_SECOND_ADMIN_REQUIRED') throw err;
+      const d = err.details as { version: number; needed: number; signedBy: string[]; reasons: string[] };
+      const doc = openEnvelope(envelope, 'roster', rosterDocSchema, 'roster change');
+      if (before.length) await this.source.save([...(await this.source.load()), ...before]);
+      return { envelope, roster: new Roster(doc.value, doc.digest), pending: { version: d.version, needed: d.needed, signedBy: d.signedBy, reasons: d.reasons } };
     }
-    return { envelope, roster };
+  }
+
+  /**
+   * Adds `signer`'s signature to the proposed version that ends `incoming` (the chain before it may come
+   * along, for a machine that has no roster yet). `signer` must be an admin of the version before it, or a
+   * new admin the version adds (joining: then this machine's first roster is trusted by the proposing
+   * admin's fingerprint, compared out of band, as on a first import). Saved here once complete.
+   */
+  async cosign(signer: Signer, incoming: Envelope[], trustAdminFingerprint?: string): Promise<{ envelope: Envelope; roster: Roster; pending: RosterPending | null }> {
+    if (!incoming.length) throw new DeskError('BUNDLE_MALFORMED', 'The roster export holds no version to co-sign: export it again on the proposing admin\'s machine.');
+    const proposal = incoming[incoming.length - 1];
+    const doc = openEnvelope(proposal, 'roster', rosterDocSchema, 'roster change').value;
+    const local = await this.source.load();
+    let current: Roster;
+    let before: Envelope[] = [];
+    if (local.length === 0) {
+      const prior = incoming.slice(0, -1);
+      if (!prior.length) throw new DeskError('ROSTER_MISSING', 'This machine has no roster yet, and the export holds only the proposed version: export the whole chain on the proposing admin\'s machine.');
+      const genesis = verifyRosterVersion(null, prior[0]);
+      if (trustAdminFingerprint !== genesis.doc.signer)
+        throw new DeskError(
+          'ROSTER_TRUST_REQUIRED',
+          `This machine has no roster yet. The roster was started by "${genesis.person(genesis.doc.signer)?.name}" with key ${genesis.doc.signer}: confirm that fingerprint with them (by phone or in person), then co-sign again trusting it.`,
+          { adminFingerprint: genesis.doc.signer, adminName: genesis.person(genesis.doc.signer)?.name ?? null },
+        );
+      const chain = verifyRosterChain(prior);
+      current = chain[chain.length - 1];
+      this.store.setMeta(ANCHOR, chain[0].digest);
+      before = prior;
+    } else {
+      current = await this.require();
+      if (doc.version !== current.doc.version + 1 || doc.previous !== current.digest)
+        throw new DeskError('ROSTER_VERSION_MISMATCH', `The proposed roster version ${doc.version} does not follow this machine's version ${current.doc.version}: apply the versions in between first (drdesk roster import), or ask for it to be proposed again.`);
+    }
+    const mine = doc.people.find((p) => p.fingerprint === signer.fingerprint);
+    const joining = !current.person(signer.fingerprint) && mine?.roles.includes('admin');
+    if (!current.has(signer.fingerprint, 'admin') && !joining)
+      throw new DeskError('ROSTER_CHANGE_NOT_ADMIN', `"${signer.name}" is not an admin in roster version ${current.doc.version}, nor joining as one in version ${doc.version}: only admins co-sign roster changes.`);
+    return this.settle(current, cosignEnvelope(proposal, signer), true, before);
   }
 
   /**

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { DeskError } from '../../shared/errors';
-import { ROSTER_ROLES, type RosterChange, type RosterPerson, type RosterView } from '../../shared/api/approvals';
+import { APPROVAL_ACTIONS, ROSTER_ROLES, type ActionPolicy, type RosterChange, type RosterView } from '../../shared/api/approvals';
 import { openEnvelope, seal, signedBy, type Envelope } from './envelope';
 import { readEnrollmentToken } from './enrollment';
 import type { Signer } from './identity';
 import { fingerprintOf, isFingerprint, isPublicKey } from './keys';
-import { GROUP, policyProblem, policySchema } from './policy';
+import { GROUP, policyProblem, policySchema, requirementLabel } from './policy';
 
 /**
  * The roster: who may request, approve and administer, with their public keys, and the approval policy.
@@ -18,6 +18,11 @@ const personSchema = z.strictObject({
   fingerprint: z.string().refine(isFingerprint, 'a fingerprint "SHA256:…"'),
   roles: z.array(z.enum(ROSTER_ROLES)).min(1).max(4),
   group: z.string().regex(GROUP).nullable(),
+  /**
+   * The person this key belongs to, named by the fingerprint of one of their keys (absent: the key is its own
+   * person). A person counts once — as approver, as admin signing a change — whatever number of keys they hold.
+   */
+  person: z.string().refine(isFingerprint, 'a person, named by a fingerprint "SHA256:…"').optional(),
 });
 
 export const rosterDocSchema = z.strictObject({
@@ -29,11 +34,32 @@ export const rosterDocSchema = z.strictObject({
   signerKey: z.string().refine(isPublicKey),
   people: z.array(personSchema).max(500),
   policy: policySchema,
+  /**
+   * How many admins (distinct persons) must sign a change that adds a key or an approver, moves a key, gives
+   * a role, removes an admin or weakens a policy. Rosters made before this rule have none: one admin signs
+   * anything until a version sets it, and once set it can never be dropped.
+   */
+  adminThreshold: z.number().int().min(1).max(10).optional(),
 });
 export type RosterDoc = z.infer<typeof rosterDocSchema>;
 
+/** The admin threshold a roster starts with (roster init), and what verification expects of new rosters. */
+export const DEFAULT_ADMIN_THRESHOLD = 2;
+
+type Entry = RosterDoc['people'][number];
+
+/** The person a key belongs to: its `person`, or itself. */
+export function personOf(e: Pick<Entry, 'fingerprint' | 'person'>): string {
+  return e.person ?? e.fingerprint;
+}
+
+/** Distinct persons holding the admin role. */
+export function adminPersons(doc: Pick<RosterDoc, 'people'>): Set<string> {
+  return new Set(doc.people.filter((p) => p.roles.includes('admin')).map(personOf));
+}
+
 export class Roster {
-  private readonly byFp: Map<string, RosterPerson>;
+  private readonly byFp: Map<string, Entry>;
 
   constructor(
     readonly doc: RosterDoc,
@@ -42,11 +68,24 @@ export class Roster {
     this.byFp = new Map(doc.people.map((p) => [p.fingerprint, p]));
   }
 
-  person(fingerprint: string): RosterPerson | undefined {
+  person(fingerprint: string): Entry | undefined {
     return this.byFp.get(fingerprint);
   }
 
-  has(fingerprint: string, role: RosterPerson['roles'][number]): boolean {
+  /** The person holding this key (null when the key is not in the roster). */
+  personId(fingerprint: string): string | null {
+    const e = this.byFp.get(fingerprint);
+    return e ? personOf(e) : null;
+  }
+
+  /** Admin persons of this version whose key (any of them) signed `env`: each person counts once. */
+  adminSigners(env: Envelope): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const p of this.doc.people) if (p.roles.includes('admin') && !out.has(personOf(p)) && signedBy(env, p.publicKey)) out.set(personOf(p), p.name);
+    return out;
+  }
+
+  has(fingerprint: string, role: Entry['roles'][number]): boolean {
     return this.byFp.get(fingerprint)?.roles.includes(role) ?? false;
   }
 
@@ -57,8 +96,9 @@ export class Roster {
       digest: this.digest,
       createdAt: this.doc.createdAt,
       signedBy: { name: signer?.name ?? '(removed)', fingerprint: this.doc.signer },
-      people: this.doc.people.map((p) => ({ ...p, roles: [...p.roles] })),
+      people: this.doc.people.map((p) => ({ ...p, roles: [...p.roles], person: personOf(p) })),
       policy: this.doc.policy,
+      adminThreshold: this.doc.adminThreshold ?? null,
     };
   }
 }
@@ -81,6 +121,14 @@ export function checkRosterContent(doc: RosterDoc): void {
       throw invalid(`"${p.name}": an approver needs a group (such as IT or business), and only approvers have one.`);
     names.add(lower);
     keys.add(p.publicKey);
+  }
+  const groupOfPerson = new Map<string, string>();
+  for (const p of doc.people) {
+    if (p.group === null) continue;
+    const had = groupOfPerson.get(personOf(p));
+    if (had !== undefined && had !== p.group)
+      throw invalid(`"${p.name}" approves for ${p.group}, but another key of the same person approves for ${had}: one person approves for one group.`);
+    groupOfPerson.set(personOf(p), p.group);
   }
   if (!doc.people.some((p) => p.roles.includes('admin'))) throw invalid('A roster needs at least one admin, or nobody could change it again.');
   const problem = policyProblem(doc.policy);
@@ -116,7 +164,111 @@ export function verifyRosterVersion(current: Roster | null, raw: unknown): Roste
     throw new DeskError('ROSTER_VERSION_MISMATCH', `This machine has no roster yet, and version ${doc.version} is not the first: import the whole roster (drdesk roster export on the admin's machine).`);
   }
   checkRosterContent(doc);
+  if (current) checkAdminSignatures(current, doc, env);
   return new Roster(doc, opened.digest);
+}
+
+/** Why a change needs more than one admin; `fingerprint` is the key concerned, for the joining-admin rule. */
+export interface ChangeNeed {
+  kind: 'key-added' | 'role-added' | 'group-changed' | 'person-changed' | 'admin-removed' | 'policy-weakened' | 'threshold-lowered';
+  fingerprint?: string;
+  text: string;
+}
+
+/** A policy at least as strict as `old`: every set of approvers that satisfies it satisfies `old` too. */
+function policyWeakening(old: ActionPolicy, next: ActionPolicy): string | null {
+  if (next.maxExpiryMinutes > old.maxExpiryMinutes) return `lets requests stay open ${next.maxExpiryMinutes} minutes instead of ${old.maxExpiryMinutes}`;
+  if (next.minReasonLength < old.minReasonLength) return `accepts reasons of ${next.minReasonLength} characters instead of ${old.minReasonLength}`;
+  const total = (p: ActionPolicy) => p.requirements.reduce((n, r) => n + r.count, 0);
+  const inGroup = (p: ActionPolicy, g: string) => p.requirements.filter((r) => r.group === g).reduce((n, r) => n + r.count, 0);
+  const describe = (p: ActionPolicy) => p.requirements.map((r) => requirementLabel(r.group, r.count)).join(' and ');
+  if (total(next) < total(old)) return `needs ${total(next)} approver${total(next) === 1 ? '' : 's'} instead of ${total(old)} (${describe(next)} instead of ${describe(old)})`;
+  for (const g of new Set(old.requirements.map((r) => r.group).filter((x): x is string => x !== null)))
+    if (inGroup(next, g) < inGroup(old, g)) return `no longer requires ${requirementLabel(g, inGroup(old, g))} (${describe(next)} instead of ${describe(old)})`;
+  return null;
+}
+
+/**
+ * What in the step from `old` to `next` takes more than one admin: every new key, a key moved to another
+ * person, a role given, an approver's group changed, an admin removed, a weaker policy, a lower threshold.
+ * Removing people or roles other than admin, and making a policy stricter, are what one admin may do alone
+ * (revoking a lost key must not wait for a second person).
+ */
+export function changeNeeds(old: RosterDoc, next: RosterDoc): ChangeNeed[] {
+  const out: ChangeNeed[] = [];
+  const before = new Map(old.people.map((p) => [p.fingerprint, p]));
+  const oldPersons = new Set(old.people.map(personOf));
+  for (const p of next.people) {
+    const was = before.get(p.fingerprint);
+    if (!was) {
+      const owner = oldPersons.has(personOf(p)) ? old.people.find((q) => personOf(q) === personOf(p)) : undefined;
+      out.push({ kind: 'key-added', fingerprint: p.fingerprint, text: owner ? `it adds a key (${p.name}) to ${owner.name}, who is already in the roster` : `it adds ${p.name} (${p.roles.join(', ')}${p.group ? `, ${p.group}` : ''})` });
+      continue;
+    }
+    if (personOf(was) !== personOf(p)) out.push({ kind: 'person-changed', fingerprint: p.fingerprint, text: `it moves ${p.name}'s key to another person` });
+    const gained = p.roles.filter((r) => !was.roles.includes(r));
+    if (gained.length) out.push({ kind: 'role-added', fingerprint: p.fingerprint, text: `it makes ${p.name} ${gained.join(' and ')}` });
+    else if (p.group !== was.group && p.group !== null) out.push({ kind: 'group-changed', fingerprint: p.fingerprint, text: `it moves ${p.name} to approver group ${p.group}` });
+  }
+  const adminsAfter = adminPersons(next);
+  for (const id of adminPersons(old)) if (!adminsAfter.has(id)) out.push({ kind: 'admin-removed', text: `it removes ${old.people.find((q) => personOf(q) === id && q.roles.includes('admin'))?.name ?? id} as admin` });
+  for (const action of APPROVAL_ACTIONS) {
+    const why = policyWeakening(old.policy[action], next.policy[action]);
+    if (why) out.push({ kind: 'policy-weakened', text: `it weakens the ${action} policy: it ${why}` });
+  }
+  const was = old.adminThreshold ?? 1;
+  if ((next.adminThreshold ?? 1) < was) out.push({ kind: 'threshold-lowered', text: `it lowers the admins a change needs from ${was} to ${next.adminThreshold ?? 1}` });
+  return out;
+}
+
+/**
+ * The two-admin rule, counted once per person. A version whose change needs it (changeNeeds) must carry the
+ * signatures of `adminThreshold` admins of the version before. The one exception is how a team starts:
+ * while the roster has fewer admins than that (a fresh `roster init` has one), its admins may sign a version
+ * that only adds new admins — new persons, each co-signing the version that adds them. From the version
+ * where enough admins exist, the rule holds for every change, and no change may leave fewer admins.
+ */
+function checkAdminSignatures(current: Roster, doc: RosterDoc, env: Envelope): void {
+  const threshold = current.doc.adminThreshold;
+  if (threshold === undefined) return;
+  if (doc.adminThreshold === undefined)
+    throw invalid(`Roster version ${doc.version} drops the admin threshold of version ${current.doc.version}: once set, it stays (change it with set-admin-threshold, signed by ${threshold} admins).`);
+  const signers = current.adminSigners(env);
+  const needs = changeNeeds(current.doc, doc);
+  const before = adminPersons(current.doc);
+  const established = before.size >= threshold;
+  if (needs.length && signers.size < threshold) {
+    const oldPersons = new Set(current.doc.people.map(personOf));
+    const joining = (n: ChangeNeed) => {
+      const e = doc.people.find((p) => p.fingerprint === n.fingerprint);
+      return n.kind === 'key-added' && e !== undefined && e.roles.includes('admin') && !oldPersons.has(personOf(e)) && signedBy(env, e.publicKey);
+    };
+    const isJoin = !established && signers.size === before.size && needs.every(joining);
+    if (!isJoin) {
+      const names = [...signers.values()];
+      const bootstrap = established
+        ? ''
+        : ` While the roster has ${before.size} admin${before.size === 1 ? '' : 's'}, the only change its admins may sign alone is adding a new admin, who co-signs the version that adds them.`;
+      throw new DeskError(
+        'ROSTER_SECOND_ADMIN_REQUIRED',
+        `Roster version ${doc.version} needs the signatures of ${threshold} admins (each person counts once, whatever number of keys they hold), and carries ${signers.size}${names.length ? ` (${names.join(', ')})` : ''}, because ${needs.map((n) => n.text).join('; ')}.${bootstrap} Send it to another admin to co-sign (drdesk roster cosign, or Roster page → Co-sign a change).`,
+        { version: doc.version, needed: threshold, signedBy: names, reasons: needs.map((n) => n.text) },
+      );
+    }
+  }
+  if (established && adminPersons(doc).size < doc.adminThreshold)
+    throw new DeskError(
+      'ROSTER_ADMINS_BELOW_THRESHOLD',
+      `Roster version ${doc.version} would leave ${adminPersons(doc).size} admin${adminPersons(doc).size === 1 ? '' : 's'}, fewer than the ${doc.adminThreshold} a change needs: nobody could change the roster again. Add an admin first, or lower the threshold with ${threshold} admins' signatures.`,
+      { admins: adminPersons(doc).size, needed: doc.adminThreshold },
+    );
+}
+
+/** Adds `signer`'s signature to a version's envelope (its content, hence its digest, is unchanged). */
+export function cosignEnvelope(env: Envelope, signer: Signer): Envelope {
+  if (signedBy(env, signer.publicKey)) throw new DeskError('ROSTER_ALREADY_SIGNED', `"${signer.name}" has already signed this roster version: send it to another admin.`);
+  const bytes = Buffer.from(env.payload, 'base64');
+  return { ...env, signatures: [...env.signatures, { keyid: signer.fingerprint, sig: signer.sign(env.payloadType, bytes) }] };
 }
 
 /** Verifies a chain from version 1; returns every version (the last is current). */
@@ -126,20 +278,26 @@ export function verifyRosterChain(chain: unknown[]): Roster[] {
   return out;
 }
 
-function findPerson(people: RosterPerson[], fingerprint: string): number {
+function findPerson(people: Entry[], fingerprint: string): number {
   const i = people.findIndex((p) => p.fingerprint === fingerprint);
   if (i < 0) throw new DeskError('ROSTER_PERSON_UNKNOWN', `Nobody with fingerprint ${fingerprint} is in the roster: check the fingerprint (drdesk roster list).`);
   return i;
 }
 
 /** The next version's content after `changes`; the caller signs it. */
-export function applyRosterChanges(base: RosterDoc | null, changes: RosterChange[], defaults: RosterDoc['policy']): Pick<RosterDoc, 'people' | 'policy'> {
+export type RosterContent = Pick<RosterDoc, 'people' | 'policy' | 'adminThreshold'>;
+
+export function applyRosterChanges(base: RosterDoc | null, changes: RosterChange[], defaults: RosterDoc['policy']): RosterContent {
   const people = base ? base.people.map((p) => ({ ...p, roles: [...p.roles] })) : [];
   const policy = structuredClone(base?.policy ?? defaults);
+  let adminThreshold = base?.adminThreshold;
   for (const c of changes) {
     if (c.op === 'add') {
       const e = readEnrollmentToken(c.enrollmentToken);
-      people.push({ name: e.name, publicKey: e.publicKey, fingerprint: e.fingerprint, roles: [...new Set(c.roles)], group: c.group ?? null });
+      const owner = c.person === undefined ? null : people[findPerson(people, c.person)];
+      people.push({ name: e.name, publicKey: e.publicKey, fingerprint: e.fingerprint, roles: [...new Set(c.roles)], group: c.group ?? null, ...(owner ? { person: personOf(owner) } : {}) });
+    } else if (c.op === 'set-admin-threshold') {
+      adminThreshold = c.threshold;
     } else if (c.op === 'remove') {
       people.splice(findPerson(people, c.fingerprint), 1);
     } else if (c.op === 'update') {
@@ -150,10 +308,10 @@ export function applyRosterChanges(base: RosterDoc | null, changes: RosterChange
       policy[c.action] = structuredClone(c.policy);
     }
   }
-  return { people, policy };
+  return { people, policy, ...(adminThreshold === undefined ? {} : { adminThreshold }) };
 }
 
-export function signRosterVersion(current: Roster | null, content: Pick<RosterDoc, 'people' | 'policy'>, signer: Signer, now: Date): Envelope {
+export function signRosterVersion(current: Roster | null, content: Pick<RosterDoc, 'people' | 'policy'> & Partial<Pick<RosterDoc, 'adminThreshold'>>, signer: Signer, now: Date): Envelope {
   const doc: RosterDoc = {
     type: 'drdesk.roster',
     version: (current?.doc.version ?? 0) + 1,
@@ -163,6 +321,7 @@ export function signRosterVersion(current: Roster | null, content: Pick<RosterDo
     signerKey: signer.publicKey,
     people: content.people,
     policy: content.policy,
+    ...(content.adminThreshold === undefined ? {} : { adminThreshold: content.adminThreshold }),
   };
   checkRosterContent(doc);
   return seal('roster', doc, signer);
@@ -172,8 +331,9 @@ export function signRosterVersion(current: Roster | null, content: Pick<RosterDo
 export function describeRosterChange(c: RosterChange): Record<string, unknown> {
   if (c.op === 'add') {
     const e = readEnrollmentToken(c.enrollmentToken);
-    return { op: c.op, name: e.name, fingerprint: e.fingerprint, roles: c.roles, group: c.group ?? null };
+    return { op: c.op, name: e.name, fingerprint: e.fingerprint, roles: c.roles, group: c.group ?? null, ...(c.person ? { person: c.person } : {}) };
   }
   if (c.op === 'set-policy') return { op: c.op, action: c.action, policy: c.policy };
-  return { ...c };
+  // Options left out (an update's group) are absent, not undefined: audit details are plain JSON.
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));
 }

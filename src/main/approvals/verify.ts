@@ -10,7 +10,8 @@ import type { Roster } from './roster';
 /**
  * The gate in front of execution. Checks the request (signature, requester's role, expiry within policy,
  * reason, nonce) and each decision (signature, bound to this request's id and digest and checkpoint, a
- * roster approver distinct from the requester, counted once per public key), then the policy's
+ * roster approver who is not the requester's person, counted once per person whatever number of keys they
+ * hold), then the policy's
  * requirements together. Every refusal carries a stable code and a sentence.
  */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -118,6 +119,8 @@ function checkDecision(c: Candidate, req: Opened<RequestDoc>, roster: Roster, re
   if (d.checkpoint.logId !== r.checkpoint.logId || d.checkpoint.count !== r.checkpoint.count || d.checkpoint.head !== r.checkpoint.head)
     return refusal(v, 'DECISION_CHECKPOINT_MISMATCH', `The approval by ${who(v.approver)} co-signs another audit checkpoint than the request carries: it was not made for this request.`);
   if (d.approverKey === r.requesterKey) return refusal(v, 'SELF_APPROVAL', `${who(v.approver)} made this request and cannot approve it: a second person must approve.`);
+  if (person && roster.personId(r.requester) === roster.personId(d.approver))
+    return refusal(v, 'SELF_APPROVAL', `${who(v.approver)} is a key of the person who made this request, and cannot approve it: a second person must approve, whatever number of keys the requester holds.`);
   if (!person) return refusal(v, 'APPROVER_NOT_IN_ROSTER', `The approval is signed by ${d.approver}, which is not in the roster (version ${roster.doc.version}): only enrolled approvers count.`);
   if (!person.roles.includes('approver')) return refusal(v, 'APPROVER_NOT_APPROVER', `"${person.name}" is in the roster but not as an approver: their approval does not count.`);
   if (!groupAccepted(policy, person.group))
@@ -167,18 +170,20 @@ export function verifyRequest(input: VerifyInput): Verified {
     }
   }
   candidates.sort((a, b) => a.opened.value.createdAt.localeCompare(b.opened.value.createdAt) || a.view.digest.localeCompare(b.view.digest));
-  const seenKeys = new Map<string, DecisionView>();
+  const seenPersons = new Map<string, DecisionView>();
   for (const c of candidates) {
     const got = input.receivedAt?.(c.view.digest);
     checkDecision(c, req, roster, got ? new Date(got) : now);
     if (!c.view.counted) continue;
-    const first = seenKeys.get(c.opened.value.approverKey);
-    // A deny outweighs an approval by the same key; otherwise one key counts once, whatever its id or name.
+    // Counted decisions come from roster keys; a person is one approver whatever number of keys they hold.
+    const personKey = roster.personId(c.opened.value.approver) ?? c.opened.value.approverKey;
+    const first = seenPersons.get(personKey);
+    // A deny outweighs an approval by the same person; otherwise one person counts once, whatever key, id or name.
     if (first && !(first.decision === 'approve' && c.view.decision === 'deny')) {
-      refusal(c.view, 'DUPLICATE_APPROVER', `${who(c.view.approver)} already decided on this request: one key counts once, whatever key id or name it comes under.`);
+      refusal(c.view, 'DUPLICATE_APPROVER', `${who(c.view.approver)} already decided on this request${first.approver.fingerprint === c.view.approver.fingerprint ? '' : ` with another key (${who(first.approver)})`}: one person counts once, whatever number of keys they hold.`);
     } else {
       if (first) refusal(first, 'SUPERSEDED_BY_DENIAL', `${who(first.approver)} later denied this request; the denial stands.`);
-      seenKeys.set(c.opened.value.approverKey, c.view);
+      seenPersons.set(personKey, c.view);
     }
   }
   for (const c of candidates) if (c.view.refusal) refusals.push(c.view.refusal);
@@ -240,14 +245,15 @@ export function judgeDecision(request: Envelope, others: Envelope[], env: Envelo
   const view = v.decisions.find((d) => d.digest === opened.digest);
   if (!view) throw new DeskError('DECISION_MALFORMED', 'The approval could not be evaluated: export it again on the approver\'s machine.');
   const mine = opened.value;
-  const prior = v.decisions.find((d) => d.digest !== opened.digest && d.approver.fingerprint === mine.approver && !(d.decision === 'approve' && mine.decision === 'deny'));
+  const mePerson = roster.personId(mine.approver) ?? mine.approver;
+  const prior = v.decisions.find((d) => d.digest !== opened.digest && (roster.personId(d.approver.fingerprint) ?? d.approver.fingerprint) === mePerson && !(d.decision === 'approve' && mine.decision === 'deny'));
   if (view.refusal || !prior) return view;
   return {
     ...view,
     counted: false,
     refusal: {
       code: 'DUPLICATE_APPROVER',
-      message: `${who(view.approver)} already ${prior.decision === 'approve' ? 'approved' : 'denied'} this request at ${prior.createdAt}: one key counts once, whatever key id or name it comes under.`,
+      message: `${who(view.approver)} already ${prior.decision === 'approve' ? 'approved' : 'denied'} this request at ${prior.createdAt}${prior.approver.fingerprint === mine.approver ? '' : ` with another key (${who(prior.approver)})`}: one person counts once, whatever number of keys they hold.`,
       decision: view.digest,
       fingerprint: mine.approver,
     },

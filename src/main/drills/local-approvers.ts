@@ -49,13 +49,18 @@ export async function enrollTestApprovers(operator: DeskApprovals, dir: string):
   await biz.a.createIdentity('Bea Business (test approver)');
   const itToken = await it.a.exportEnrollmentToken();
   const bizToken = await biz.a.exportEnrollmentToken();
-  await operator.proposeRosterChange([
-    { op: 'add', enrollmentToken: itToken.token, roles: ['approver'], group: 'IT' },
-    { op: 'add', enrollmentToken: bizToken.token, roles: ['approver'], group: 'business' },
-  ]);
-  const roster = await operator.exportRoster();
   const adminFp = operator.getIdentity()!.fingerprint;
-  for (const x of [it, biz]) await x.a.applyRosterChange(roster.token, adminFp);
+  // The roster needs two admins for these changes: Ivan joins as the second admin (co-signing the version
+  // that adds him), then co-signs the one adding Bea and making the operator an operator.
+  const join = await operator.proposeRosterChange([{ op: 'add', enrollmentToken: itToken.token, roles: ['approver', 'admin'], group: 'IT' }]);
+  await operator.applyRosterChange((await it.a.cosignRosterChange(join.export.token, adminFp)).export.token);
+  const more = await operator.proposeRosterChange([
+    { op: 'add', enrollmentToken: bizToken.token, roles: ['approver'], group: 'business' },
+    { op: 'update', fingerprint: adminFp, roles: ['operator', 'admin'] },
+  ]);
+  await operator.applyRosterChange((await it.a.cosignRosterChange(more.export.token)).export.token);
+  const roster = await operator.exportRoster();
+  await biz.a.applyRosterChange(roster.token, adminFp);
   return {
     names: ['Ivan IT (test approver)', 'Bea Business (test approver)'],
     async cosign(requestId) {

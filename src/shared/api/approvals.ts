@@ -29,6 +29,8 @@ export interface RosterPerson {
   roles: RosterRole[];
   /** Approver group such as "IT" or "business"; null for people who do not approve. */
   group: string | null;
+  /** The person this key belongs to (the fingerprint of one of their keys); keys of one person count once. */
+  person?: string;
 }
 
 /** At least `count` distinct approvers from `group` (null: from any group). All requirements hold together. */
@@ -55,13 +57,26 @@ export interface RosterView {
   signedBy: { name: string; fingerprint: string };
   people: RosterPerson[];
   policy: ApprovalPolicy;
+  /** Admins (distinct persons) who must sign a change that adds a key or approver or weakens a policy; null: an older roster, one admin signs. */
+  adminThreshold: number | null;
+}
+
+/** A roster version signed by fewer admins than its change needs: it waits for others to co-sign. */
+export interface RosterPending {
+  version: number;
+  needed: number;
+  /** Names of the admins (one per person) whose signatures it carries. */
+  signedBy: string[];
+  /** Why the change needs more than one admin, one sentence each. */
+  reasons: string[];
 }
 
 export type RosterChange =
-  | { op: 'add'; enrollmentToken: string; roles: RosterRole[]; group?: string | null }
+  | { op: 'add'; enrollmentToken: string; roles: RosterRole[]; group?: string | null; /** A key of the person this new key belongs to. */ person?: string }
   | { op: 'remove'; fingerprint: string }
   | { op: 'update'; fingerprint: string; roles?: RosterRole[]; group?: string | null }
-  | { op: 'set-policy'; action: ApprovalAction; policy: ActionPolicy };
+  | { op: 'set-policy'; action: ApprovalAction; policy: ActionPolicy }
+  | { op: 'set-admin-threshold'; threshold: number };
 
 /** Something that travels between machines: a JSON file and the same content as a chat-sized token. */
 export interface ExportedItem {
@@ -250,7 +265,13 @@ export interface ApprovalsMethods {
   /** First roster on a new team: this identity becomes its admin. */
   initRoster: { in: void; out: RosterView };
   /** Signs the next roster version with this identity (an admin); applies it here unless apply is false. */
-  proposeRosterChange: { in: { changes: RosterChange[]; apply?: boolean }; out: { roster: RosterView; export: ExportedItem } };
+  proposeRosterChange: { in: { changes: RosterChange[]; apply?: boolean }; out: { roster: RosterView; export: ExportedItem; pending: RosterPending | null } };
+  /**
+   * Adds this admin's signature to a roster version another admin proposed (the export of proposeRosterChange):
+   * applied here once it carries enough admins. A new admin joining a roster co-signs the version adding them,
+   * trusting the proposing admin's fingerprint as on a first import.
+   */
+  cosignRosterChange: { in: { text: string; trustAdminFingerprint?: string }; out: { roster: RosterView; export: ExportedItem; pending: RosterPending | null } };
   /** Applies a signed roster version (or a whole chain) from a file or token. */
   applyRosterChange: { in: { text: string; trustAdminFingerprint?: string }; out: RosterView };
   exportRoster: { in: void; out: ExportedItem };

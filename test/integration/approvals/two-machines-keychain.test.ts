@@ -49,17 +49,27 @@ describe('two machines co-sign through files and tokens, keys in the Secret Serv
     }
   });
 
-  it('the admin enrolls both approvers from their tokens; the others trust the roster by fingerprint', async (ctx) => {
+  it('two admins enroll the approvers (Ivan joins as second admin); the others trust the roster by fingerprint', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
     await run('ops', ['roster', 'init']);
-    await run('ops', ['roster', 'add', (await run('it', ['identity', 'export-token'])).stdout.trim(), '--roles', 'approver', '--group', 'IT']);
-    await run('ops', ['roster', 'add', (await run('biz', ['identity', 'export-token'])).stdout.trim(), '--roles', 'approver', '--group', 'business']);
+    const opsFp = ids.ops?.fingerprint ?? '';
+    // Each change below needs two admins: proposed by Olu, co-signed by Ivan, imported back by Olu.
+    const viaIvan = async (proposal: { stdout: string; stderr: string }, first = false) => {
+      expect(proposal.stderr).toContain('not applied: it needs 2 admins and carries 1 (Olu Operator)');
+      const signed = await run('it', ['roster', 'cosign', proposal.stdout.trim(), ...(first ? ['--trust-admin', opsFp] : [])]);
+      await run('ops', ['roster', 'import', signed.stdout.trim()]);
+    };
+    const joining = await run('ops', ['roster', 'add', (await run('it', ['identity', 'export-token'])).stdout.trim(), '--roles', 'approver,admin', '--group', 'IT']);
+    expect((await run('it', ['roster', 'cosign', joining.stdout.trim()], 3)).stderr).toContain('ROSTER_TRUST_REQUIRED');
+    await viaIvan(joining, true);
+    await viaIvan(await run('ops', ['roster', 'add', (await run('biz', ['identity', 'export-token'])).stdout.trim(), '--roles', 'approver', '--group', 'business']));
+    await viaIvan(await run('ops', ['roster', 'update', opsFp, '--roles', 'admin,operator']));
     const rosterFile = join(root, 'roster-export.json');
     await run('ops', ['roster', 'export', '--out', rosterFile]);
-    const refused = await run('it', ['roster', 'import', rosterFile], 3);
+    const refused = await run('biz', ['roster', 'import', rosterFile], 3);
     expect(refused.stderr).toContain('ROSTER_TRUST_REQUIRED');
-    await run('it', ['roster', 'import', rosterFile, '--trust-admin', ids.ops?.fingerprint ?? '']);
-    await run('biz', ['roster', 'import', (await run('ops', ['roster', 'export'])).stdout.trim(), '--trust-admin', ids.ops?.fingerprint ?? '']);
+    await run('biz', ['roster', 'import', (await run('ops', ['roster', 'export'])).stdout.trim(), '--trust-admin', opsFp]);
+    expect((await run('biz', ['roster', 'list'])).stdout).toContain('Roster version 4');
   });
 
   let id = '';

@@ -7,7 +7,7 @@ import { connectMember } from '../../../src/main/backup/mongo-endpoints';
 import { MongoMemberProbe } from '../../../src/main/connectors/mongo-member';
 import { createMongoAccess } from '../../../src/main/runbooks/handlers/mongo-access';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
-import { DeskError } from '../../../src/shared/errors';
+import { refusalOf } from '../../unit/approvals/fixtures';
 import type { MemberConfig, ReplicaSetConfig, Topology } from '../../../src/shared/topology';
 
 /**
@@ -23,15 +23,6 @@ function rs(passwordSecret: string): ReplicaSetConfig {
   return { name: 'rs-dc', members: [member], auth: { username: 'app', passwordSecret, authSource: 'admin' } } as ReplicaSetConfig;
 }
 
-async function refusal(p: Promise<unknown>): Promise<DeskError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeskError);
-  return err as DeskError;
-}
-
 describe('database passwords are typed by purpose', () => {
   let secrets: MemorySecretStore;
   beforeAll(async () => {
@@ -43,14 +34,14 @@ describe('database passwords are typed by purpose', () => {
   it("the monitor's probe refuses an SSH key named as a DB password, and reads a password", async () => {
     type Options = { clientOptions(): Promise<{ auth?: { password?: string } }> };
     const probe = (passwordSecret: string) => new MongoMemberProbe({ site: 'DC', replicaSet: rs(passwordSecret), member }, { timeoutMs: 500, secrets }) as unknown as Options;
-    const err = await refusal(probe('dr-landing-key').clientOptions());
+    const err = await refusalOf(probe('dr-landing-key').clientOptions());
     expect(err.code).toBe('SECRET_KIND_MISMATCH');
     expect(err.message).toContain('passwordSecret');
     expect((await probe('dc-password').clientOptions()).auth?.password).toBe('hunter2');
   });
 
   it("backup's connection refuses it before connecting", async () => {
-    const err = await refusal(connectMember(rs('dr-landing-key'), member, { secrets, timeoutMs: 500 }));
+    const err = await refusalOf(connectMember(rs('dr-landing-key'), member, { secrets, timeoutMs: 500 }));
     expect(err.code).toBe('SECRET_KIND_MISMATCH');
   });
 
@@ -58,7 +49,7 @@ describe('database passwords are typed by purpose', () => {
     const topology = { sites: [{ name: 'DC', role: 'dc', replicaSets: [rs('dr-landing-key')] }] } as unknown as Topology;
     const access = createMongoAccess(topology, secrets);
     try {
-      const err = await refusal(access.command('127.0.0.1:1', { ping: 1 }, { timeoutMs: 500 }));
+      const err = await refusalOf(access.command('127.0.0.1:1', { ping: 1 }, { timeoutMs: 500 }));
       expect(err.code).toBe('SECRET_KIND_MISMATCH');
     } finally {
       await access.close();
@@ -66,7 +57,7 @@ describe('database passwords are typed by purpose', () => {
     const reserved = { sites: [{ name: 'DC', role: 'dc', replicaSets: [rs(`identity.${'ab'.repeat(20)}`)] }] } as unknown as Topology;
     const access2 = createMongoAccess(reserved, secrets);
     try {
-      expect((await refusal(access2.command('127.0.0.1:1', { ping: 1 }, { timeoutMs: 500 }))).code).toBe('SECRET_NAME_RESERVED');
+      expect((await refusalOf(access2.command('127.0.0.1:1', { ping: 1 }, { timeoutMs: 500 }))).code).toBe('SECRET_NAME_RESERVED');
     } finally {
       await access2.close();
     }

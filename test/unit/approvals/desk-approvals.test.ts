@@ -39,22 +39,31 @@ const drop = mkdtempSync(join(tmpdir(), 'drdesk-drop-'));
 afterAll(() => rmSync(drop, { recursive: true, force: true }));
 
 describe('DeskApprovals: the co-signing flow between machines', () => {
-  it('enrolls three people in a roster the admin signs, and shares it', async () => {
+  it('enrolls three people in a roster two admins sign, and shares it', async () => {
     await ops.createIdentity('Olu Operator');
     await it1.createIdentity('Ivan IT');
     await biz.createIdentity('Bea Business');
     await ops.initRoster();
-    const { roster, export: change } = await ops.proposeRosterChange([
-      { op: 'add', enrollmentToken: (await it1.exportEnrollmentToken()).token, roles: ['approver'], group: 'IT' },
-      { op: 'add', enrollmentToken: (await biz.exportEnrollmentToken()).token, roles: ['approver'], group: 'business' },
-    ]);
-    expect(roster.version).toBe(2);
-    expect(change.kind).toBe('roster');
-    const all = (await ops.exportRoster()).token;
     const admin = ops.getIdentity()?.fingerprint;
-    await expect(it1.applyRosterChange(all)).rejects.toMatchObject({ code: 'ROSTER_TRUST_REQUIRED', details: { adminFingerprint: admin } });
-    expect((await it1.applyRosterChange(all, admin)).people.map((p) => p.name)).toEqual(['Olu Operator', 'Ivan IT', 'Bea Business']);
-    await biz.applyRosterChange((await ops.exportRoster()).file, admin);
+    // Ivan joins as the second admin: the version adding him waits for his own signature.
+    const join = await ops.proposeRosterChange([{ op: 'add', enrollmentToken: (await it1.exportEnrollmentToken()).token, roles: ['approver', 'admin'], group: 'IT' }]);
+    expect(join.pending).toMatchObject({ version: 2, needed: 2, signedBy: ['Olu Operator'] });
+    await expect(it1.cosignRosterChange(join.export.token)).rejects.toMatchObject({ code: 'ROSTER_TRUST_REQUIRED', details: { adminFingerprint: admin } });
+    const joined = await it1.cosignRosterChange(join.export.token, admin);
+    expect(joined.pending).toBeNull();
+    await ops.applyRosterChange(joined.export.token);
+    const { roster, export: change, pending } = await ops.proposeRosterChange([
+      { op: 'add', enrollmentToken: (await biz.exportEnrollmentToken()).token, roles: ['approver'], group: 'business' },
+      { op: 'update', fingerprint: admin ?? '', roles: ['operator', 'admin'] },
+    ]);
+    expect([roster.version, pending?.signedBy]).toEqual([3, ['Olu Operator']]);
+    expect(change.kind).toBe('roster');
+    expect((await ops.getRoster())?.version).toBe(2);
+    await ops.applyRosterChange((await it1.cosignRosterChange(change.token)).export.token);
+    const all = (await ops.exportRoster()).token;
+    await expect(biz.applyRosterChange(all)).rejects.toMatchObject({ code: 'ROSTER_TRUST_REQUIRED', details: { adminFingerprint: admin } });
+    expect((await biz.applyRosterChange(all, admin)).people.map((p) => p.name)).toEqual(['Olu Operator', 'Ivan IT', 'Bea Business']);
+    expect((await it1.getRoster())?.version).toBe(3);
   });
 
   let id = '';
@@ -186,13 +195,13 @@ describe('DeskApprovals: the co-signing flow between machines', () => {
   });
 
   it('refuses a roster change signed by a non-admin, and audits the refusal', async () => {
-    const rogue = await it1.identity.signer();
-    const current = await it1.roster.require();
+    const rogue = await biz.identity.signer();
+    const current = await biz.roster.require();
     const grab = signRosterVersion(current, applyRosterChanges(current.doc, [{ op: 'update', fingerprint: rogue.fingerprint, roles: ['approver', 'admin'] }], DEFAULT_POLICY), rogue, clock.now());
     const text = JSON.stringify({ format: 'drdesk-bundle/1', kind: 'roster', chain: [grab] });
     await expect(ops.applyRosterChange(text)).rejects.toMatchObject({ code: 'ROSTER_CHANGE_NOT_ADMIN' });
-    await expect(it1.proposeRosterChange([{ op: 'remove', fingerprint: ops.getIdentity()?.fingerprint ?? '' }])).rejects.toMatchObject({ code: 'ROSTER_CHANGE_NOT_ADMIN' });
+    await expect(biz.proposeRosterChange([{ op: 'remove', fingerprint: ops.getIdentity()?.fingerprint ?? '' }])).rejects.toMatchObject({ code: 'ROSTER_CHANGE_NOT_ADMIN' });
     expect((await ops.getAudit({ action: 'roster.refused' })).entries[0].details).toMatchObject({ code: 'ROSTER_CHANGE_NOT_ADMIN' });
-    expect((await ops.getRoster())?.version).toBe(2);
+    expect((await ops.getRoster())?.version).toBe(3);
   });
 });

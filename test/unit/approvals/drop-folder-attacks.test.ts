@@ -11,7 +11,7 @@ import { exportItem } from '../../../src/main/approvals/transport';
 import { openRequest } from '../../../src/main/approvals/verify';
 import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
-import { person, PLAN, T0 } from './fixtures';
+import { operatorWithItAdmin, person, PLAN, T0 } from './fixtures';
 
 /** The drop folder as an attacker who can write to it fills it: every entry below was tried against the host. */
 const clock = { now: () => new Date(T0.getTime() + 60_000) };
@@ -26,7 +26,7 @@ describe('drop folder: hostile entries are skipped, reported once, and never blo
     await ops.createIdentity('Olu Operator');
     await it1.createIdentity('Ivan IT');
     await ops.initRoster();
-    await ops.proposeRosterChange([{ op: 'add', enrollmentToken: (await it1.exportEnrollmentToken()).token, roles: ['approver'], group: 'IT' }]);
+    await operatorWithItAdmin(ops, it1);
     const req = await ops.createRequest({ action: 'dr-activation', target: 'rs-main', reason: 'DC lost power at 09:52; activating DR.', plan: PLAN, expiresInMinutes: 60 });
     const drop = join(root, 'drop');
     mkdirSync(drop);
@@ -75,8 +75,7 @@ describe('drop folder: hostile entries are skipped, reported once, and never blo
     await ops.createIdentity('Olu Operator');
     await it1.createIdentity('Ivan IT');
     await ops.initRoster();
-    await ops.proposeRosterChange([{ op: 'add', enrollmentToken: (await it1.exportEnrollmentToken()).token, roles: ['approver'], group: 'IT' }]);
-    await it1.applyRosterChange((await ops.exportRoster()).token, ops.getIdentity()?.fingerprint);
+    await operatorWithItAdmin(ops, it1);
     const req = await ops.createRequest({ action: 'dr-activation', target: 'rs-main', reason: 'DC lost power at 09:52; activating DR.', plan: PLAN, expiresInMinutes: 60 });
     const drop = join(root, 'drop2');
     mkdirSync(drop);

@@ -2,10 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalsFeature } from '../../../src/main/approvals/feature';
+import Database from 'better-sqlite3';
+import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
+import { approvalsFeature, approvalsFor } from '../../../src/main/approvals/feature';
+import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';
 import { identitySecretName } from '../../../src/main/approvals/identity';
 import { createDesk, type Desk } from '../../../src/main/desk';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
+import { cosigned, joinSecondAdmin } from './fixtures';
 
 /** The approvals methods as hosts reach them: through Desk's router, inputs validated, events pushed. */
 const dir = mkdtempSync(join(tmpdir(), 'drdesk-approvals-feature-'));
@@ -37,7 +41,8 @@ describe('approvals through DeskApi', () => {
     expect((await secrets.list()).map((s) => s.name)).toEqual([]);
     expect(await secrets.get(identitySecretName(me.fingerprint))).not.toBeNull();
     const roster = await api.initRoster();
-    expect(roster.people[0].roles).toEqual(['admin', 'operator']);
+    // Separation of duties from the start: the first admin is only that, and the two-admin rule is on.
+    expect([roster.people[0].roles, roster.adminThreshold]).toEqual([['admin'], 2]);
     expect(events).toEqual(['identity.created', 'roster.created']);
     expect(changed).toEqual(['roster']);
     off();
@@ -45,6 +50,11 @@ describe('approvals through DeskApi', () => {
 
   it('hashes the monitor\'s overview into a request and verifies it on every read', async () => {
     const api = desk.api();
+    // A second admin on another machine, so that both can make Olu an operator.
+    const second = new DeskApprovals({ db: new Database(':memory:'), secrets: new MemorySecretStore(), roster: new MemoryRosterSource() });
+    await second.createIdentity('Ada Admin');
+    await joinSecondAdmin(approvalsFor(desk.ctx), second);
+    await cosigned(approvalsFor(desk.ctx), second, [{ op: 'update', fingerprint: (await api.getIdentity())?.fingerprint ?? '', roles: ['operator', 'admin'] }]);
     const d = await api.createRequest({ action: 'switchover', target: 'rs', reason: 'Planned maintenance of m1.', plan: { steps: [{ n: 1, title: 'step down m1' }] } });
     expect(d.statusSnapshot).toMatchObject({ topologyName: expect.any(String), sites: expect.any(Array) });
     expect(d.verification.requirements).toEqual([expect.objectContaining({ label: '1 approver from any group', met: false })]);

@@ -1,4 +1,7 @@
-import type { ApprovalAction, ApprovalPolicy, RosterRole } from '../../../src/shared/api/approvals';
+import { expect } from 'vitest';
+import { DeskError } from '../../../src/shared/errors';
+import type { ApprovalAction, ApprovalPolicy, RosterChange, RosterRole, RosterView } from '../../../src/shared/api/approvals';
+import type { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
 import type { Envelope } from '../../../src/main/approvals/envelope';
 import { signerFromKey, type Signer } from '../../../src/main/approvals/identity';
 import { generateKeyPair } from '../../../src/main/approvals/keys';
@@ -66,4 +69,41 @@ export function makeRequest(t: Team, action: ApprovalAction = 'dr-activation', e
 export function decide(request: Envelope, by: Signer, decision: 'approve' | 'deny' = 'approve', now: Date = minutes(5), comment = 'Checked the plan and both sites.'): Envelope {
   const opened = openRequest(request);
   return createDecision({ doc: opened.value, digest: opened.digest }, decision, comment, { signer: by, now, approverStatusDigest: null });
+}
+
+/**
+ * How a team under the two-admin rule sets itself up after `admin.initRoster()`: `second` joins as the
+ * second admin (co-signing the version that adds them, trusting `admin`'s fingerprint), with `roles`.
+ */
+export async function joinSecondAdmin(admin: DeskApprovals, second: DeskApprovals, roles: RosterRole[] = ['admin'], group: string | null = null): Promise<void> {
+  const proposal = await admin.proposeRosterChange([{ op: 'add', enrollmentToken: (await second.exportEnrollmentToken()).token, roles, group }]);
+  const signed = await second.cosignRosterChange(proposal.export.token, admin.getIdentity()?.fingerprint);
+  await admin.applyRosterChange(signed.export.token);
+}
+
+/** A change `admin` proposes and `second` co-signs, applied on both; returns the resulting roster view. */
+export async function cosigned(admin: DeskApprovals, second: DeskApprovals, changes: RosterChange[]): Promise<RosterView> {
+  const proposal = await admin.proposeRosterChange(changes);
+  if (!proposal.pending) return proposal.roster;
+  const signed = await second.cosignRosterChange(proposal.export.token);
+  return admin.applyRosterChange(signed.export.token);
+}
+
+/**
+ * The smallest team the rule allows after `ops.initRoster()`: `it` joins as second admin and IT approver,
+ * and both sign the version making `ops` an operator too.
+ */
+export async function operatorWithItAdmin(ops: DeskApprovals, it: DeskApprovals): Promise<RosterView> {
+  await joinSecondAdmin(ops, it, ['approver', 'admin'], 'IT');
+  return cosigned(ops, it, [{ op: 'update', fingerprint: ops.getIdentity()?.fingerprint ?? '', roles: ['operator', 'admin'] }]);
+}
+
+/** The DeskError a promise rejects with (failing the test when it resolves or throws something else). */
+export async function refusalOf(p: Promise<unknown>): Promise<DeskError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DeskError);
+  return err as DeskError;
 }

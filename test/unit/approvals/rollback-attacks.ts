@@ -7,7 +7,7 @@ import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
 import { FileRosterSource } from '../../../src/main/approvals/roster-source';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
 import type { SecretStore } from '../../../src/main/store/secret-store';
-import { T0 } from './fixtures';
+import { cosigned, joinSecondAdmin, T0 } from './fixtures';
 
 /**
  * The roster rollback attack as it was tried: roster.json replaced on disk by an older signed version (which
@@ -34,29 +34,34 @@ export function rosterRollbackAttacks(label: string, secretsFor: (dir: string) =
     const it1 = new DeskApprovals({ db: new Database(':memory:'), secrets: new MemorySecretStore(), roster: new FileRosterSource(join(dir, 'it-roster.json')), clock });
     await admin.createIdentity('Ada Admin');
     await it1.createIdentity('Ivan IT');
+    const biz = new DeskApprovals({ db: new Database(':memory:'), secrets: new MemorySecretStore(), roster: new FileRosterSource(join(dir, 'biz-roster.json')), clock });
+    await biz.createIdentity('Bea Business');
     await admin.initRoster();
-    await admin.proposeRosterChange([{ op: 'add', enrollmentToken: (await it1.exportEnrollmentToken()).token, roles: ['approver'], group: 'IT' }]);
-    copyFileSync(rosterPath, join(dir, 'roster-v2.json'));
-    const v2db = db.serialize();
-    await admin.proposeRosterChange([{ op: 'remove', fingerprint: it1.getIdentity()?.fingerprint ?? '' }]);
-    return { dir, db, secrets, rosterPath, admin, it1, v2db };
+    // v2: Ivan joins as second admin; v3: both add Bea as approver; v4: Ada alone removes her (a removal).
+    await joinSecondAdmin(admin, it1, ['admin', 'approver'], 'IT');
+    await cosigned(admin, it1, [{ op: 'add', enrollmentToken: (await biz.exportEnrollmentToken()).token, roles: ['approver'], group: 'business' }]);
+    copyFileSync(rosterPath, join(dir, 'roster-v3.json'));
+    const v3db = db.serialize();
+    const removed = await admin.proposeRosterChange([{ op: 'remove', fingerprint: biz.getIdentity()?.fingerprint ?? '' }]);
+    expect(removed.pending).toBeNull();
+    return { dir, db, secrets, rosterPath, admin, it1, v3db };
   }
 
   it(`${label}: an older signed roster.json put back is refused (ROSTER_ROLLBACK), not loaded with the removed approver`, async () => {
     const s = await setup('file');
-    expect((await s.admin.getRoster())?.version).toBe(3);
-    copyFileSync(join(s.dir, 'roster-v2.json'), s.rosterPath);
+    expect((await s.admin.getRoster())?.version).toBe(4);
+    copyFileSync(join(s.dir, 'roster-v3.json'), s.rosterPath);
     const err = await s.admin.getRoster().catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'ROSTER_ROLLBACK', details: { fileVersion: 2, seenVersion: 3, where: "this machine's database" } });
-    expect((err as Error).message).toMatch(/is version 2, but this machine's database has seen version 3: an older roster file was put back/);
+    expect(err).toMatchObject({ code: 'ROSTER_ROLLBACK', details: { fileVersion: 3, seenVersion: 4, where: "this machine's database" } });
+    expect((err as Error).message).toMatch(/is version 3, but this machine's database has seen version 4: an older roster file was put back/);
   });
 
   it(`${label}: an older roster.json AND an older copy of the database are refused by the keychain pin`, async () => {
     const s = await setup('db');
-    copyFileSync(join(s.dir, 'roster-v2.json'), s.rosterPath);
-    // The database as it was at version 2: its own pin says 2, so only the keychain remembers version 3.
-    const restored = new DeskApprovals({ db: new Database(s.v2db), secrets: s.secrets, roster: new FileRosterSource(s.rosterPath), clock });
-    await expect(restored.getRoster()).rejects.toMatchObject({ code: 'ROSTER_ROLLBACK', details: { fileVersion: 2, seenVersion: 3, where: "this machine's keychain" } });
+    copyFileSync(join(s.dir, 'roster-v3.json'), s.rosterPath);
+    // The database as it was at version 3: its own pin says 3, so only the keychain remembers version 4.
+    const restored = new DeskApprovals({ db: new Database(s.v3db), secrets: s.secrets, roster: new FileRosterSource(s.rosterPath), clock });
+    await expect(restored.getRoster()).rejects.toMatchObject({ code: 'ROSTER_ROLLBACK', details: { fileVersion: 3, seenVersion: 4, where: "this machine's keychain" } });
     await expect(restored.createRequest({ action: 'switchover', target: 'rs', reason: 'Planned maintenance of m1.', plan: { steps: [] } })).rejects.toMatchObject({ code: 'ROSTER_ROLLBACK' });
   });
 

@@ -4,7 +4,7 @@ import { canonicalize } from '../../../src/shared/canonical-json';
 import { createEnrollmentToken } from '../../../src/main/approvals/enrollment';
 import type { Envelope } from '../../../src/main/approvals/envelope';
 import { DEFAULT_POLICY } from '../../../src/main/approvals/policy';
-import { applyRosterChanges, signRosterVersion, verifyRosterChain, verifyRosterVersion } from '../../../src/main/approvals/roster';
+import { applyRosterChanges, cosignEnvelope, signRosterVersion, verifyRosterChain, verifyRosterVersion } from '../../../src/main/approvals/roster';
 import { RosterBook } from '../../../src/main/approvals/roster-book';
 import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';
 import { ApprovalsStore } from '../../../src/main/approvals/store';
@@ -92,8 +92,14 @@ describe('RosterBook: the roster on one machine', () => {
     await home.init(admin, T0);
     const away = fresh();
     await away.apply(await home.chain(), admin.fingerprint);
-    const { envelope } = await home.propose(admin, [{ op: 'add', enrollmentToken: createEnrollmentToken(bob, T0), roles: ['approver'], group: 'IT' }], minutes(1), true);
-    expect(await away.apply([envelope])).toHaveLength(1);
+    const { envelope, pending } = await home.propose(admin, [{ op: 'add', enrollmentToken: createEnrollmentToken(bob, T0), roles: ['approver', 'admin'], group: 'IT' }], minutes(1), true);
+    // Bob joins as the second admin: the version waits for his signature, then applies anywhere.
+    expect(pending).toMatchObject({ needed: 2, signedBy: ['Ada Admin'] });
+    expect((await home.require()).doc.version).toBe(1);
+    await expect(away.apply([envelope])).rejects.toMatchObject({ code: 'ROSTER_SECOND_ADMIN_REQUIRED' });
+    const signed = cosignEnvelope(envelope, bob);
+    expect(await home.apply([signed])).toHaveLength(1);
+    expect(await away.apply([signed])).toHaveLength(1);
     expect(await away.apply(await home.chain())).toHaveLength(0);
     const rival = signRosterVersion(await verifyRosterVersion(null, (await home.chain())[0]), { people: (await home.require()).doc.people, policy: DEFAULT_POLICY }, admin, minutes(3));
     await expect(away.apply([rival])).rejects.toMatchObject({ code: 'ROSTER_FORK' });

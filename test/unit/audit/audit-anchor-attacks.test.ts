@@ -6,7 +6,7 @@ import { generateKeyPair } from '../../../src/main/approvals/keys';
 import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';
 import { AuditLog } from '../../../src/main/audit/audit-log';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
-import { PLAN, T0 } from '../approvals/fixtures';
+import { operatorWithItAdmin, PLAN, T0 } from '../approvals/fixtures';
 
 /**
  * The audit-log attacks as they were tried, editing the SQLite file directly (the triggers that refuse
@@ -25,8 +25,7 @@ async function executedTeam() {
   await ops.createIdentity('Olu Operator');
   await it1.createIdentity('Ivan IT');
   await ops.initRoster();
-  await ops.proposeRosterChange([{ op: 'add', enrollmentToken: (await it1.exportEnrollmentToken()).token, roles: ['approver'], group: 'IT' }]);
-  await it1.applyRosterChange((await ops.exportRoster()).token, ops.getIdentity()?.fingerprint);
+  await operatorWithItAdmin(ops, it1);
   const req = await ops.createRequest({ action: 'switchover', target: 'rs-main', reason: 'Planned maintenance of the DC primary.', plan: PLAN, expiresInMinutes: 60 });
   await it1.importRequest((await ops.exportRequest(req.id)).token);
   const { export: approval } = await it1.decide(req.id, 'approve', 'Checked the plan.');

@@ -3,24 +3,33 @@ import { APPROVAL_ACTIONS, ROSTER_ROLES, type ApprovalAction, type RosterChange,
 import { DATA_DIR_HELP, emitExport, printJson, readInput, rosterText, withApprovals } from '../../approvals/cli-support';
 import { intOption, parseOptions } from '../args';
 
-const HELP = `Usage: drdesk roster <init|list|add|remove|update|policy|export|import> [options]
+const HELP = `Usage: drdesk roster <init|list|add|remove|update|policy|admin-threshold|cosign|export|import> [options]
 
-The team roster: people, roles, approver groups, public keys and the approval policy. Every version is
-signed by an admin and checked against the version before it.
-  init                          start a roster with this identity as admin (and operator)
+The team roster: people (each with one or more keys), roles, approver groups, public keys and the approval
+policy. Every version is signed by an admin and checked against the version before it.
+  init                          start a roster with this identity as its only admin (two-admin rule on)
   list                          people, roles, groups, fingerprints and the policy
-  add TOKEN --roles R[,R] [--group G]
-                                enroll a person from their enrollment token (roles: ${ROSTER_ROLES.join(', ')})
-  remove FINGERPRINT            take a person off the roster
+  add TOKEN --roles R[,R] [--group G] [--person FINGERPRINT]
+                                enroll a key from its enrollment token (roles: ${ROSTER_ROLES.join(', ')});
+                                --person: the new key belongs to the person holding that key
+  remove FINGERPRINT            take a key off the roster
   update FINGERPRINT [--roles R[,R]] [--group G|--no-group]
   policy ACTION --require G:N[,G:N] [--max-expiry MIN] [--min-reason N]
                                 approvals an action needs (G "any" for any group), e.g. IT:1,business:1
+  admin-threshold N             admins (distinct persons) who must sign changes that need more than one
+  cosign FILE|TOKEN [--trust-admin FINGERPRINT]
+                                add your signature to a change another admin proposed; a new admin joining
+                                co-signs the version that adds them, trusting the proposer's fingerprint
   export [--out FILE]           the whole signed roster, as a token (and a file)
   import FILE|TOKEN [--trust-admin FINGERPRINT]
                                 apply roster versions from an admin; the first import needs the admin's
                                 fingerprint, confirmed with them out of band
-Changes (add, remove, update, policy) are signed here and must be made by an admin; they print the signed
-change as a token for the other machines (drdesk roster import).
+Changes are signed here by an admin. Adding a key or an approver, giving a role, removing an admin,
+weakening a policy or lowering the threshold need the threshold of admins (2 by default, each person
+counted once): the change is printed as a token for another admin (drdesk roster cosign). Removals and
+stricter policies one admin signs alone. A fresh roster has one admin, who can sign alone only the version
+adding a second admin (co-signed by that admin). Complete changes print a token for the other machines
+(drdesk roster import).
 Options:
   --json                        machine-readable output
 ${DATA_DIR_HELP}
@@ -54,6 +63,7 @@ export async function run(args: string[]): Promise<number> {
       'max-expiry': { type: 'string' },
       'min-reason': { type: 'string' },
       'trust-admin': { type: 'string' },
+      person: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
       'data-dir': { type: 'string' },
@@ -69,13 +79,17 @@ export async function run(args: string[]): Promise<number> {
   if (rest.length) throw new DeskError('USAGE', `Unexpected arguments: ${rest.join(' ')}`);
   return withApprovals(values['data-dir'], async (a) => {
     const show = (r: Parameters<typeof rosterText>[0]) => (values.json ? printJson(r) : process.stdout.write(rosterText(r)));
-    const change = async (changes: RosterChange[]) => {
-      const { roster, export: item } = await a.proposeRosterChange(changes);
+    const report = ({ roster, export: item, pending }: Awaited<ReturnType<typeof a.proposeRosterChange>>, verb: string) => {
       process.stderr.write(rosterText(roster));
-      process.stderr.write(`Roster version ${roster.version} signed. Send this to the other machines (drdesk roster import):\n`);
+      if (pending)
+        process.stderr.write(
+          `Roster version ${roster.version} ${verb}, but not applied: it needs ${pending.needed} admins and carries ${pending.signedBy.length} (${pending.signedBy.join(', ')}), because ${pending.reasons.join('; ')}.\nSend this to another admin to co-sign (drdesk roster cosign):\n`,
+        );
+      else process.stderr.write(`Roster version ${roster.version} ${verb} and applied here. Send this to the other machines (drdesk roster import):\n`);
       emitExport(item, values.out, values.json ?? false);
       return 0;
     };
+    const change = async (changes: RosterChange[]) => report(await a.proposeRosterChange(changes), 'signed');
     switch (sub) {
       case 'init':
         show(await a.initRoster());
@@ -87,7 +101,7 @@ export async function run(args: string[]): Promise<number> {
         return 0;
       }
       case 'add':
-        return change([{ op: 'add', enrollmentToken: readInput(arg, 'enrollment token').trim(), roles: roles(values.roles) ?? ['viewer'], group: values.group ?? null }]);
+        return change([{ op: 'add', enrollmentToken: readInput(arg, 'enrollment token').trim(), roles: roles(values.roles) ?? ['viewer'], group: values.group ?? null, ...(values.person ? { person: values.person } : {}) }]);
       case 'remove':
         if (!arg) throw new DeskError('USAGE', 'Give the fingerprint of the person to remove (drdesk roster list).');
         return change([{ op: 'remove', fingerprint: arg }]);
@@ -105,6 +119,13 @@ export async function run(args: string[]): Promise<number> {
         };
         return change([{ op: 'set-policy', action: arg as ApprovalAction, policy }]);
       }
+      case 'admin-threshold': {
+        const threshold = intOption(arg, 'admin-threshold', 1, 10);
+        if (threshold === undefined) throw new DeskError('USAGE', 'Give the number of admins a change needs, e.g. drdesk roster admin-threshold 2.');
+        return change([{ op: 'set-admin-threshold', threshold }]);
+      }
+      case 'cosign':
+        return report(await a.cosignRosterChange(readInput(arg, 'proposed roster change'), values['trust-admin']), 'co-signed');
       case 'export':
         emitExport(await a.exportRoster(), values.out, values.json ?? false);
         return 0;
@@ -112,7 +133,7 @@ export async function run(args: string[]): Promise<number> {
         show(await a.applyRosterChange(readInput(arg, 'roster export'), values['trust-admin']));
         return 0;
       default:
-        throw new DeskError('USAGE', `Unknown roster command "${sub}": use init, list, add, remove, update, policy, export or import.`);
+        throw new DeskError('USAGE', `Unknown roster command "${sub}": use init, list, add, remove, update, policy, admin-threshold, cosign, export or import.`);
     }
   });
 }
