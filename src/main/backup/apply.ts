@@ -24,6 +24,8 @@ export interface ApplyDeps {
   resumeAfterTs?: string | null;
   /** Every entry up to and including lastTs is applied on DR and acknowledged by a majority. */
   onBatchApplied?: (lastTs: string) => void | Promise<void>;
+  /** Recorded in the same applyOps as each batch (DR's chain document), so a crash between them repeats nothing. */
+  positionOp?: (ts: string) => Document;
   batchEntries?: number;
   batchBytes?: number;
 }
@@ -37,7 +39,7 @@ export interface ApplyOutcome {
 const BSON_OPTIONS = { promoteValues: false } as const;
 
 function replayer(dr: MongoClient, deps: ApplyDeps, upsertUpdates: boolean, resumeAfterTs: string | null | undefined): OplogReplayer {
-  return new OplogReplayer(dr, { signal: deps.signal, resumeAfterTs, onApplied: deps.onBatchApplied, upsertUpdates, maxBatchEntries: deps.batchEntries, maxBatchBytes: deps.batchBytes });
+  return new OplogReplayer(dr, { signal: deps.signal, resumeAfterTs, onApplied: deps.onBatchApplied, positionOp: deps.positionOp, upsertUpdates, maxBatchEntries: deps.batchEntries, maxBatchBytes: deps.batchBytes });
 }
 
 export async function applyIncrementArchive(dr: MongoClient, path: string, m: Manifest, deps: ApplyDeps): Promise<ApplyOutcome> {

@@ -43,6 +43,8 @@ export interface PipelineOptions {
   localLanding?: string;
   /** This workstation's clock (ms); tests skew it. RPO never depends on it beyond the measured offset to DC. */
   clock?: () => number;
+  /** Entries per applyOps batch (default the replay's); smaller batches record the position more often. */
+  applyBatchEntries?: number;
 }
 
 /** DC's clock minus this workstation's (ms), measured at every capture: "now" for RPO is DC's time. */
@@ -394,6 +396,8 @@ export class BackupPipeline {
         progress: run.progress,
         signal: run.signal,
         resumeAfterTs,
+        batchEntries: this.d.options?.applyBatchEntries,
+        positionOp: ctl && m.kind === 'increment' ? (ts: string) => ctl.chain.positionOp(ts) : undefined,
         onBatchApplied: async (ts: string) => {
           this.d.store.setApplyProgress(s.chainId, s.seq, ts);
           if (ctl && m.kind === 'increment') await ctl.chain.recordApplied(ctl.lease(), s.chainId, ts, null);

@@ -37,6 +37,8 @@ export interface BackupServiceOptions extends PipelineOptions {
    * workstation): its time to live, after which a stopped holder can be taken over. Off when unset.
    */
   controlLease?: { ttlMs?: number; workstation?: string; identity?: string };
+  /** The schedule's interval in ms, overriding the minutes setting (`drdesk agent --interval-seconds`, tests). */
+  intervalMs?: number;
 }
 
 export interface BackupServiceDeps {
@@ -120,7 +122,7 @@ export class BackupService {
     this.scheduler = new BackupScheduler({
       schedule: () => {
         const s = this.schedule();
-        return { intervalMs: s.intervalMinutes * 60_000, enabled: s.enabled };
+        return { intervalMs: d.options?.intervalMs ?? s.intervalMinutes * 60_000, enabled: s.enabled };
       },
       cycle: () => this.run('cycle', 'schedule', true),
       onNextRun: () => this.emitStatus(),

@@ -1,5 +1,6 @@
 import { Timestamp } from 'bson';
-import type { MongoClient } from 'mongodb';
+import type { Document, MongoClient } from 'mongodb';
+import { CONTROL_DATABASE } from './names';
 import { textToTs, tsToText } from '../backup/oplog-ts';
 import { leaseLost, type HeldLease } from './lease';
 import { controlCollection, isDuplicateKey } from './majority';
@@ -100,6 +101,16 @@ export class ChainState {
     );
     if (r.matchedCount) return { kind: 'moved' };
     return this.why(held, chainId);
+  }
+
+  /**
+   * The applied position as an oplog update entry, for the applyOps that carries the batch it completes:
+   * data and position land in one command, so a holder killed between the batch and the next write leaves
+   * DR's position already past that batch (its resume repeats nothing). The term-checked recordApplied
+   * that follows keeps the fencing.
+   */
+  positionOp(ts: string): Document {
+    return { op: 'u', ns: `${CONTROL_DATABASE}.chain`, o2: { _id: this.pipeline }, o: { $v: 2, diff: { u: { appliedTs: textToTs(ts), updatedAt: new Date() } } } };
   }
 
   /** A slice is fully applied: it becomes the head the next slice links to. */

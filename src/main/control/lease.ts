@@ -55,6 +55,21 @@ export function leaseSentence(lease: LeaseDoc, now: Date): string {
   return `backups are run by ${describeHolder(lease.holder)} (last heartbeat ${ago} s ago${stale ? ', expired: it can be taken over' : ''})`;
 }
 
+/**
+ * The same workstation restarting on the same host after its process died (SIGKILL, a crash): the pid in
+ * the lease no longer runs here, so nothing can still be acting under it and the restart need not wait
+ * out the time to live. Another workstation always waits for the expiry (it cannot see that process).
+ */
+function deadOnThisHost(held: LeaseHolder, me: LeaseHolder): boolean {
+  if (held.workstation !== me.workstation || held.hostname !== me.hostname || held.pid === me.pid) return false;
+  try {
+    process.kill(held.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export function leaseLost(pipeline: string, why: string): DeskError {
   return new DeskError('LEASE_LOST', `This workstation no longer holds the backup lease of ${pipeline}: ${why}. It stopped; the current holder continues the chain.`);
 }
@@ -92,7 +107,7 @@ export class PipelineLease {
         throw err;
       }
     }
-    if (lease.expiresAt.getTime() > now.getTime()) throw new DeskError('LEASE_HELD', `The backup lease of ${this.pipeline} is held: ${leaseSentence(lease, now)}. This workstation waits; it can take over once the heartbeat is older than ${Math.round(lease.ttlMs / 1000)} s.`, { holder: lease.holder });
+    if (lease.expiresAt.getTime() > now.getTime() && !deadOnThisHost(lease.holder, holder)) throw new DeskError('LEASE_HELD', `The backup lease of ${this.pipeline} is held: ${leaseSentence(lease, now)}. This workstation waits; it can take over once the heartbeat is older than ${Math.round(lease.ttlMs / 1000)} s.`, { holder: lease.holder });
     const term = lease.term + 1;
     const r = await this.coll.findOneAndUpdate(
       { _id: this.pipeline, term: lease.term, token: lease.token },

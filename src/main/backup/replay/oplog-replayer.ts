@@ -26,6 +26,8 @@ export interface ReplayOptions {
   upsertUpdates?: boolean;
   maxBatchEntries?: number;
   maxBatchBytes?: number;
+  /** An op sent in the same applyOps as a CRUD batch, recording the position it completes with the data. */
+  positionOp?: (ts: string) => Document;
 }
 
 const MAJORITY = { w: 'majority', wtimeout: 60_000 } as const;
@@ -195,7 +197,8 @@ export class OplogReplayer {
     this.batch = [];
     this.batchBytes = 0;
     try {
-      await this.dr.db('admin').command({ applyOps: pending.map((p) => p.op), writeConcern: MAJORITY });
+      const completes = this.opts.positionOp ? [...pending].reverse().find((p) => p.doneTs)?.doneTs : undefined;
+      await this.dr.db('admin').command({ applyOps: [...pending.map((p) => p.op), ...(completes ? [this.opts.positionOp!(completes)] : [])], writeConcern: MAJORITY });
     } catch (err) {
       const results = failedResults(err);
       const ok = results ? results.findIndex((r) => !r) : 0;
