@@ -5,6 +5,16 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type WithHelp<O extends Options> = O & { help: { type: 'boolean'; short: 'h' } };
 type Values<O extends Options> = ReturnType<typeof parseArgs<{ options: WithHelp<O>; strict: true; allowPositionals: true }>>['values'];
 
+/** Options that take a value (`--name VALUE`), as parseArgs wants them: `strings('topology', 'data-dir')`. */
+export function strings<const K extends string>(...names: K[]): Record<K, { type: 'string' }> {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as Record<K, { type: 'string' }>;
+}
+
+/** Options that are on or off (`--json`): `flags('json', 'fast')`. */
+export function flags<const K extends string>(...names: K[]): Record<K, { type: 'boolean' }> {
+  return Object.fromEntries(names.map((n) => [n, { type: 'boolean' }])) as Record<K, { type: 'boolean' }>;
+}
+
 export interface CommandSpec<O extends Options> {
   /** The command's name as typed after `drdesk`, for its messages. */
   name: string;

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { subcommand } from '../../../src/main/cli/subcommand';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { flags, strings, subcommand } from '../../../src/main/cli/subcommand';
 
 const HELP = 'Usage: drdesk thing <start|stop> [--name N] [--json]\n';
 const seen: unknown[] = [];
@@ -58,5 +58,16 @@ describe('subcommand', () => {
     await expect(one(['x'])).resolves.toBe(1);
     await expect(one(['x', 'y'])).rejects.toMatchObject({ code: 'USAGE', message: 'Unexpected arguments: y' });
     expect(out).toEqual([HELP]);
+  });
+
+  it('builds option tables with strings() and flags(), typed for the body (the type check fails otherwise)', async () => {
+    const typed = subcommand({ name: 'typed', help: HELP, options: { ...strings('topology', 'data-dir'), ...flags('json') } }, async ({ values }) => {
+      expectTypeOf(values.topology).toEqualTypeOf<string | undefined>();
+      expectTypeOf(values['data-dir']).toEqualTypeOf<string | undefined>();
+      expectTypeOf(values.json).toEqualTypeOf<boolean | undefined>();
+      return values.json && values.topology === 'x' ? 1 : 0;
+    });
+    await expect(typed(['--json', '--topology', 'x'])).resolves.toBe(1);
+    await expect(typed(['--json', '--topology'])).rejects.toMatchObject({ code: 'USAGE' });
   });
 });

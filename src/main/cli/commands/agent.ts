@@ -1,7 +1,7 @@
 import { DeskError } from '../../../shared/errors';
 import { openBackupService } from '../../backup/open';
 import { defaultDataDir } from '../../config/data-dir';
-import { subcommand } from '../subcommand';
+import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk agent [--topology FILE] [--data-dir DIR] [--run-now]
 
@@ -12,7 +12,7 @@ DATA_DIR/backup/backup.log. Stops cleanly on SIGINT/SIGTERM, letting a running c
   --run-now   start the first cycle immediately instead of after one interval
 `;
 
-const OPTIONS = { topology: { type: 'string' }, 'data-dir': { type: 'string' }, 'run-now': { type: 'boolean' } } as const;
+const OPTIONS = { ...strings('topology', 'data-dir'), ...flags('run-now') };
 
 export const run = subcommand({ name: 'agent', help: HELP, options: OPTIONS }, async ({ values }) => {
   const { service, close } = await openBackupService({

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
 import { DATA_DIR_HELP, emitExport, printJson, readInput, requestText, withApprovals } from '../../approvals/cli-support';
-import { subcommand } from '../subcommand';
+import { flags, strings, subcommand } from '../subcommand';
 
 const help = (verb: 'approve' | 'deny') => `Usage: drdesk ${verb} <REQUEST-ID|TOKEN|FILE> --comment TEXT [options]
 
@@ -18,7 +18,7 @@ ${DATA_DIR_HELP}
 Exit code: 0 signed, 3 refused or error (the reason code and sentence are printed).
 `;
 
-const OPTIONS = { comment: { type: 'string' }, out: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+const OPTIONS = { ...strings('comment', 'out', 'drop', 'data-dir'), ...flags('json') };
 
 export function decide(verb: 'approve' | 'deny', args: string[]): Promise<number> {
   return subcommand({ name: verb, help: help(verb), options: OPTIONS, minOperands: 1 }, async ({ values, operands: [target] }) => {

@@ -3,7 +3,7 @@ import { DeskError } from '../../../shared/errors';
 import type { AuditQuery, AuditVerifyReport } from '../../../shared/api/approvals';
 import { DATA_DIR_HELP, printJson, withApprovals } from '../../approvals/cli-support';
 import { intOption } from '../args';
-import { subcommand } from '../subcommand';
+import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk audit <verify|list|export> [options]
 
@@ -29,19 +29,7 @@ function verifyText(r: AuditVerifyReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const OPTIONS = {
-  full: { type: 'boolean' },
-  actor: { type: 'string' },
-  action: { type: 'string' },
-  subject: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  'break-glass': { type: 'boolean' },
-  limit: { type: 'string' },
-  out: { type: 'string' },
-  json: { type: 'boolean' },
-  'data-dir': { type: 'string' },
-} as const;
+const OPTIONS = { ...strings('actor', 'action', 'subject', 'since', 'until', 'limit', 'out', 'data-dir'), ...flags('full', 'break-glass', 'json') };
 
 export const run = subcommand({ name: 'audit', help: HELP, options: OPTIONS, subcommands: ['verify', 'list', 'export'] }, async ({ values, sub }) => {
   const query: AuditQuery = {

@@ -6,7 +6,7 @@ import type { SshLanding } from '../../drills/sandbox-backup';
 import { runSandboxDrill } from '../../drills/sandbox-drill';
 import { SCENARIOS, scenarioByName } from '../../drills/scenarios/index';
 import { intOption } from '../args';
-import { subcommand } from '../subcommand';
+import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage:
   drdesk drill --list
@@ -29,20 +29,7 @@ by default the slices land in a local directory of the drill ("local landing (sa
 Exit code: 0 the drill passed, 2 it failed (targets, expectations or cleanup), 3 it could not run.
 `;
 
-const OPTIONS = {
-  list: { type: 'boolean' },
-  sandbox: { type: 'boolean' },
-  scenario: { type: 'string' },
-  out: { type: 'string' },
-  html: { type: 'string' },
-  fast: { type: 'boolean' },
-  ops: { type: 'string' },
-  tester: { type: 'string' },
-  json: { type: 'boolean' },
-  'ssh-landing': { type: 'string' },
-  'ssh-key': { type: 'string' },
-  'ssh-host-key': { type: 'string' },
-} as const;
+const OPTIONS = { ...strings('scenario', 'out', 'html', 'ops', 'tester', 'ssh-landing', 'ssh-key', 'ssh-host-key'), ...flags('list', 'sandbox', 'fast', 'json') };
 
 export const run = subcommand({ name: 'drill', help: HELP, options: OPTIONS }, async ({ values }) => {
   if (values.list) {

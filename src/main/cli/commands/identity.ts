@@ -1,6 +1,6 @@
 import { DeskError } from '../../../shared/errors';
 import { DATA_DIR_HELP, printJson, withApprovals } from '../../approvals/cli-support';
-import { subcommand } from '../subcommand';
+import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk identity <create|show|export-token> [options]
 
@@ -13,7 +13,7 @@ Options:
 ${DATA_DIR_HELP}
 `;
 
-const OPTIONS = { name: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+const OPTIONS = { ...strings('name', 'data-dir'), ...flags('json') };
 
 export const run = subcommand({ name: 'identity', help: HELP, options: OPTIONS, subcommands: ['create', 'show', 'export-token'] }, async ({ values, sub }) => {
   return withApprovals(values['data-dir'], async (a) => {

@@ -4,7 +4,7 @@ import { APPROVAL_ACTIONS, type ApprovalAction, type RequestState } from '../../
 import { DATA_DIR_HELP, emitExport, printJson, readInput, requestText, withApprovals } from '../../approvals/cli-support';
 import { readBundle } from '../../approvals/transport';
 import { intOption } from '../args';
-import { subcommand } from '../subcommand';
+import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk request <create|list|show|export|import|sync> [options]
 
@@ -35,20 +35,7 @@ function readJsonFile(path: string, what: string): unknown {
   }
 }
 
-const OPTIONS = {
-  action: { type: 'string' },
-  target: { type: 'string' },
-  reason: { type: 'string' },
-  plan: { type: 'string' },
-  status: { type: 'string' },
-  'expires-in': { type: 'string' },
-  state: { type: 'string' },
-  request: { type: 'string' },
-  out: { type: 'string' },
-  drop: { type: 'string' },
-  json: { type: 'boolean' },
-  'data-dir': { type: 'string' },
-} as const;
+const OPTIONS = { ...strings('action', 'target', 'reason', 'plan', 'status', 'expires-in', 'state', 'request', 'out', 'drop', 'data-dir'), ...flags('json') };
 
 const SUBCOMMANDS = ['create', 'list', 'show', 'export', 'import', 'sync'] as const;
 

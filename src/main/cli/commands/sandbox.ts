@@ -1,7 +1,7 @@
 import { DeskError } from '../../../shared/errors';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { intOption } from '../args';
-import { subcommand, untilStopped } from '../subcommand';
+import { flags, strings, subcommand, untilStopped } from '../subcommand';
 
 const HELP = `Usage: drdesk sandbox [--base-port N] [--fast] [--workload OPS_PER_S [--workload-txn]] [--username U --password-env VAR]
                       [--control-port N] [--oplog-mb N] [--dir DIR]
@@ -21,17 +21,7 @@ line (sites, members, topology file, control URL) and runs until Ctrl-C / SIGTER
   --dir DIR          where to write topology.json (default: a temporary directory, removed on exit)
 `;
 
-const OPTIONS = {
-  'base-port': { type: 'string' },
-  fast: { type: 'boolean' },
-  workload: { type: 'string' },
-  'workload-txn': { type: 'boolean' },
-  username: { type: 'string' },
-  'password-env': { type: 'string' },
-  'control-port': { type: 'string' },
-  'oplog-mb': { type: 'string' },
-  dir: { type: 'string' },
-} as const;
+const OPTIONS = { ...strings('base-port', 'workload', 'username', 'password-env', 'control-port', 'oplog-mb', 'dir'), ...flags('fast', 'workload-txn') };
 
 export const run = subcommand({ name: 'sandbox', help: HELP, options: OPTIONS }, async ({ values }) => {
   const basePort = intOption(values['base-port'], 'base-port', 1, 65_528);

@@ -3,7 +3,7 @@ import type { SecretInfo } from '../../../shared/monitor';
 import { defaultDataDir } from '../../config/data-dir';
 import { KeyringSecretStore } from '../../store/keyring-secret-store';
 import { SECRET_KINDS, assertNameableSecret } from '../../store/secret-names';
-import { subcommand } from '../subcommand';
+import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk secret set NAME [--kind password|ssh-key|passphrase|other]
        drdesk secret delete NAME
@@ -61,7 +61,7 @@ async function readValue(name: string, kind: SecretInfo['kind']): Promise<string
   return value;
 }
 
-const OPTIONS = { kind: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+const OPTIONS = { ...strings('kind', 'data-dir'), ...flags('json') };
 
 // Extra operands are refused below with the reason that matters here (a value typed as an argument).
 const spec = { name: 'secret', help: HELP, options: OPTIONS, subcommands: ['set', 'delete', 'list'], maxOperands: Number.MAX_SAFE_INTEGER } as const;

@@ -16,7 +16,7 @@ import type { BackupRoutes } from '../../backup/routes';
 import { DATABASE_FILE, openDatabase, type DeskDatabase } from '../../store/database';
 import type { Sandbox } from '../../sandbox/types';
 import { KeyringSecretStore } from '../../store/keyring-secret-store';
-import { subcommand } from '../subcommand';
+import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk status [--topology FILE] [--json] [--sandbox] [--data-dir DIR]
 
@@ -90,7 +90,7 @@ async function settle(monitor: Monitor, ms: number): Promise<Overview> {
   return o;
 }
 
-const OPTIONS = { topology: { type: 'string' }, json: { type: 'boolean' }, sandbox: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+const OPTIONS = { ...strings('topology', 'data-dir'), ...flags('json', 'sandbox') };
 
 export const run = subcommand({ name: 'status', help: HELP, options: OPTIONS }, async ({ values }) => {
   const dataDir = values['data-dir'] ?? defaultDataDir();

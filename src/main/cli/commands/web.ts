@@ -2,7 +2,7 @@ import { defaultDataDir } from '../../config/data-dir';
 import { startWebHost } from '../../web/host';
 import { BUILD_MISSING_MESSAGE } from '../../web/static-files';
 import { intOption } from '../args';
-import { subcommand, untilStopped } from '../subcommand';
+import { flags, strings, subcommand, untilStopped } from '../subcommand';
 
 const HELP = `Usage: drdesk web [--topology FILE] [--data-dir DIR] [--port N] [--fast]
 
@@ -12,7 +12,7 @@ run's token). Without a topology (given or configured) the built-in sandbox is s
 fast elections. Stops cleanly on Ctrl-C / SIGTERM.
 `;
 
-export const run = subcommand({ name: 'web', help: HELP, options: { topology: { type: 'string' }, 'data-dir': { type: 'string' }, port: { type: 'string' }, fast: { type: 'boolean' } } }, async ({ values }) => {
+export const run = subcommand({ name: 'web', help: HELP, options: { ...strings('topology', 'data-dir', 'port'), ...flags('fast') } }, async ({ values }) => {
   const host = await startWebHost({
     dataDir: values['data-dir'] ?? defaultDataDir(),
     topologyPath: values.topology,
