@@ -1,7 +1,7 @@
 import { FreshnessBanner } from './FreshnessBanner';
 import { Nav } from './Nav';
 import { PAGES } from './pages';
-import { useRoute } from './use-route';
+import { useRoute } from './hash-route';
 
 export function App() {
   const route = useRoute();

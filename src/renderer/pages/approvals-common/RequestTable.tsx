@@ -1,7 +1,7 @@
 import type { RequestSummary } from '../../../shared/api/approvals';
 import { formatClock } from '../../format/time';
 import { Person } from './Fingerprint';
-import { pageHref } from './hash-route';
+import { hrefOf } from '../../app/hash-route';
 import { ACTION_LABEL, expiryText } from './labels';
 import { LockIcon, StatePill } from './RequestState';
 
@@ -28,7 +28,7 @@ export function RequestTable({ requests, pageId, now, empty }: { requests: Reque
               <StatePill state={r.state} /> <LockIcon unlocked={r.unlocked} />
             </td>
             <td>
-              <a href={pageHref(pageId, r.id)}>{ACTION_LABEL[r.action]}</a>
+              <a href={hrefOf(pageId, r.id)}>{ACTION_LABEL[r.action]}</a>
               {r.breakGlass && <span className="pill level-red break-glass-tag">break-glass</span>}
               {r.origin === 'imported' && <span className="muted small"> · imported</span>}
             </td>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { IdentityInfo, RosterView } from '../../../shared/api/approvals';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { pageHref } from './hash-route';
+import { hrefOf } from '../../app/hash-route';
 import { IntegrityBanner } from './IntegrityBanner';
 import { Refusal } from './Refusal';
 
@@ -33,13 +33,13 @@ function Gate({ q, children }: { q: ReturnType<typeof useDeskQuery<{ identity: I
   if (!identity)
     return (
       <div className="card empty" data-testid="needs-identity">
-        This workstation has no signing identity yet. <a href={pageHref('identity')}>Create your identity</a> first.
+        This workstation has no signing identity yet. <a href={hrefOf('identity')}>Create your identity</a> first.
       </div>
     );
   if (!roster)
     return (
       <div className="card empty" data-testid="needs-roster">
-        There is no team roster on this workstation yet. <a href={pageHref('roster')}>Import the roster or start one</a> first.
+        There is no team roster on this workstation yet. <a href={hrefOf('roster')}>Import the roster or start one</a> first.
       </div>
     );
   const person = roster.people.find((p) => p.fingerprint === identity.fingerprint) ?? null;

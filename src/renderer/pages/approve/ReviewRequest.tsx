@@ -1,7 +1,7 @@
 import type { RequestDetail } from '../../../shared/api/approvals';
 import { useNow, useOverview } from '../../app/desk-context';
 import { DecisionList } from '../approvals-common/DecisionList';
-import { pageHref } from '../approvals-common/hash-route';
+import { hrefOf } from '../../app/hash-route';
 import { PlanSteps } from '../approvals-common/PlanSteps';
 import { RequestFactsCard } from '../approvals-common/RequestFacts';
 import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
@@ -24,7 +24,7 @@ export function ReviewRequest({ request: r, me, onDecided }: { request: RequestD
   const own = r.requester.fingerprint === me;
   return (
     <div className="request-view" data-testid="review" data-request-id={r.id}>
-      <RequestTitle request={r} backHref={pageHref('approve')} backLabel="← Requests to review" />
+      <RequestTitle request={r} backHref={hrefOf('approve')} backLabel="← Requests to review" />
       <section className="card reason-card">
         <div className="muted small">
           {r.requester.name ?? r.requester.fingerprint} asks, because:

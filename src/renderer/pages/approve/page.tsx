@@ -1,7 +1,7 @@
 import { useDeskApi, useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { goTo, useSubRoute } from '../approvals-common/hash-route';
+import { navigate, useSubPath } from '../../app/hash-route';
 import { WithIdentityAndRoster, type Me } from '../approvals-common/gate';
 import { ImportBox } from '../approvals-common/ImportBox';
 import { Refusal } from '../approvals-common/Refusal';
@@ -15,7 +15,7 @@ function Inbox({ me }: { me: Me }) {
   const q = useDeskQuery((a) => a.listRequests({ limit: 500 }), 'inbox');
   const importRequest = async (text: string) => {
     const d = await api.importRequest({ text });
-    goTo('approve', d.id);
+    navigate('approve', d.id);
     return `Request ${d.id} verified and imported.`;
   };
   const others = q.data?.filter((r) => r.requester.fingerprint !== me.identity.fingerprint) ?? [];
@@ -49,7 +49,7 @@ function Review({ id, me }: { id: string; me: Me }) {
 }
 
 function ApprovePage() {
-  const sub = useSubRoute();
+  const [sub = null] = useSubPath();
   return (
     <div className="approvals-page">
       <header className="page-header">

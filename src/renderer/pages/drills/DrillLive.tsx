@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DrillProgress } from '../../../shared/api/runbooks';
 import { useDeskApi, useNow } from '../../app/desk-context';
 import { formatDuration } from '../../format/time';
-import { hrefOf } from '../executions/sub-route';
+import { hrefOf } from '../../app/hash-route';
 
 const PHASES: Array<{ phase: DrillProgress['phase']; label: string }> = [
   { phase: 'setup', label: 'Sandbox' },

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DrillReport } from '../../../shared/api/drill-report';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { ErrorLine } from '../executions/ErrorLine';
-import { hrefOf } from '../executions/sub-route';
+import { hrefOf } from '../../app/hash-route';
 import { ExportButtons } from './report/ExportButtons';
 import { ReportView } from './report/ReportView';
 import { VerdictForm } from './report/VerdictForm';

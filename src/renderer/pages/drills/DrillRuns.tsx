@@ -2,7 +2,7 @@ import type { DrillRunSummary } from '../../../shared/api/drill-report';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock, formatDuration } from '../../format/time';
 import { ErrorLine } from '../executions/ErrorLine';
-import { hrefOf } from '../executions/sub-route';
+import { hrefOf } from '../../app/hash-route';
 import { seconds } from './report/report-format';
 
 const OUTCOME_LEVEL: Record<DrillRunSummary['outcome'], string> = { passed: 'green', failed: 'red', error: 'red', running: 'yellow' };

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { useSubPath } from '../executions/sub-route';
+import { useSubPath } from '../../app/hash-route';
 import { DrillLive } from './DrillLive';
 import { DrillReportPage } from './DrillReportPage';
 import { DrillRuns } from './DrillRuns';

@@ -6,7 +6,7 @@ import { ErrorLine } from './ErrorLine';
 import { ExecutionActions } from './ExecutionActions';
 import { ExecutionHeader } from './ExecutionHeader';
 import { StepTable } from './StepTable';
-import { hrefOf } from './sub-route';
+import { hrefOf } from '../../app/hash-route';
 import { useExecution } from './use-execution';
 
 /** One execution, live: where it is, each step, and what the operator may do next. */

@@ -3,7 +3,7 @@ import type { PageDefinition } from '../../app/pages';
 import { ExecutionDetail } from './ExecutionDetail';
 import { ExecutionList } from './ExecutionList';
 import { ReadyToRun } from './ReadyToRun';
-import { navigate, useSubPath } from './sub-route';
+import { navigate, useSubPath } from '../../app/hash-route';
 import './executions.css';
 
 function ExecutionsPage() {

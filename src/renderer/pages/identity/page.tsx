@@ -3,7 +3,7 @@ import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock } from '../../format/time';
 import { CopyButton } from '../approvals-common/ExportPanel';
-import { pageHref } from '../approvals-common/hash-route';
+import { hrefOf } from '../../app/hash-route';
 import { Refusal } from '../approvals-common/Refusal';
 import { CreateIdentity } from './CreateIdentity';
 import '../approvals-common/approvals.css';
@@ -25,7 +25,7 @@ function EnrollmentToken() {
 
 function RosterEntry({ identity, roster }: { identity: IdentityInfo; roster: RosterView | null }) {
   const me = roster?.people.find((p) => p.fingerprint === identity.fingerprint);
-  if (!roster) return <p className="muted">No team roster on this workstation yet (<a href={pageHref('roster')}>Roster</a>).</p>;
+  if (!roster) return <p className="muted">No team roster on this workstation yet (<a href={hrefOf('roster')}>Roster</a>).</p>;
   if (!me) return <p data-testid="my-roster-entry">Not in roster version {roster.version} yet: an admin adds you from your enrollment token.</p>;
   return (
     <p data-testid="my-roster-entry">

@@ -3,7 +3,7 @@ import type { RosterView } from '../../../shared/api/approvals';
 import type { DeskError } from '../../../shared/errors';
 import { useDeskApi, useNow, useOverview } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
-import { goTo } from '../approvals-common/hash-route';
+import { navigate } from '../../app/hash-route';
 import { PlanSteps } from '../approvals-common/PlanSteps';
 import { Refusal } from '../approvals-common/Refusal';
 import { RiskList } from '../approvals-common/RiskList';
@@ -61,7 +61,7 @@ export function NewRequest({ roster }: { roster: RosterView }) {
         ...(overview ? { statusSnapshot: overview } : {}),
         expiresInMinutes: v.minutes,
       });
-      goTo('requests', created.id);
+      navigate('requests', created.id);
     } catch (err) {
       setError(toDeskError(err));
     } finally {
@@ -109,7 +109,7 @@ export function NewRequest({ roster }: { roster: RosterView }) {
         <button type="submit" className="primary" disabled={busy || !preview.plan} data-testid="create-request">
           {busy ? 'Signing…' : 'Sign and create request'}
         </button>
-        <button type="button" onClick={() => goTo('requests')}>
+        <button type="button" onClick={() => navigate('requests')}>
           Cancel
         </button>
       </div>

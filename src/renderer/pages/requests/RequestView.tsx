@@ -4,13 +4,12 @@ import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock } from '../../format/time';
 import { DecisionList } from '../approvals-common/DecisionList';
 import { ExportPanel } from '../approvals-common/ExportPanel';
-import { pageHref } from '../approvals-common/hash-route';
 import { ImportBox } from '../approvals-common/ImportBox';
 import { PlanSteps } from '../approvals-common/PlanSteps';
 import { Refusal } from '../approvals-common/Refusal';
 import { RequestFactsCard } from '../approvals-common/RequestFacts';
 import { ErrorLine } from '../executions/ErrorLine';
-import { hrefOf } from '../executions/sub-route';
+import { hrefOf } from '../../app/hash-route';
 import { useCall } from '../executions/use-call';
 import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
 import { RefusalList, RequirementList } from '../approvals-common/RequirementList';
@@ -67,7 +66,7 @@ export function RequestView({ request: r }: { request: RequestDetail }) {
   const importApproval = async (text: string) => importOutcome(r, await api.importApproval({ text, requestId: r.id }));
   return (
     <div className="request-view" data-testid="request-view" data-request-id={r.id}>
-      <RequestTitle request={r} backHref={pageHref('requests')} backLabel="← All requests" />
+      <RequestTitle request={r} backHref={hrefOf('requests')} backLabel="← All requests" />
       <LockBanner verification={r.verification} />
       {r.verification.unlocked && <StartCard request={r} />}
       {r.breakGlass && (

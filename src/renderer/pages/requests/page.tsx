@@ -1,7 +1,7 @@
 import { useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { goTo, useSubRoute } from '../approvals-common/hash-route';
+import { navigate, useSubPath } from '../../app/hash-route';
 import { WithIdentityAndRoster, type Me } from '../approvals-common/gate';
 import { Refusal } from '../approvals-common/Refusal';
 import { RequestTable } from '../approvals-common/RequestTable';
@@ -38,7 +38,7 @@ function RequestsBody({ me, sub }: { me: Me; sub: string | null }) {
     <>
       {canRequest ? (
         <div>
-          <button type="button" className="primary" onClick={() => goTo('requests', 'new')} data-testid="new-request-button">
+          <button type="button" className="primary" onClick={() => navigate('requests', 'new')} data-testid="new-request-button">
             New request…
           </button>
         </div>
@@ -51,7 +51,7 @@ function RequestsBody({ me, sub }: { me: Me; sub: string | null }) {
 }
 
 function RequestsPage() {
-  const sub = useSubRoute();
+  const [sub = null] = useSubPath();
   return (
     <div className="approvals-page">
       <header className="page-header">

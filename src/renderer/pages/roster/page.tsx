@@ -7,7 +7,7 @@ import { useDeskQuery } from '../../app/use-desk-query';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { formatClock } from '../../format/time';
 import { Fingerprint } from '../approvals-common/Fingerprint';
-import { pageHref } from '../approvals-common/hash-route';
+import { hrefOf } from '../../app/hash-route';
 import { IntegrityBanner } from '../approvals-common/IntegrityBanner';
 import { Refusal } from '../approvals-common/Refusal';
 import { AddPerson } from './AddPerson';
@@ -58,7 +58,7 @@ function RosterPage() {
       <Refusal error={q.error ?? q.data?.rosterError ?? null} />
       {q.data && !identity && (
         <div className="card empty" data-testid="needs-identity">
-          Create <a href={pageHref('identity')}>your identity</a> first: roster changes are signed with it.
+          Create <a href={hrefOf('identity')}>your identity</a> first: roster changes are signed with it.
         </div>
       )}
       {identity && !roster && !q.data?.rosterError && <RosterSetup onDone={q.reload} />}

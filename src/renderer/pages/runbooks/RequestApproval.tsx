@@ -4,7 +4,7 @@ import { useDeskApi, useOverview } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatDuration } from '../../format/time';
 import { ErrorLine } from '../executions/ErrorLine';
-import { navigate } from '../executions/sub-route';
+import { navigate } from '../../app/hash-route';
 import { useCall } from '../executions/use-call';
 
 /** What a plan acts on, in words: "DC → DR" for a site move, "DC / rs-dc" for a switchover. */

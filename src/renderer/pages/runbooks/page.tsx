@@ -6,7 +6,7 @@ import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { ErrorLine } from '../executions/ErrorLine';
 import { ExecutionList } from '../executions/ExecutionList';
-import { hrefOf, useSubPath } from '../executions/sub-route';
+import { hrefOf, useSubPath } from '../../app/hash-route';
 import { planNotes } from './plan-notes';
 import { PlanTable } from './PlanTable';
 import { RequestApproval } from './RequestApproval';
