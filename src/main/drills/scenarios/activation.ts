@@ -1,7 +1,7 @@
 import { DeskError } from '../../../shared/errors';
 import { buildPlan } from '../../runbooks/plans/index';
 import type { DrillBackup, Scenario, ScenarioContext } from '../types';
-import { site, stepFinishedAt, stepRan, waitPrimary, dataMembers } from './helpers';
+import { dataMembers, expectSucceeded, site, stepFinishedAt, stepRan, trafficSwitched, waitPrimary } from './helpers';
 
 function backupOf(ctx: ScenarioContext): DrillBackup {
   if (!ctx.env.backup) throw new DeskError('DRILL_NEEDS_BACKUP', 'This drill needs the backup pipeline (DC → DR slices): run it where the backup module is configured.');
@@ -44,10 +44,9 @@ export const dcSiteLoss: Scenario = {
     await ctx.env.sandbox.fault({ action: 'kill', target: dc.name });
     const faultAt = ctx.mark(`${dc.name} site lost (all members killed)`);
     const { execution, approval } = await ctx.requestAndRun(activationPlan(ctx, 'fence'), `Drill ${ctx.drillId}: DC site loss`);
-    const doneAt = stepFinishedAt(execution, 'switch-traffic');
-    ctx.expect('DR activation completed', execution.status === 'succeeded', `execution ${execution.id}: ${execution.status}${execution.error ? ` — ${execution.error.message}` : ''}`);
+    expectSucceeded(ctx, 'DR activation completed', execution);
     ctx.expect('DR serves writes', stepFinishedAt(execution, `write-probe-${site(ctx.env.topology, 'dr').replicaSets[0].name}`) !== null, 'majority write probe on DR');
-    return { operation: 'DR activation (drill on the sandbox)', rtoFrom: { at: faultAt, label: `the injected failure (${dc.name} killed)` }, rtoTo: { at: doneAt, label: 'the application healthy on DR and traffic switched' }, execution, approval, passed: execution.status === 'succeeded' };
+    return { operation: 'DR activation (drill on the sandbox)', rtoFrom: { at: faultAt, label: `the injected failure (${dc.name} killed)` }, rtoTo: trafficSwitched(execution), execution, approval, passed: execution.status === 'succeeded' };
   },
 };
 
@@ -74,12 +73,12 @@ export const partition: Scenario = {
     ctx.expect('Nothing applied or promoted on DR before fencing', !stepRan(first.execution, 'apply-slice') && !first.execution.steps.some((s) => s.id.startsWith('promote-') && s.attempts.length > 0), `first execution ${first.execution.id}: ${first.execution.status}`);
     ctx.mark('unfenced activation refused (SPLIT_BRAIN_RISK)');
     const second = await ctx.requestAndRun(activationPlan(ctx, 'fence'), `Drill ${ctx.drillId}: partition, fence DC then activate DR`);
-    ctx.expect('Activation with fencing completed', second.execution.status === 'succeeded', `execution ${second.execution.id}: ${second.execution.status}${second.execution.error ? ` — ${second.execution.error.message}` : ''}`);
+    expectSucceeded(ctx, 'Activation with fencing completed', second.execution);
     ctx.expect(`${dc.name} takes no writes after fencing`, stepFinishedAt(second.execution, 'final-guard') !== null, 'final split-brain guard');
     return {
       operation: 'DR activation under partition (drill on the sandbox)',
       rtoFrom: { at: second.requestedAt, label: 'the request of the fencing plan' },
-      rtoTo: { at: stepFinishedAt(second.execution, 'switch-traffic'), label: 'the application healthy on DR and traffic switched' },
+      rtoTo: trafficSwitched(second.execution),
       execution: second.execution,
       approval: second.approval,
       passed: guard?.error?.code === 'SPLIT_BRAIN_RISK' && second.execution.status === 'succeeded',
@@ -114,11 +113,11 @@ export const corruptedSlice: Scenario = {
     ctx.env.executor.resume(first.execution.id, { by: ctx.env.initiator });
     const resumed = await ctx.env.executor.settled(first.execution.id);
     ctx.mark(`execution resumed: ${resumed.status}`);
-    ctx.expect('The resumed activation completed', resumed.status === 'succeeded', `execution ${resumed.id}: ${resumed.status}${resumed.error ? ` — ${resumed.error.message}` : ''}`);
+    expectSucceeded(ctx, 'The resumed activation completed', resumed);
     return {
       operation: 'DR activation with a corrupted slice (drill on the sandbox)',
       rtoFrom: { at: first.requestedAt, label: 'the request' },
-      rtoTo: { at: stepFinishedAt(resumed, 'switch-traffic'), label: 'the application healthy on DR and traffic switched' },
+      rtoTo: trafficSwitched(resumed),
       execution: resumed,
       approval: first.approval,
       passed: verify?.status === 'failed' && resumed.status === 'succeeded',

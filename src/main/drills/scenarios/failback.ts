@@ -3,7 +3,7 @@ import { DeskError } from '../../../shared/errors';
 import { buildPlan } from '../../runbooks/plans/index';
 import type { WorkloadLedger } from '../../sandbox/types';
 import type { Scenario } from '../types';
-import { dataMembers, site, stepFinishedAt, waitPrimary } from './helpers';
+import { dataMembers, expectSucceeded, site, stepFinishedAt, waitPrimary } from './helpers';
 import { dcSiteLoss } from './activation';
 
 const DR_WRITES = 200;
@@ -57,7 +57,7 @@ export const failback: Scenario = {
     ctx.mark(`${dc.name} revived`);
     const plan = buildPlan('failback', env.topology, env.settings);
     const { execution, approval, requestedAt } = await ctx.requestAndRun(plan, `Drill ${ctx.drillId}: failback to DC`);
-    ctx.expect('Failback completed', execution.status === 'succeeded', `execution ${execution.id}: ${execution.status}${execution.error ? ` — ${execution.error.message}` : ''}`);
+    expectSucceeded(ctx, 'Failback completed', execution);
     // How the route back started, in the report: anchored (only DR's changes travelled) or a baseline, and why.
     const routeBack = (execution.steps.find((s) => s.id === 'catch-up-cycle')?.attempts.at(-1)?.output.split('\n')[0] ?? '').split('; then cycle')[0];
     if (routeBack.startsWith('baseline')) ctx.warn(`Failback's route back began with a ${routeBack}: the writes ${dc.name} took that ${dr.name} never received are no longer on ${dc.name}.`);

@@ -3,6 +3,7 @@ import type { SiteConfig, Topology } from '../../../shared/topology';
 import { sleep } from '../../connectors/deadline';
 import { hello, type MongoAccess } from '../../runbooks/handlers/mongo-access';
 import type { MemberAddress } from '../../runbooks/runbook';
+import type { ScenarioContext } from '../types';
 
 export function site(topology: Topology, role: 'dc' | 'dr'): SiteConfig {
   const s = topology.sites.find((x) => x.role === role);
@@ -48,6 +49,16 @@ export async function waitAppHealthy(urls: string[], timeoutMs: number): Promise
 export function stepFinishedAt(e: ExecutionView | null, id: string): number | null {
   const s = e?.steps.find((x) => x.id === id);
   return s?.status === 'succeeded' && s.finishedAt ? Date.parse(s.finishedAt) : null;
+}
+
+/** Expects the execution to have succeeded, naming its status and error in the report when it did not. */
+export function expectSucceeded(ctx: ScenarioContext, label: string, e: ExecutionView): void {
+  ctx.expect(label, e.status === 'succeeded', `execution ${e.id}: ${e.status}${e.error ? ` — ${e.error.message}` : ''}`);
+}
+
+/** Where a DR activation's RTO ends: the switch-traffic step finished (null when it never did). */
+export function trafficSwitched(e: ExecutionView | null): { at: number | null; label: string } {
+  return { at: stepFinishedAt(e, 'switch-traffic'), label: 'the application healthy on DR and traffic switched' };
 }
 
 export function stepRan(e: ExecutionView | null, id: string): boolean {
