@@ -1,7 +1,7 @@
 import { DeskError } from '../../../shared/errors';
 import { buildPlan } from '../../runbooks/plans/index';
 import type { DrillBackup, Scenario, ScenarioContext } from '../types';
-import { dataMembers, expectSucceeded, site, stepFinishedAt, stepRan, trafficSwitched, waitPrimary } from './helpers';
+import { dataMembers, expectSucceeded, ON_DR_WITH_BACKUP, site, stepFinishedAt, stepRan, trafficSwitched, waitPrimary } from './helpers';
 
 function backupOf(ctx: ScenarioContext): DrillBackup {
   if (!ctx.env.backup) throw new DeskError('DRILL_NEEDS_BACKUP', 'This drill needs the backup pipeline (DC → DR slices): run it where the backup module is configured.');
@@ -35,8 +35,7 @@ export const dcSiteLoss: Scenario = {
     runbook: 'dr-activation',
     expectation: 'DR serves writes and the application within the RTO target, missing no more acknowledged writes than the RPO target allows.',
   },
-  needs: ['backup', 'approvals'],
-  targetSite: (t) => site(t, 'dr').name,
+  ...ON_DR_WITH_BACKUP,
   async run(ctx) {
     const dc = site(ctx.env.topology, 'dc');
     await prepare(ctx);
@@ -58,8 +57,7 @@ export const partition: Scenario = {
     runbook: 'dr-activation',
     expectation: 'DR is never promoted while the DC primary is writable; after fencing, activation completes and DC takes no writes.',
   },
-  needs: ['backup', 'approvals'],
-  targetSite: (t) => site(t, 'dr').name,
+  ...ON_DR_WITH_BACKUP,
   async run(ctx) {
     const dc = site(ctx.env.topology, 'dc');
     const dr = site(ctx.env.topology, 'dr');
@@ -94,8 +92,7 @@ export const corruptedSlice: Scenario = {
     runbook: 'dr-activation',
     expectation: 'The corrupted slice is never applied; after it is shipped again, the resumed activation completes.',
   },
-  needs: ['backup', 'approvals'],
-  targetSite: (t) => site(t, 'dr').name,
+  ...ON_DR_WITH_BACKUP,
   async run(ctx) {
     const dc = site(ctx.env.topology, 'dc');
     const dr = site(ctx.env.topology, 'dr');

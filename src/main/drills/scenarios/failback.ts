@@ -3,7 +3,7 @@ import { DeskError } from '../../../shared/errors';
 import { buildPlan } from '../../runbooks/plans/index';
 import type { WorkloadLedger } from '../../sandbox/types';
 import type { Scenario } from '../types';
-import { dataMembers, expectSucceeded, site, stepFinishedAt, waitPrimary } from './helpers';
+import { dataMembers, expectSucceeded, ON_DR_WITH_BACKUP, site, stepFinishedAt, waitPrimary } from './helpers';
 import { dcSiteLoss } from './activation';
 
 const DR_WRITES = 200;
@@ -21,8 +21,7 @@ export const failback: Scenario = {
     runbook: 'failback',
     expectation: "Every write made on DR while it was active is on DC after failback, and DC serves the application within the RTO target.",
   },
-  needs: ['backup', 'approvals'],
-  targetSite: (t) => site(t, 'dr').name,
+  ...ON_DR_WITH_BACKUP,
   async run(ctx) {
     const { env } = ctx;
     const dc = site(env.topology, 'dc');

@@ -3,7 +3,10 @@ import type { SiteConfig, Topology } from '../../../shared/topology';
 import { sleep } from '../../connectors/deadline';
 import { hello, type MongoAccess } from '../../runbooks/handlers/mongo-access';
 import type { MemberAddress } from '../../runbooks/runbook';
-import type { ScenarioContext } from '../types';
+import type { Scenario, ScenarioContext } from '../types';
+
+/** A drill that activates DR: it needs the backup pipeline and the approvals, and acts on the DR site. */
+export const ON_DR_WITH_BACKUP: Pick<Scenario, 'needs' | 'targetSite'> = { needs: ['backup', 'approvals'], targetSite: (t) => site(t, 'dr').name };
 
 export function site(topology: Topology, role: 'dc' | 'dr'): SiteConfig {
   const s = topology.sites.find((x) => x.role === role);
