@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { addPerson, CoSigningTeam, createIdentity, go, importRoster, screenshots, type Desk } from './co-signing-team';
+import { CoSigningTeam, createIdentity, go, importRoster, screenshots, signRoles, twoAdminRoster, type Desk } from './co-signing-team';
 
 /**
  * Issue 5's acceptance path through the UI, on three DR Desk instances (three web hosts, three data
- * directories, three keys in the Secret Service): an operator (also the roster's admin), an IT approver and
- * a business approver. The operator's host runs the sandbox; the approvers' hosts watch the same sandbox
+ * directories, three keys in the Secret Service): an operator (also the roster's first admin), an IT approver
+ * (the second admin: roster changes need two) and a business approver. The operator's host runs the sandbox; the approvers' hosts watch the same sandbox
  * through its topology file. Tokens travel between the instances only as a person would carry them: read
  * from one page's export field and pasted into the other page.
  */
@@ -41,19 +41,13 @@ test('each person creates an identity; the private key goes to the OS keychain',
   expect(new Set([operator.fingerprint, itApprover.fingerprint, bizApprover.fingerprint]).size).toBe(3);
 });
 
-test('the operator starts the roster and, as its admin, adds both approvers from their enrollment tokens', async () => {
+let rosterToken = '';
+test('the operator starts the roster; Ivan joins as second admin, and both sign adding Bea and making the operator an operator', async () => {
   const { page } = operator;
-  await go(page, 'Roster');
-  await page.getByRole('button', { name: 'Start a roster as its admin' }).click();
-  await expect(page.getByTestId(`roster-person-${operator.name}`)).toContainText('admin');
-  for (const [d, group] of [
-    [itApprover, 'IT'],
-    [bizApprover, 'business'],
-  ] as const) {
-    await addPerson(page, d, group, group === 'business' ? () => shot(page, '02-roster-add-person') : undefined);
-    await expect(page.getByTestId('roster-note')).toContainText(`${d.name} is in roster version`);
-  }
-  // The same person twice is refused, with the engine's reason.
+  rosterToken = await twoAdminRoster(team, shot);
+  await expect(page.getByTestId(`roster-person-${itApprover.name}`)).toContainText('admin');
+  await expect(page.getByTestId(`roster-person-${operator.name}`)).toContainText('operator');
+  // The same person twice is refused, with the engine's reason, before anything is signed.
   const form = page.getByTestId('add-person');
   await form.getByTestId('add-person-token').fill(itApprover.enrollment);
   await form.getByTestId('add-person-group').fill('IT');
@@ -62,21 +56,29 @@ test('the operator starts the roster and, as its admin, adds both approvers from
   await shot(page, '03-roster-admin');
 });
 
-test('each approver imports the roster after confirming the admin fingerprint', async () => {
-  await go(operator.page, 'Roster');
-  await operator.page.getByRole('button', { name: /Export roster v3/ }).click();
-  const rosterToken = await operator.page.getByTestId('roster-export-token').inputValue();
-  for (const d of [itApprover, bizApprover]) {
-    const { page } = d;
-    await importRoster(d, rosterToken, async (prompt) => {
-      await expect(prompt).toContainText(operator.fingerprint);
-      await expect(prompt).toHaveAttribute('data-code', 'ROSTER_TRUST_REQUIRED');
-      await expect(page.getByTestId('roster-import-box-refusal')).toHaveCount(0);
-      if (d === itApprover) await shot(page, '04-roster-trust-admin');
-    });
-    await expect(page.getByTestId('roster-table')).toContainText(d.name);
-    await expect(page.getByTestId('roster-version')).toContainText('Version 3');
-  }
+test('alone, the operator (an admin) cannot weaken the roster: giving Bea admin waits for Ivan', async () => {
+  const { page } = operator;
+  await go(page, 'Roster');
+  await signRoles(page, bizApprover, ['approver', 'admin']);
+  const pending = page.getByTestId('roster-pending');
+  await expect(pending).toContainText('waits for a second admin');
+  await expect(pending).toContainText(`it makes ${bizApprover.name} admin`);
+  await expect(page.getByTestId('roster-version')).toContainText('Version 4');
+  await shot(page, '03b-roster-alone-refused');
+});
+
+test('Bea imports the roster after confirming the admin fingerprint; Ivan has it from co-signing', async () => {
+  const { page } = bizApprover;
+  await importRoster(bizApprover, rosterToken, async (prompt) => {
+    await expect(prompt).toContainText(operator.fingerprint);
+    await expect(prompt).toHaveAttribute('data-code', 'ROSTER_TRUST_REQUIRED');
+    await expect(page.getByTestId('roster-import-box-refusal')).toHaveCount(0);
+    await shot(page, '04-roster-trust-admin');
+  });
+  await expect(page.getByTestId('roster-table')).toContainText(bizApprover.name);
+  await expect(page.getByTestId('roster-version')).toContainText('Version 4');
+  await go(itApprover.page, 'Roster');
+  await expect(itApprover.page.getByTestId('roster-version')).toContainText('Version 4');
   await shot(itApprover.page, '05-roster-approver');
 });
 

@@ -141,15 +141,19 @@ export async function createIdentity(d: Desk, onNoKeychain?: (reason: string) =>
   d.enrollment = await d.page.getByTestId('enrollment-token').inputValue();
 }
 
-/** On the admin's Roster page: `d` added from their enrollment token to `group`; `beforeSign` sees the filled form. */
-export async function addPerson(page: Page, d: Desk, group: string, beforeSign?: () => Promise<void>): Promise<void> {
+/**
+ * On the admin's Roster page: `d` proposed from their enrollment token as `roles` in `group`; `beforeSign`
+ * sees the filled form. Under the two-admin rule the version comes back pending (roster-pending).
+ */
+export async function addPerson(page: Page, d: Desk, group: string, beforeSign?: () => Promise<void>, roles: string[] = ['approver']): Promise<void> {
   const form = page.getByTestId('add-person');
   await form.getByTestId('add-person-token').fill(d.enrollment);
   await expect(form.getByTestId('enrollment-claim')).toContainText(d.fingerprint);
+  for (const r of ['viewer', 'operator', 'approver', 'admin']) await form.getByLabel(r, { exact: true }).setChecked(roles.includes(r));
   await form.getByTestId('add-person-group').fill(group);
   await beforeSign?.();
   await form.getByRole('button', { name: 'Sign and add' }).click();
-  await expect(page.getByTestId(`roster-person-${d.name}`)).toContainText(group);
+  await expect(page.getByTestId('roster-pending').or(page.getByTestId(`roster-person-${d.name}`))).toBeVisible();
 }
 
 /** On `d`'s Roster page: the roster token imported and its admin trusted; `beforeTrust` sees the trust prompt. */
@@ -163,18 +167,82 @@ export async function importRoster(d: Desk, rosterToken: string, beforeTrust?: (
   await prompt.getByRole('button', { name: /It matches/ }).click();
 }
 
-/** The quick path: all three identities, the operator's roster with both approvers (IT, business), imported by both. */
-export async function setUpIdentitiesAndRoster({ operator, itApprover, bizApprover }: CoSigningTeam): Promise<void> {
-  for (const d of [operator, itApprover, bizApprover]) await createIdentity(d);
+/** On the admin's Roster page after a change that needs a second admin: the token of the pending version. */
+export async function pendingToken(page: Page): Promise<string> {
+  const pending = page.getByTestId('roster-pending');
+  await expect(pending).toBeVisible();
+  return pending.getByTestId('roster-pending-export-token').inputValue();
+}
+
+/**
+ * `second` reads and co-signs `token` on their Roster page, and the co-signed token comes back. `joining`:
+ * `second` has no roster yet and joins as admin from the setup page, comparing `joining`'s fingerprint.
+ */
+export async function cosignOn(second: Desk, token: string, joining: Desk | null, beforeSign?: (review: Locator) => Promise<void>): Promise<string> {
+  const { page } = second;
+  await go(page, 'Roster');
+  const id = joining ? 'roster-join' : 'roster-cosign';
+  const box = page.getByTestId(id);
+  await box.getByTestId(`${id}-box-text`).fill(token);
+  await box.getByRole('button', { name: 'Read the change' }).click();
+  const review = box.getByTestId(`${id}-review`);
+  await expect(review).toBeVisible();
+  await beforeSign?.(review);
+  await review.getByRole('button', { name: /Co-sign version/ }).click();
+  if (joining) {
+    const prompt = box.getByTestId('trust-prompt');
+    await expect(prompt).toContainText(joining.fingerprint);
+    await prompt.getByRole('button', { name: /It matches/ }).click();
+  }
+  const back = await box.getByTestId(`${id}-export-token`).inputValue();
+  if (joining) await box.getByRole('button', { name: 'Done: show the roster' }).click();
+  return back;
+}
+
+/** On `d`'s Roster page: a co-signed version applied (the proposer closing the loop). */
+export async function applyRosterUpdate(d: Desk, token: string, version: number): Promise<void> {
+  await go(d.page, 'Roster');
+  await d.page.getByTestId('roster-update-box-text').fill(token);
+  await d.page.getByRole('button', { name: 'Apply update' }).click();
+  await expect(d.page.getByTestId('roster-version')).toContainText(`Version ${version}`);
+}
+
+/** On the operator's (admin's) Roster page: `roles` signed for `d`, which may come back pending. */
+export async function signRoles(page: Page, d: Desk, roles: string[]): Promise<void> {
+  const row = page.getByTestId(`roster-person-${d.name}`);
+  await row.getByRole('button', { name: 'Roles…' }).click();
+  const editor = row.getByTestId(`roles-editor-${d.name}`);
+  for (const r of ['viewer', 'operator', 'approver', 'admin']) await editor.getByLabel(r, { exact: true }).setChecked(roles.includes(r));
+  await editor.getByRole('button', { name: 'Sign roles' }).click();
+}
+
+/**
+ * The roster under the two-admin rule, as the approvals specs build it: the operator starts it (admin only);
+ * Ivan joins as second admin and IT approver (v2, co-signed by him); both add Bea (v3) and make the operator
+ * an operator (v4). Returns the roster token for Bea.
+ */
+export async function twoAdminRoster({ operator, itApprover, bizApprover }: CoSigningTeam, shot?: (page: Page, name: string) => Promise<void>): Promise<string> {
   const { page } = operator;
   await go(page, 'Roster');
   await page.getByRole('button', { name: 'Start a roster as its admin' }).click();
-  await addPerson(page, itApprover, 'IT');
-  await addPerson(page, bizApprover, 'business');
-  await page.getByRole('button', { name: /Export roster v3/ }).click();
-  const rosterToken = await page.getByTestId('roster-export-token').inputValue();
-  for (const d of [itApprover, bizApprover]) {
-    await importRoster(d, rosterToken);
-    await expect(d.page.getByTestId('roster-version')).toContainText('Version 3');
-  }
+  await expect(page.getByTestId(`roster-person-${operator.name}`)).toContainText('admin');
+  await addPerson(page, itApprover, 'IT', undefined, ['approver', 'admin']);
+  await applyRosterUpdate(operator, await cosignOn(itApprover, await pendingToken(page), operator), 2);
+  await addPerson(page, bizApprover, 'business', shot ? () => shot(page, '02-roster-add-person') : undefined);
+  const bea = await pendingToken(page);
+  if (shot) await shot(page, '02b-roster-pending');
+  await applyRosterUpdate(operator, await cosignOn(itApprover, bea, null, shot ? () => shot(itApprover.page, '02c-roster-cosign') : undefined), 3);
+  await signRoles(page, operator, ['operator', 'admin']);
+  await applyRosterUpdate(operator, await cosignOn(itApprover, await pendingToken(page), null), 4);
+  await go(page, 'Roster');
+  await page.getByRole('button', { name: /Export roster v4/ }).click();
+  return page.getByTestId('roster-export-token').inputValue();
+}
+
+/** The quick path: all three identities, the two-admin roster with both approvers (IT, business), imported by Bea. */
+export async function setUpIdentitiesAndRoster(team: CoSigningTeam): Promise<void> {
+  for (const d of [team.operator, team.itApprover, team.bizApprover]) await createIdentity(d);
+  const rosterToken = await twoAdminRoster(team);
+  await importRoster(team.bizApprover, rosterToken);
+  await expect(team.bizApprover.page.getByTestId('roster-version')).toContainText('Version 4');
 }

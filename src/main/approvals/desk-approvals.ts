@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { canonicalize } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
-import type { ApprovalsEvents, AuditQuery, CreateRequestInput, DecisionView, ExportedItem, IdentityInfo, IntegrityReport, RequestDetail, RosterPending, RequestState, RequestSummary, RosterChange, RosterView } from '../../shared/api/approvals';
+import type { ApprovalsEvents, AuditQuery, CreateRequestInput, DecisionView, ExportedItem, IdentityInfo, IntegrityReport, RequestDetail, RosterPending, RosterReview, RequestState, RequestSummary, RosterChange, RosterView } from '../../shared/api/approvals';
 import type { SecretStore } from '../store/secret-store';
 import { AuditLog } from '../audit/audit-log';
 import { AuditTrail } from '../audit/audit-trail';
@@ -147,6 +147,13 @@ export class DeskApprovals {
       this.changed(null, null, 'roster');
     }
     return { roster: roster.view(), export: this.rosterExport([envelope], roster.doc.version), pending: null };
+  }
+
+  /** What a proposed roster version changes, shown before co-signing it; nothing is signed or saved. */
+  async reviewRosterChange(text: string): Promise<RosterReview> {
+    const { proposal, current, changes } = await this.roster.review(readTransport(text, 'roster').chain);
+    const proposer = current.person(proposal.doc.signer);
+    return { version: proposal.doc.version, proposedBy: { name: proposer?.name ?? null, fingerprint: proposal.doc.signer }, changes, roster: proposal.view() };
   }
 
   /** Adds this identity's signature to a proposed roster version (see RosterBook.cosign); applied here when complete. */

@@ -50,6 +50,7 @@ export function approvalsMethods(a: DeskApprovals): MethodTable {
       handler: (i) => a.proposeRosterChange(i.changes, i.apply ?? true),
     },
     applyRosterChange: { input: z.strictObject({ text, trustAdminFingerprint: fingerprint.optional() }), handler: (i) => a.applyRosterChange(i.text, i.trustAdminFingerprint) },
+    reviewRosterChange: { input: z.strictObject({ text }), handler: (i) => a.reviewRosterChange(i.text) },
     cosignRosterChange: { input: z.strictObject({ text, trustAdminFingerprint: fingerprint.optional() }), handler: (i) => a.cosignRosterChange(i.text, i.trustAdminFingerprint) },
     exportRoster: { input: noInput, handler: () => a.exportRoster() },
     createRequest: {

@@ -1,9 +1,10 @@
 import { DeskError } from '../../shared/errors';
-import type { RosterChange, RosterPending } from '../../shared/api/approvals';
+import { APPROVAL_ACTIONS, type RosterChange, type RosterPending } from '../../shared/api/approvals';
+import { canonicalize } from '../../shared/canonical-json';
 import { openEnvelope, type Envelope } from './envelope';
 import type { Signer } from './identity';
 import { DEFAULT_POLICY } from './policy';
-import { applyRosterChanges, cosignEnvelope, DEFAULT_ADMIN_THRESHOLD, Roster, rosterDocSchema, signRosterVersion, verifyRosterChain, verifyRosterVersion } from './roster';
+import { applyRosterChanges, changeNeeds, cosignEnvelope, DEFAULT_ADMIN_THRESHOLD, Roster, rosterDocSchema, signRosterVersion, verifyRosterChain, verifyRosterVersion } from './roster';
 import type { RosterSource } from './roster-source';
 import type { ApprovalsStore } from './store';
 import { PIN_PREFIX, type MachinePins, type PinValue } from './machine-pins';
@@ -156,6 +157,30 @@ export class RosterBook {
       if (before.length) await this.source.save([...(await this.source.load()), ...before]);
       return { envelope, roster: new Roster(doc.value, doc.digest), pending: { version: d.version, needed: d.needed, signedBy: d.signedBy, reasons: d.reasons } };
     }
+  }
+
+  /**
+   * What the proposed version ending `incoming` changes, against this machine's roster (or, with none yet, the
+   * chain that comes with it): for the person asked to co-sign, before anything is signed or saved.
+   */
+  async review(incoming: Envelope[]): Promise<{ proposal: Roster; current: Roster; changes: string[] }> {
+    if (!incoming.length) throw new DeskError('BUNDLE_MALFORMED', 'The roster export holds no version to review: export it again on the proposing admin\'s machine.');
+    const opened = openEnvelope(incoming[incoming.length - 1], 'roster', rosterDocSchema, 'roster change');
+    const doc = opened.value;
+    let current: Roster;
+    if ((await this.source.load()).length) current = await this.require();
+    else {
+      const prior = incoming.slice(0, -1);
+      if (!prior.length) throw new DeskError('ROSTER_MISSING', 'This machine has no roster yet, and the export holds only the proposed version: export the whole chain on the proposing admin\'s machine.');
+      current = verifyRosterChain(prior).at(-1) as Roster;
+    }
+    if (doc.version !== current.doc.version + 1 || doc.previous !== current.digest)
+      throw new DeskError('ROSTER_VERSION_MISMATCH', `The proposed roster version ${doc.version} does not follow this machine's version ${current.doc.version}: apply the versions in between first, or ask for it to be proposed again.`);
+    const kept = new Set(doc.people.map((p) => p.fingerprint));
+    const removed = current.doc.people.filter((p) => !kept.has(p.fingerprint)).map((p) => `it removes ${p.name}`);
+    const needs = changeNeeds(current.doc, doc).map((n) => n.text);
+    const stricter = APPROVAL_ACTIONS.filter((a) => canonicalize(current.doc.policy[a]) !== canonicalize(doc.policy[a]) && !needs.some((t) => t.includes(`the ${a} policy`))).map((a) => `it tightens the ${a} policy`);
+    return { proposal: new Roster(doc, opened.digest), current, changes: [...needs, ...removed, ...stricter] };
   }
 
   /**

@@ -78,6 +78,16 @@ export type RosterChange =
   | { op: 'set-policy'; action: ApprovalAction; policy: ActionPolicy }
   | { op: 'set-admin-threshold'; threshold: number };
 
+/** A proposed roster version as the person asked to co-sign it sees it first. */
+export interface RosterReview {
+  version: number;
+  proposedBy: { name: string | null; fingerprint: string };
+  /** What it changes, one sentence each (the changes that need more than one admin first). */
+  changes: string[];
+  /** The roster as it would be. */
+  roster: RosterView;
+}
+
 /** Something that travels between machines: a JSON file and the same content as a chat-sized token. */
 export interface ExportedItem {
   kind: 'request' | 'decision' | 'roster';
@@ -271,6 +281,7 @@ export interface ApprovalsMethods {
    * applied here once it carries enough admins. A new admin joining a roster co-signs the version adding them,
    * trusting the proposing admin's fingerprint as on a first import.
    */
+  reviewRosterChange: { in: { text: string }; out: RosterReview };
   cosignRosterChange: { in: { text: string; trustAdminFingerprint?: string }; out: { roster: RosterView; export: ExportedItem; pending: RosterPending | null } };
   /** Applies a signed roster version (or a whole chain) from a file or token. */
   applyRosterChange: { in: { text: string; trustAdminFingerprint?: string }; out: RosterView };

@@ -117,6 +117,9 @@ describe('an established team: Ada and Abe admins, Ada also an operator', () => 
   it('alone, Ada enrolls her second key as IT approver under another name: pending, and refused when forced into roster.json', async () => {
     const p = await ada.proposeRosterChange([{ op: 'add', enrollmentToken: await token(adaLaptop), roles: ['approver'], group: 'IT' }]);
     expect(p.pending).toMatchObject({ needed: 2, signedBy: ['Ada Admin'] });
+    // Abe, asked to co-sign, reads what it does first; nothing is signed or saved by reading.
+    expect(await abe.reviewRosterChange(p.export.token)).toMatchObject({ version: 4, proposedBy: { name: 'Ada Admin' }, changes: ['it adds Ada (laptop) (approver, IT)'] });
+    expect((await abe.getRoster())?.version).toBe(3);
     // The "joining" exception is over once two admins exist: even signed by the new key too, it is refused.
     const doubled = cosignEnvelope(lastVersion(p.export.token), await adaLaptop.identity.signer());
     appendOnDisk(ada, doubled);

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ROSTER_ROLES, type RosterRole, type RosterView } from '../../../shared/api/approvals';
+import { ROSTER_ROLES, type ExportedItem, type RosterPending, type RosterRole, type RosterView } from '../../../shared/api/approvals';
 import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
@@ -12,7 +12,7 @@ function policyGroups(roster: RosterView): string[] {
 }
 
 /** An admin adds a person from their enrollment token; the new roster version is signed by this admin. */
-export function AddPerson({ roster, onAdded }: { roster: RosterView; onAdded: (message: string) => void }) {
+export function AddPerson({ roster, onAdded, onPending }: { roster: RosterView; onAdded: (message: string) => void; onPending: (p: { pending: RosterPending; export: ExportedItem }) => void }) {
   const api = useDeskApi();
   const [token, setToken] = useState('');
   const [roles, setRoles] = useState<RosterRole[]>(['approver']);
@@ -38,7 +38,8 @@ export function AddPerson({ roster, onAdded }: { roster: RosterView; onAdded: (m
     try {
       const res = await api.proposeRosterChange({ changes: [{ op: 'add', enrollmentToken: token.trim(), roles, group: roles.includes('approver') ? group.trim() || null : null }] });
       const added = res.roster.people.find((p) => p.fingerprint === claim?.fingerprint);
-      onAdded(`${added?.name ?? 'The person'} is in roster version ${res.roster.version}, signed by you.`);
+      if (res.pending) onPending({ pending: res.pending, export: res.export });
+      else onAdded(`${added?.name ?? 'The person'} is in roster version ${res.roster.version}, signed by you.`);
       setToken('');
       setGroup('');
     } catch (err) {

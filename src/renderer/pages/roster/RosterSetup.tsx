@@ -4,10 +4,11 @@ import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { ImportBox } from '../approvals-common/ImportBox';
 import { Refusal } from '../approvals-common/Refusal';
+import { CosignBox } from './CosignBox';
 import { TrustPrompt, type TrustQuestion } from './TrustPrompt';
 
 /** No roster here yet: start the team's roster (becoming its admin), or import the one an admin sent. */
-export function RosterSetup({ onDone }: { onDone: () => void }) {
+export function RosterSetup({ onDone, onJoining }: { onDone: () => void; /** A join is under way: keep this page until it is done. */ onJoining: () => void }) {
   const api = useDeskApi();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<DeskError | null>(null);
@@ -57,8 +58,9 @@ export function RosterSetup({ onDone }: { onDone: () => void }) {
           <h2>Start a new roster</h2>
         </header>
         <p className="muted">
-          For the first workstation of a team only. You become the roster's first admin (and an operator); you then add colleagues from their enrollment tokens and
-          send them the roster. The default policy asks one IT and one business approver for DR activation and failback, one approver for a switchover.
+          For the first workstation of a team only. You become the roster's first admin — and only that. Alone you can sign one change: adding a second admin, who
+          co-signs it. From then on, adding a key or an approver, giving a role or weakening a policy takes two admins. The default policy asks one IT and one
+          business approver for DR activation and failback, one approver for a switchover.
         </p>
         <div className="form-actions">
           <button type="button" onClick={init} disabled={busy}>
@@ -66,6 +68,13 @@ export function RosterSetup({ onDone }: { onDone: () => void }) {
           </button>
         </div>
         <Refusal error={error} />
+      </section>
+      <section className="card" data-testid="roster-join-card">
+        <header className="card-header">
+          <h2>Join as an admin</h2>
+        </header>
+        <p className="muted">An admin proposed a roster version that makes you an admin: read it, compare their key, and co-sign it.</p>
+        <CosignBox testId="roster-join" onDone={onDone} deferDone onStart={onJoining} />
       </section>
     </div>
   );

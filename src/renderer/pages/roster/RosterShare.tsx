@@ -6,12 +6,13 @@ import { toDeskError } from '../../desk-client/bridge-client';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { ImportBox } from '../approvals-common/ImportBox';
 import { Refusal } from '../approvals-common/Refusal';
+import { CosignBox } from './CosignBox';
 
 /**
  * Rosters travel like requests: the whole signed chain as a token or file to send to colleagues, and an
  * admin's newer version applied here (each version must be signed by an admin of the one before).
  */
-export function RosterShare({ version, onApplied }: { version: number; onApplied: () => void }) {
+export function RosterShare({ version, onApplied, isAdmin }: { version: number; onApplied: () => void; isAdmin: boolean }) {
   const api = useDeskApi();
   const [item, setItem] = useState<ExportedItem | null>(null);
   const [error, setError] = useState<DeskError | null>(null);
@@ -40,6 +41,12 @@ export function RosterShare({ version, onApplied }: { version: number; onApplied
       <Refusal error={error} />
       <h3 className="subhead">Apply an update from an admin</h3>
       <ImportBox label="Roster token or file" button="Apply update" onImport={apply} testId="roster-update-box" />
+      {isAdmin && (
+        <>
+          <h3 className="subhead">Co-sign a change from another admin</h3>
+          <CosignBox testId="roster-cosign" onDone={onApplied} />
+        </>
+      )}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RosterPerson, RosterView } from '../../../shared/api/approvals';
+import { ROSTER_ROLES, type RosterPerson, type RosterRole, type RosterView } from '../../../shared/api/approvals';
 import { Fingerprint } from '../approvals-common/Fingerprint';
 
 function RemoveButton({ person, onRemove }: { person: RosterPerson; onRemove: (p: RosterPerson) => void }) {
@@ -22,8 +22,47 @@ function RemoveButton({ person, onRemove }: { person: RosterPerson; onRemove: (p
   );
 }
 
+/** An admin changes a key's roles: giving one takes two admins, so the change may come back pending. */
+function RolesButton({ person, onSetRoles }: { person: RosterPerson; onSetRoles: (p: RosterPerson, roles: RosterRole[]) => void }) {
+  const [roles, setRoles] = useState<RosterRole[] | null>(null);
+  if (!roles)
+    return (
+      <button type="button" onClick={() => setRoles([...person.roles])}>
+        Roles…
+      </button>
+    );
+  const toggle = (r: RosterRole) => setRoles((rs) => (rs?.includes(r) ? rs.filter((x) => x !== r) : ROSTER_ROLES.filter((x) => x === r || rs?.includes(x))));
+  return (
+    <span className="confirm" data-testid={`roles-editor-${person.name}`}>
+      {ROSTER_ROLES.map((r) => (
+        <label key={r} className="check">
+          <input type="checkbox" checked={roles.includes(r)} onChange={() => toggle(r)} disabled={r === 'approver' && person.group === null && !person.roles.includes(r)} /> {r}
+        </label>
+      ))}
+      <button type="button" className="primary" disabled={roles.length === 0} onClick={() => (onSetRoles(person, roles), setRoles(null))}>
+        Sign roles
+      </button>
+      <button type="button" onClick={() => setRoles(null)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
+
 /** The people of the roster with their roles, approver group and key. */
-export function RosterTable({ roster, me, isAdmin, onRemove }: { roster: RosterView; me: string; isAdmin: boolean; onRemove: (p: RosterPerson) => void }) {
+export function RosterTable({
+  roster,
+  me,
+  isAdmin,
+  onRemove,
+  onSetRoles,
+}: {
+  roster: RosterView;
+  me: string;
+  isAdmin: boolean;
+  onRemove: (p: RosterPerson) => void;
+  onSetRoles: (p: RosterPerson, roles: RosterRole[]) => void;
+}) {
   return (
     <table className="table" data-testid="roster-table">
       <thead>
@@ -53,7 +92,12 @@ export function RosterTable({ roster, me, isAdmin, onRemove }: { roster: RosterV
             <td>
               <Fingerprint value={p.fingerprint} full />
             </td>
-            {isAdmin && <td className="actions">{p.fingerprint !== me && <RemoveButton person={p} onRemove={onRemove} />}</td>}
+            {isAdmin && (
+              <td className="actions">
+                <RolesButton person={p} onSetRoles={onSetRoles} />
+                {p.fingerprint !== me && <RemoveButton person={p} onRemove={onRemove} />}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -15,7 +15,18 @@ export interface TrustQuestion {
  * The first roster on a machine is trusted because a person compared its admin's key out of band; this
  * shows the key to compare and imports only after that explicit confirmation.
  */
-export function TrustPrompt({ question, onTrusted }: { question: TrustQuestion; onTrusted: () => void }) {
+export function TrustPrompt({
+  question,
+  onTrusted,
+  act,
+  verb = 'import',
+}: {
+  question: TrustQuestion;
+  onTrusted: () => void;
+  /** What trusting does (default: import the roster); a joining admin co-signs instead. */
+  act?: (text: string, trustAdminFingerprint: string) => Promise<unknown>;
+  verb?: string;
+}) {
   const api = useDeskApi();
   const [error, setError] = useState<DeskError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,7 +34,8 @@ export function TrustPrompt({ question, onTrusted }: { question: TrustQuestion; 
     setBusy(true);
     setError(null);
     try {
-      await api.applyRosterChange({ text: question.text, trustAdminFingerprint: question.adminFingerprint });
+      if (act) await act(question.text, question.adminFingerprint);
+      else await api.applyRosterChange({ text: question.text, trustAdminFingerprint: question.adminFingerprint });
       onTrusted();
     } catch (err) {
       setError(toDeskError(err));
@@ -44,7 +56,7 @@ export function TrustPrompt({ question, onTrusted }: { question: TrustQuestion; 
       <p>Compare it with what {question.adminName ?? 'the admin'} reads from their Identity page, by phone or in person. Trust it only if it matches.</p>
       <div className="form-actions">
         <button type="button" className="primary" onClick={trust} disabled={busy}>
-          It matches: trust {question.adminName ?? 'this admin'} and import
+          It matches: trust {question.adminName ?? 'this admin'} and {verb}
         </button>
       </div>
       <Refusal error={error} />

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RosterPerson } from '../../../shared/api/approvals';
+import type { ExportedItem, RosterChange, RosterPending, RosterPerson, RosterRole } from '../../../shared/api/approvals';
 import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
@@ -11,6 +11,7 @@ import { hrefOf } from '../../app/hash-route';
 import { IntegrityBanner } from '../approvals-common/IntegrityBanner';
 import { Refusal } from '../approvals-common/Refusal';
 import { AddPerson } from './AddPerson';
+import { PendingChange } from './PendingChange';
 import { PolicyTable } from './PolicyTable';
 import { RosterSetup } from './RosterSetup';
 import { RosterShare } from './RosterShare';
@@ -29,20 +30,30 @@ function RosterPage() {
   }, 'roster');
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<DeskError | null>(null);
+  const [pending, setPending] = useState<{ pending: RosterPending; export: ExportedItem } | null>(null);
+  // Joining as admin creates the roster here mid-way; the setup page stays until its token has been taken.
+  const [joining, setJoining] = useState(false);
   const identity = q.data?.identity ?? null;
   const roster = q.data?.roster ?? null;
   const isAdmin = Boolean(identity && roster?.people.some((p) => p.fingerprint === identity.fingerprint && p.roles.includes('admin')));
 
-  const remove = async (p: RosterPerson) => {
+  // A change another admin must co-sign is not applied here: it is shown with why, ready to export.
+  const propose = async (changes: RosterChange[], done: (version: number) => string) => {
     setError(null);
+    setNote(null);
+    setPending(null);
     try {
-      const res = await api.proposeRosterChange({ changes: [{ op: 'remove', fingerprint: p.fingerprint }] });
-      setNote(`${p.name} removed in roster version ${res.roster.version}, signed by you.`);
+      const res = await api.proposeRosterChange({ changes });
+      if (res.pending) setPending({ pending: res.pending, export: res.export });
+      else setNote(done(res.roster.version));
       q.reload();
     } catch (err) {
       setError(toDeskError(err));
     }
   };
+  const remove = (p: RosterPerson) => propose([{ op: 'remove', fingerprint: p.fingerprint }], (v) => `${p.name} removed in roster version ${v}, signed by you.`);
+  const setRoles = (p: RosterPerson, roles: RosterRole[]) =>
+    propose([{ op: 'update', fingerprint: p.fingerprint, roles, ...(roles.includes('approver') ? {} : { group: null }) }], (v) => `${p.name}'s roles are ${roles.join(', ')} in roster version ${v}, signed by you.`);
 
   return (
     <div className="approvals-page">
@@ -61,8 +72,8 @@ function RosterPage() {
           Create <a href={hrefOf('identity')}>your identity</a> first: roster changes are signed with it.
         </div>
       )}
-      {identity && !roster && !q.data?.rosterError && <RosterSetup onDone={q.reload} />}
-      {roster && identity && (
+      {identity && (!roster || joining) && !q.data?.rosterError && <RosterSetup onDone={() => (setJoining(false), q.reload())} onJoining={() => setJoining(true)} />}
+      {roster && identity && !joining && (
         <>
           {note && (
             <div className="banner banner-green" role="status" data-testid="roster-note">
@@ -70,21 +81,25 @@ function RosterPage() {
             </div>
           )}
           <Refusal error={error} />
+          {pending && <PendingChange pending={pending.pending} item={pending.export} testId="roster-pending" />}
           <section className="card">
             <header className="card-header">
               <h2>People</h2>
               {!isAdmin && <span className="muted small">Only an admin can change the roster.</span>}
             </header>
-            <RosterTable roster={roster} me={identity.fingerprint} isAdmin={isAdmin} onRemove={remove} />
+            <RosterTable roster={roster} me={identity.fingerprint} isAdmin={isAdmin} onRemove={remove} onSetRoles={setRoles} />
           </section>
           <div className="two-columns">
-            {isAdmin && <AddPerson roster={roster} onAdded={(m) => (setNote(m), q.reload())} />}
-            <RosterShare version={roster.version} onApplied={q.reload} />
+            {isAdmin && <AddPerson roster={roster} onAdded={(m) => (setNote(m), q.reload())} onPending={(x) => (setNote(null), setPending(x))} />}
+            <RosterShare version={roster.version} onApplied={() => (setPending(null), q.reload())} isAdmin={isAdmin} />
           </div>
           <section className="card">
             <header className="card-header">
               <h2>Approval policy</h2>
-              <span className="muted small">Part of the signed roster: changing it takes an admin's signature.</span>
+              <span className="muted small">
+                Part of the signed roster:{' '}
+                {roster.adminThreshold === null ? 'one admin signs any change (a roster from before the two-admin rule).' : `weakening it takes ${roster.adminThreshold} admins' signatures.`}
+              </span>
             </header>
             <PolicyTable policy={roster.policy} />
           </section>
