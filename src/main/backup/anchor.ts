@@ -5,6 +5,7 @@ import { ArchiveWriter } from './archive';
 import { archiveName, publishSlice } from './capture';
 import { MANIFEST_FORMAT, type Manifest } from './manifest';
 import { textToTs, tsToText } from './oplog-ts';
+import { CONTROL_DATABASE } from '../control/names';
 
 /**
  * A chain that starts at an oplog position instead of a baseline. When a route is reversed (failback: DR →
@@ -37,7 +38,8 @@ function dataChange(e: Document): boolean {
   if (e.op === 'n') return false;
   const ns = String(e.ns ?? '');
   const db = ns.slice(0, ns.indexOf('.'));
-  return !(db === 'local' || db === 'config' || (db === 'admin' && ns.startsWith('admin.system.')));
+  // DR Desk's own control state (lease, chain, ledger) is site-local and written by every cycle: not data.
+  return !(db === 'local' || db === 'config' || db === CONTROL_DATABASE || (db === 'admin' && ns.startsWith('admin.system.')));
 }
 
 /**

@@ -23,6 +23,8 @@ export class DeskBackup {
     const s = this.service;
     return {
       getBackupStatus: { input: noInput, handler: async () => s.status() },
+      getBackupControl: { input: noInput, handler: () => s.controlView() },
+      takeOverBackups: { input: noInput, handler: () => s.takeOver() },
       getRpoHistory: {
         input: z.strictObject({
           range: historyRangeSchema,

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import type { Database } from 'better-sqlite3';
 import type { BackupProgress, BackupStatus, CycleRecord } from '../../shared/api/backup';
 import { DeskError } from '../../shared/errors';
@@ -62,7 +63,10 @@ export class BackupRoutes {
   private serviceDeps(topology: Topology, receiving: string | undefined) {
     const site = receiving ?? topology.sites.find((s) => s.role === 'dr')?.name ?? 'DR';
     const localLanding = this.d.sandboxLandingRoot ? join(this.d.sandboxLandingRoot, site) : undefined;
-    return { topology, secrets: this.d.secrets, options: { ...this.d.options, localLanding }, echo: this.d.echo };
+    // One pipeline across every workstation: the desktop and web hosts take the lease on the target too, so
+    // their schedule waits while an agent or another desk runs the backups.
+    const controlLease = { workstation: this.d.dataDir, identity: userInfo().username, ...this.d.options?.controlLease };
+    return { topology, secrets: this.d.secrets, options: { ...this.d.options, controlLease, localLanding }, echo: this.d.echo };
   }
 
   /** The route back (failback), opened on first use. */

@@ -36,8 +36,11 @@ export function ledgerTargets(plan: PlanShape, topology: Topology): LedgerTarget
     }
   };
   const acting = plan.steps.filter((s) => s.kind === 'action');
-  for (const s of acting.length ? acting : plan.steps) add(s.target.site, s.target.replicaSet, true);
-  if (plan.runbook === 'dr-activation') for (const s of topology.sites) add(s.name, null, false);
+  // A DR activation may act on DC too (fencing it) but runs because DC may be gone: DR's ledger is the one required.
+  const activation = plan.runbook === 'dr-activation';
+  const required = (site: string) => !activation || topology.sites.find((x) => x.name === site)?.role === 'dr';
+  for (const s of acting.length ? acting : plan.steps) add(s.target.site, s.target.replicaSet, required(s.target.site));
+  if (activation) for (const s of topology.sites) add(s.name, null, s.role === 'dr');
   return [...out.values()];
 }
 
@@ -52,7 +55,9 @@ export class ReplicaSetLedgers {
   ) {}
 
   private async withLedger<T>(t: LedgerTarget, fn: (l: ExecutionLedger) => Promise<T>): Promise<T> {
-    const client: MongoClient = await connectReplicaSet(t.replicaSet, { secrets: this.d.secrets, timeoutMs: this.d.timeoutMs ?? 8_000, socketTimeoutMs: 30_000 });
+    // An optional ledger (DC during an activation) is not waited for long: it is most likely gone.
+    const timeoutMs = Math.min(this.d.timeoutMs ?? 8_000, t.required ? Infinity : 3_000);
+    const client: MongoClient = await connectReplicaSet(t.replicaSet, { secrets: this.d.secrets, timeoutMs, socketTimeoutMs: 30_000 });
     try {
       return await fn(new ExecutionLedger(client, `${t.site} (${t.replicaSet.name})`));
     } finally {

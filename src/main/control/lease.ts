@@ -51,8 +51,11 @@ export function describeHolder(h: LeaseHolder): string {
 /** "backups are run by … (last heartbeat 12 s ago)", from the server's clock. */
 export function leaseSentence(lease: LeaseDoc, now: Date): string {
   const ago = Math.max(0, Math.round((now.getTime() - lease.heartbeat.getTime()) / 1000));
-  const stale = now.getTime() >= lease.expiresAt.getTime();
-  return `backups are run by ${describeHolder(lease.holder)} (last heartbeat ${ago} s ago${stale ? ', expired: it can be taken over' : ''})`;
+  const expired = now.getTime() >= lease.expiresAt.getTime();
+  // Given up at the end of a cycle (heartbeat fresh) is not the same as a holder that stopped.
+  const stopped = now.getTime() - lease.heartbeat.getTime() >= lease.ttlMs;
+  const state = !expired ? '' : stopped ? ', expired: it can be taken over' : ', given up after its last cycle';
+  return `backups are run by ${describeHolder(lease.holder)} (last heartbeat ${ago} s ago${state})`;
 }
 
 /**

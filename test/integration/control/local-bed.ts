@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,3 +99,31 @@ export async function insertCounts(client: MongoClient, ns: string): Promise<Map
   for await (const e of client.db('local').collection('oplog.rs').find({})) add(e);
   return out;
 }
+
+/**
+ * A test script as a child process (node + tsx) with its configuration in DRDESK_CHILD; every JSON line it
+ * prints is collected. `children` tracks the live ones so a test can stop whatever it started, by pid.
+ */
+export function jsonChild<L>(script: string, config: unknown, children: Set<ChildProcess>): { proc: ChildProcess; lines: L[] } {
+  const lines: L[] = [];
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, DRDESK_CHILD: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(proc);
+  proc.on('exit', () => children.delete(proc));
+  let buf = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const l = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        lines.push(JSON.parse(l) as L);
+      } catch {
+        // a line that is not one of ours
+      }
+    }
+  });
+  return { proc, lines };
+}
+
+export const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));

@@ -8,6 +8,7 @@ import { ChainTimeline } from './ChainTimeline';
 import { CycleHistory } from './CycleHistory';
 import { ProgressPanel } from './ProgressPanel';
 import { RpoChart } from './RpoChart';
+import { LeaseCard } from './LeaseCard';
 import { ScheduleCard } from './ScheduleCard';
 import { SliceDetails } from './SliceDetails';
 import { StatusCard } from './StatusCard';
@@ -88,6 +89,7 @@ function BackupsView({ status, running, error, now }: ViewProps) {
         </div>
         <aside className="backups-side">
           <StatusCard status={status} now={now} />
+          {isConfigured(status) && <LeaseCard now={now} lastCycleId={lastCycle?.id ?? 0} />}
           <ScheduleCard schedule={status.schedule} recentCycles={status.recentCycles} configured={isConfigured(status)} now={now} />
         </aside>
       </div>
