@@ -115,6 +115,11 @@ export class BackupPipeline {
     return `${this.route.source.name}>${this.route.target.name}`;
   }
 
+  /** A connection to the source replica set (continuous mode tails its oplog; the caller closes it). */
+  connectSource(): Promise<MongoClient> {
+    return connectReplicaSet(this.route.source, this.clientOptions);
+  }
+
   /** A connection to the target replica set, where the lease and the applied position live (the caller closes it). */
   connectTarget(): Promise<MongoClient> {
     return connectReplicaSet(this.route.target, this.clientOptions);

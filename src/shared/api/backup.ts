@@ -115,6 +115,26 @@ export interface RpoView {
   lastAppliedWall: string | null;
 }
 
+/** Continuous mode's live RPO (DC's newest acknowledged write minus the newest applied on DR, both DC time). */
+export interface LiveRpoView {
+  mode: 'continuous';
+  /** running: tailing DC; retrying: a stage failed and is retried; waiting: another holder has the lease; stopped. */
+  state: 'running' | 'retrying' | 'waiting' | 'stopped';
+  seconds: number | null;
+  /** tailer: DC's newest write as the tailer read it; stale: DC unreachable, DC's time now minus DR's newest. */
+  basis: 'tailer' | 'stale' | 'unknown';
+  level: Level;
+  targetSeconds: number;
+  dcNewestWrite: string | null;
+  drNewestApplied: string | null;
+  /** Over the last windowSeconds, one sample a second. */
+  p50: number | null;
+  p95: number | null;
+  max: number | null;
+  samples: number;
+  windowSeconds: number;
+}
+
 export interface LandingView {
   site: string;
   /** "ssh": the site's SSH host; "local": a directory on this machine (only on the built-in sandbox). */
@@ -142,6 +162,8 @@ export interface BackupStatus {
   recentCycles: CycleRecord[];
   schedule: BackupSchedule;
   rpo: RpoView;
+  /** Continuous mode only (null in interval mode): the live RPO and its p50/p95 over the window. */
+  live?: LiveRpoView | null;
   landing: LandingView | null;
   updatedAt: string;
 }
@@ -162,30 +184,7 @@ export interface VerifyReport {
   findings: VerifyFinding[];
 }
 
-/** Who runs this pipeline's backups, as the target replica set records it (the same on every workstation). */
-export interface BackupControlView {
-  /** "backups are run by alice on host-a (pid 4242, workstation …) (last heartbeat 12 s ago)" */
-  sentence: string;
-  holder: { workstation: string; identity: string; hostname: string; pid: number } | null;
-  heartbeatAgeSeconds: number | null;
-  /** The heartbeat is older than the lease's time to live (or nobody holds it): it can be taken over. */
-  expired: boolean;
-  /** The holder is this workstation. */
-  mine: boolean;
-  /** The lease's time to live: a heartbeat older than this means the holder stopped. */
-  ttlSeconds: number | null;
-  term: number | null;
-  /** DR's chain document: what DR applied, written by whom. */
-  chain: { chainId: string; term: number; appliedSeq: number | null; appliedTs: string | null; appliedWall: string | null; startedAt: string; updatedAt: string; by: string } | null;
-  /** Executions recorded in the replica sets' execution ledgers, newest first. */
-  executions: Array<{ site: string; requestId: string; executionId: string; by: string; workstation: string; startedAt: string; finishedAt: string | null; outcome: string | null }>;
-}
-
 export interface BackupMethods {
-  /** The lease holder and its heartbeat, DR's chain document and the ledgers' executions. */
-  getBackupControl: { in: void; out: BackupControlView };
-  /** Runs a cycle now taking over a lease whose heartbeat is older than its time to live; LEASE_HELD while it is fresh. */
-  takeOverBackups: { in: void; out: CycleRecord };
   getBackupStatus: { in: void; out: BackupStatus };
   getRpoHistory: { in: { range: HistoryRange; maxPoints?: number }; out: { targetSeconds: number; points: Array<[number, number | null]> } };
   /** Starts a cycle now; with wait it resolves when the cycle ends. Fails with BACKUP_BUSY if one runs. */
