@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { BackupProgress, BackupSchedule, BackupStatus, CycleRecord, VerifyReport } from '../../shared/api/backup';
+import type { BackupControlView, BackupProgress, BackupSchedule, BackupStatus, CycleRecord, VerifyReport } from '../../shared/api/backup';
 import { DeskError, serializeError } from '../../shared/errors';
 import { RANGE_MS, type HistoryRange } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
@@ -107,6 +107,8 @@ export class BackupService {
   private readonly gate = new CycleGate();
   private readonly scheduler: BackupScheduler;
   private running: BackupProgress | null = null;
+  /** The lease kept between scheduled cycles while this process runs the schedule. */
+  private standing: LeaseSession | null = null;
   private sampler: NodeJS.Timeout | null = null;
   private continuous: ContinuousRunner | null = null;
   /** This process, as other processes see it in the lock. */
@@ -129,7 +131,13 @@ export class BackupService {
         const s = this.schedule();
         return { intervalMs: d.options?.intervalMs ?? s.intervalMinutes * 60_000, enabled: s.enabled };
       },
-      cycle: () => this.run('cycle', 'schedule', true),
+      // Another workstation's lease: this schedule waits (a refusal, not a failure) and watches DR's chain.
+      cycle: () =>
+        this.run('cycle', 'schedule', true).catch(async (err: unknown) => {
+          if ((err as DeskError).code !== 'LEASE_HELD') throw err;
+          this.log.write({ event: 'lease-held', message: (err as Error).message });
+          await this.watch();
+        }),
       onNextRun: () => this.emitStatus(),
     });
   }
@@ -302,7 +310,7 @@ export class BackupService {
       throw new DeskError('BACKUP_BUSY', `Another DR Desk process (${lock.owner}) is running a backup ${lock.label} on this data directory: wait for it to finish.`);
     let session: LeaseSession | null = null;
     try {
-      session = await this.openLease();
+      session = await this.openLease(this.scheduler.isRunning);
     } catch (err) {
       this.store.releaseLock(this.owner);
       throw err;
@@ -340,7 +348,11 @@ export class BackupService {
           this.log.write({ event: `${kind}-failed`, cycle: rec.id, code: e.code, message: e.message });
         } finally {
           clearInterval(renew);
-          await session?.close();
+          // A standing lease (the schedule runs here) is kept and heartbeats on until the schedule stops.
+          if (session && (session !== this.standing || session.signal.aborted)) {
+            if (session === this.standing) this.standing = null;
+            await session.close();
+          }
           this.store.releaseLock(this.owner);
           progress.phase('done', 'Finished');
           this.running = null;
@@ -356,10 +368,23 @@ export class BackupService {
     return rec;
   }
 
-  /** The lease for one cycle when controlLease is on; LEASE_HELD (naming the holder) when another has it. */
-  private async openLease(): Promise<LeaseSession | null> {
+  /**
+   * The lease for a cycle when controlLease is on; LEASE_HELD (naming the holder) when another has it.
+   * `keep`: the schedule runs here, so the lease stays held (and renewed) between cycles — the other
+   * workstations' schedules wait and watch until this one stops or its heartbeat does.
+   */
+  private async openLease(keep: boolean): Promise<LeaseSession | null> {
     const o = this.d.options?.controlLease;
     if (!o) return null;
+    if (this.standing && !this.standing.signal.aborted) return this.standing;
+    if (this.standing) await this.standing.close();
+    this.standing = null;
+    const session = await this.openSession(o);
+    if (keep) this.standing = session;
+    return session;
+  }
+
+  private async openSession(o: NonNullable<BackupServiceOptions['controlLease']>): Promise<LeaseSession> {
     const client = await this.pipeline.connectTarget();
     try {
       const session = await LeaseSession.open(client, this.pipeline.controlId, localHolder(o.workstation ?? this.d.dataDir, o.identity ?? 'drdesk'), o.ttlMs ?? DEFAULT_LEASE_TTL_MS);
@@ -424,6 +449,55 @@ export class BackupService {
     return { lease, chain, adopted, executions };
   }
 
+  /** The control status as DeskApi shows it on the Backups page. */
+  async controlView(): Promise<BackupControlView> {
+    const c = await this.controlStatus();
+    const l = c.lease.lease;
+    const o = this.d.options?.controlLease;
+    const workstation = o?.workstation ?? this.d.dataDir;
+    return {
+      sentence: c.lease.sentence,
+      holder: l ? { ...l.holder } : null,
+      heartbeatAgeSeconds: c.lease.heartbeatAgeSeconds,
+      expired: c.lease.expired,
+      mine: l !== null && l.holder.workstation === workstation && l.holder.hostname === hostname(),
+      term: l?.term ?? null,
+      ttlSeconds: l ? l.ttlMs / 1000 : null,
+      chain: c.chain,
+      executions: c.executions,
+    };
+  }
+
+  /**
+   * An operator's take-over: a cycle now, taking a lease whose heartbeat stopped for longer than its time
+   * to live. Refused (LEASE_HELD, naming the holder) while the holder's heartbeat is fresh.
+   */
+  async takeOver(): Promise<CycleRecord> {
+    const before = await this.leaseStatus();
+    if (before.lease && !before.expired)
+      throw new DeskError('LEASE_HELD', `Not taken over: ${before.sentence}. A lease is taken over only once its heartbeat is older than its time to live.`, { holder: before.lease.holder });
+    return this.run('cycle', 'manual', true);
+  }
+
+  /**
+   * While another workstation holds the lease this one only watches: its cache follows DR's chain document
+   * (so its status and RPO show what DR applied), unless a cycle of this data directory is running.
+   */
+  private async watch(): Promise<void> {
+    if (!this.configured || this.gate.running || this.store.liveLockHolder()) return;
+    const client = await this.pipeline.connectTarget().catch(() => null);
+    if (!client) return;
+    try {
+      const state = new ChainState(client, this.pipeline.controlId);
+      const held = { pipeline: this.pipeline.controlId, term: 0, token: '', expiresAt: new Date(0) };
+      if (await this.pipeline.adoptTargetChain({ cycleId: 0, progress: new ProgressTracker({ cycleId: 0, kind: 'cycle' }, () => undefined), control: { chain: state, lease: () => held, by: 'watch' } })) this.emitStatus();
+    } catch (err) {
+      this.log.write({ event: 'watch-failed', code: (err as DeskError).code, message: (err as Error).message });
+    } finally {
+      await client.close(true).catch(() => undefined);
+    }
+  }
+
   async verify(remote: boolean): Promise<VerifyReport> {
     const landing = remote ? this.pipeline.landing() : null;
     try {
@@ -462,7 +536,7 @@ export class BackupService {
         pipeline: this.pipeline,
         store: this.store,
         log: this.log,
-        openLease: () => this.openLease(),
+        openLease: () => this.openLease(false),
         targetSeconds: this.d.topology.targets.rpoSeconds,
         trigger: 'agent',
         options: this.d.options?.continuous,
@@ -484,5 +558,8 @@ export class BackupService {
     await this.continuous?.stop();
     this.continuous = null;
     await this.scheduler.stop();
+    const standing = this.standing;
+    this.standing = null;
+    await standing?.close();
   }
 }

@@ -184,7 +184,30 @@ export interface VerifyReport {
   findings: VerifyFinding[];
 }
 
+/** Who runs this pipeline's backups, as the target replica set records it (the same on every workstation). */
+export interface BackupControlView {
+  /** "backups are run by alice on host-a (pid 4242, workstation …) (last heartbeat 12 s ago)" */
+  sentence: string;
+  holder: { workstation: string; identity: string; hostname: string; pid: number } | null;
+  heartbeatAgeSeconds: number | null;
+  /** The heartbeat is older than the lease's time to live (or nobody holds it): it can be taken over. */
+  expired: boolean;
+  /** The holder is this workstation. */
+  mine: boolean;
+  /** The lease's time to live: a heartbeat older than this means the holder stopped. */
+  ttlSeconds: number | null;
+  term: number | null;
+  /** DR's chain document: what DR applied, written by whom. */
+  chain: { chainId: string; term: number; appliedSeq: number | null; appliedTs: string | null; appliedWall: string | null; startedAt: string; updatedAt: string; by: string } | null;
+  /** Executions recorded in the replica sets' execution ledgers, newest first. */
+  executions: Array<{ site: string; requestId: string; executionId: string; by: string; workstation: string; startedAt: string; finishedAt: string | null; outcome: string | null }>;
+}
+
 export interface BackupMethods {
+  /** The lease holder and its heartbeat, DR's chain document and the ledgers' executions. */
+  getBackupControl: { in: void; out: BackupControlView };
+  /** Runs a cycle now taking over a lease whose heartbeat is older than its time to live; LEASE_HELD while it is fresh. */
+  takeOverBackups: { in: void; out: CycleRecord };
   getBackupStatus: { in: void; out: BackupStatus };
   getRpoHistory: { in: { range: HistoryRange; maxPoints?: number }; out: { targetSeconds: number; points: Array<[number, number | null]> } };
   /** Starts a cycle now; with wait it resolves when the cycle ends. Fails with BACKUP_BUSY if one runs. */
