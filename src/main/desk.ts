@@ -5,9 +5,9 @@ import type { AlertRecord, HistoryQuery, Overview, SecretInfo, Series } from '..
 import type { Topology } from '../shared/topology';
 import { SettingsFile } from './config/settings';
 import { loadTopologyFile, validateTopology, type LoadedTopology } from './config/topology-file';
-import { monitorMethods } from './monitor/methods';
+import { monitorFeature } from './monitor/feature';
 import { Monitor } from './monitor/monitor';
-import { TypedEmitter } from './monitor/typed-emitter';
+import { TypedEmitter } from './feature/typed-emitter';
 import type { DeskContext, DeskFeature } from './feature/contract';
 import { RpcRouter } from './rpc/router';
 import type { Sandbox, SandboxOptions } from './sandbox/types';
@@ -24,9 +24,8 @@ export class Desk {
   private readonly closers: Array<() => Promise<void>> = [];
   private closed = false;
 
-  constructor(readonly context: Omit<DeskContext, 'events' | 'notify'>) {
+  constructor(readonly context: Omit<DeskContext, 'events' | 'notify' | 'monitor'> & { monitor: Monitor }) {
     context.monitor.events.onAny((event, payload) => this.events.emit(event as DeskEventName, payload as never));
-    this.router.register(monitorMethods({ monitor: context.monitor, secrets: context.secrets, topology: context.topology, sandbox: context.sandbox !== null }));
   }
 
   get ctx(): DeskContext {
@@ -140,6 +139,8 @@ export async function createDesk(opts: CreateDeskOptions): Promise<Desk> {
     const monitor = new Monitor({ topology: loaded.topology, secrets: opts.secretStore, database, sandbox: sandbox !== null, webhookBackoffMs: opts.webhookBackoffMs });
     const desk = new Desk({ dataDir: opts.dataDir, database, secrets: opts.secretStore, topology: loaded, sandbox, monitor, settings: new SettingsFile(opts.dataDir) });
     // Loaded only when used, so a Desk built with an explicit list does not load every feature's code.
+    // The monitor's methods always: every host shows the overview, whatever features a caller chose.
+    await desk.install(monitorFeature(monitor));
     for (const f of opts.features ?? (await import('./features')).features) await desk.install(f);
     if (opts.autoStart !== false) monitor.start();
     return desk;

@@ -1,8 +1,8 @@
 import type { DeskEvents, DeskNotification } from '../../shared/desk-api';
+import type { ActivationInfo, AlertRecord, BackupHeadline, HistoryQuery, Overview, Series, StandingFenceView } from '../../shared/monitor';
 import type { SettingsFile } from '../config/settings';
 import type { LoadedTopology } from '../config/topology-file';
-import type { Monitor } from '../monitor/monitor';
-import type { TypedEmitter } from '../monitor/typed-emitter';
+import type { TypedEmitter } from './typed-emitter';
 import type { MethodTable } from '../rpc/router';
 import type { Sandbox } from '../sandbox/types';
 import type { DeskDatabase } from '../store/database';
@@ -21,12 +21,33 @@ export interface DeskContext {
   topology: LoadedTopology;
   /** The sandbox Desk started because no topology was configured, else null. */
   sandbox: Sandbox | null;
-  monitor: Monitor;
+  monitor: MonitorService;
   /** Emit a DeskEvents event: it reaches every host's subscribers. */
   events: TypedEmitter<DeskEvents>;
   settings: SettingsFile;
   /** Tell the person at the desk (a 'notification' event; hosts raise a desktop notification). */
   notify(title: string, body: string, level: DeskNotification['level'], subject?: string | null): void;
+}
+
+/** What the features use of the monitor (monitor/monitor.ts): the overview, history, alerts and hooks. */
+export interface MonitorService {
+  /** The latest overview; its `stale` flag recomputed against the current time. */
+  overview(): Overview;
+  queryHistory(q: HistoryQuery): Series[];
+  listAlerts(limit?: number): AlertRecord[];
+  /** A secret the probes use changed: reconnect with it at the next poll. */
+  secretsChanged(): Promise<void>;
+  /** Where the monitor reads the activation and the backup's readiness at every evaluation. */
+  setPictureSource(source: SitePictureSource): void;
+  /** Runs after every evaluated poll, before `overview` is emitted. */
+  onEvaluated(hook: (o: Overview) => void): void;
+}
+
+/** What the operator's picture tells the monitor at every evaluation. */
+export interface SitePictureSource {
+  activation(): ActivationInfo | null;
+  backup(): BackupHeadline | null;
+  standingFences?(): StandingFenceView[];
 }
 
 /** A feature registers its DeskApi methods (schema + handler) and may clean up when Desk closes. */

@@ -1,5 +1,5 @@
 import type { MonitorEvents } from '../../shared/api/monitor';
-import type { ActivationInfo, AlertRecord, BackupHeadline, HistoryQuery, Overview, Series, StandingFenceView } from '../../shared/monitor';
+import type { AlertRecord, HistoryQuery, Overview, Series } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
 import type { DeskDatabase } from '../store/database';
 import type { SecretStore } from '../store/secret-store';
@@ -11,7 +11,8 @@ import { MonitorMemory } from './memory';
 import type { CycleObservation } from '../connectors/probe-types';
 import { evaluate } from './rules';
 import { PollScheduler } from './scheduler';
-import { TypedEmitter } from './typed-emitter';
+import { TypedEmitter } from '../feature/typed-emitter';
+import type { MonitorService, SitePictureSource } from '../feature/contract';
 import { buildDraft } from './views';
 
 export interface MonitorOptions {
@@ -32,17 +33,11 @@ export interface MonitorOptions {
 const PRUNE_EVERY_MS = 3_600_000;
 
 /** What the monitor reads from the backup feature at every evaluation: who takes the writes, and readiness. */
-export interface SitePictureSource {
-  activation(): ActivationInfo | null;
-  backup(): BackupHeadline | null;
-  standingFences?(): StandingFenceView[];
-}
-
 /**
  * The monitor: polls every member and application URL on a schedule, remembers what it saw, evaluates the
  * rules, stores history, raises alerts, and emits `overview` after every poll and `alert` on a change.
  */
-export class Monitor {
+export class Monitor implements MonitorService {
   readonly events = new TypedEmitter<MonitorEvents>();
   readonly history: HistoryStore | null;
   readonly alertLog: AlertLog | null;

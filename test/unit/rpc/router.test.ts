@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { noInput, RpcRouter } from '../../../src/main/rpc/router';
 import { DeskError } from '../../../src/shared/errors';
 import type { Overview } from '../../../src/shared/monitor';
-import { TypedEmitter } from '../../../src/main/monitor/typed-emitter';
+import { TypedEmitter } from '../../../src/main/feature/typed-emitter';
 import type { DeskEvents } from '../../../src/shared/desk-api';
 
 function router(): RpcRouter {
