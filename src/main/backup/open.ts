@@ -19,6 +19,9 @@ export interface OpenOptions {
   secrets?: SecretStore;
   echo?: (line: string) => void;
   onProgress?: BackupServiceDeps['onProgress'];
+  /** The lease's time to live (default 60 s) and a schedule interval in ms overriding the minutes (agent flags). */
+  leaseTtlMs?: number;
+  intervalMs?: number;
 }
 
 export async function openBackupService(o: OpenOptions): Promise<{ service: BackupService; database: DeskDatabase; close: () => Promise<void> }> {
@@ -35,7 +38,7 @@ export async function openBackupService(o: OpenOptions): Promise<{ service: Back
     echo: o.echo,
     onProgress: o.onProgress,
     // The CLI and the agent share one pipeline with every other workstation through the lease on DR.
-    options: { controlLease: { workstation: o.dataDir, identity: userInfo().username } },
+    options: { controlLease: { workstation: o.dataDir, identity: userInfo().username, ttlMs: o.leaseTtlMs }, intervalMs: o.intervalMs },
   });
   if (service.configError) {
     database.close();

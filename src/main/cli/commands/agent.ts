@@ -3,22 +3,36 @@ import { openBackupService } from '../../backup/open';
 import { defaultDataDir } from '../../config/data-dir';
 import { flags, strings, subcommand } from '../subcommand';
 
-const HELP = `Usage: drdesk agent [--topology FILE] [--data-dir DIR] [--run-now]
+const HELP = `Usage: drdesk agent [--topology FILE] [--data-dir DIR] [--run-now] [--interval-seconds N] [--lease-ttl-seconds N]
 
 Headless mode for a server that stays up: runs the cross-site backup cycle on the topology's schedule
 (backup.intervalMinutes, or the interval set from the app), one cycle at a time, each with a deadline,
 every cycle recorded in the data directory's database. Log lines (JSON) go to stdout and to
 DATA_DIR/backup/backup.log. Stops cleanly on SIGINT/SIGTERM, letting a running cycle finish.
   --run-now   start the first cycle immediately instead of after one interval
+  --interval-seconds N   the schedule's interval in seconds (overrides the minutes of the topology or app)
+  --lease-ttl-seconds N  the pipeline lease's time to live (default 60): how long another workstation or
+                         agent waits after this agent's last heartbeat before it takes over
+The agent holds the pipeline's lease on the DR replica set while its schedule runs, so every other
+workstation's schedule waits and watches (drdesk backup status names the holder).
 `;
 
-const OPTIONS = { ...strings('topology', 'data-dir'), ...flags('run-now') };
+function seconds(v: string | undefined, what: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new DeskError('USAGE', `${what} is a number of seconds, at least ${min}: not "${v}".`);
+  return n * 1000;
+}
+
+const OPTIONS = { ...strings('topology', 'data-dir', 'interval-seconds', 'lease-ttl-seconds'), ...flags('run-now') };
 
 export const run = subcommand({ name: 'agent', help: HELP, options: OPTIONS }, async ({ values }) => {
   const { service, close } = await openBackupService({
     topologyPath: values.topology,
     dataDir: values['data-dir'] ?? defaultDataDir(),
     echo: (line) => process.stdout.write(`${line}\n`),
+    intervalMs: seconds(values['interval-seconds'], '--interval-seconds', 1),
+    leaseTtlMs: seconds(values['lease-ttl-seconds'], '--lease-ttl-seconds', 3),
   });
   const s = service.status();
   process.stdout.write(`${JSON.stringify({ event: 'agent-started', pid: process.pid, from: s.from, to: s.to, intervalMinutes: s.schedule.intervalMinutes, enabled: s.schedule.enabled, level: s.level })}\n`);
