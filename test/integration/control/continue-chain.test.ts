@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupService } from '../../../src/main/backup/service';
+import { PipelineLease } from '../../../src/main/control/lease';
 import { insertCounts, startLocalBed, type LocalBed } from './local-bed';
 
 /**
@@ -153,4 +154,23 @@ describe('continuing DR\'s chain from any workstation', () => {
     await ok(s);
     expect(await bed.dr.db('soar').collection('users').countDocuments({ _id: 'u1' } as never)).toBe(1);
   }, 60_000);
+
+  it('take-over (DeskApi takeOverBackups) is refused while the holder\'s heartbeat is fresh and works once it stopped; the view names the holder', async () => {
+    const s = bed.desk('h', LEASE('desk-h')).service;
+    const other = new PipelineLease(bed.dr, s.pipeline.controlId, 1_000);
+    const held = await other.acquire({ workstation: 'laptop-z', identity: 'zoe', hostname: 'laptop', pid: 1 });
+    const seen = await s.controlView();
+    expect(seen).toMatchObject({ holder: { identity: 'zoe', workstation: 'laptop-z' }, mine: false, term: held.term, ttlSeconds: 1 });
+    expect(seen.sentence).toMatch(/^backups are run by zoe on laptop \(pid 1, workstation laptop-z\) \(last heartbeat \d+ s ago\)$/);
+    await expect(s.takeOver()).rejects.toMatchObject({ code: 'LEASE_HELD', message: expect.stringMatching(/Not taken over: backups are run by zoe/) });
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect((await s.controlView()).sentence).toMatch(/expired: it can be taken over/);
+    const c = await s.takeOver();
+    expect(c.error).toBeNull();
+    const after = await s.controlView();
+    expect(after).toMatchObject({ mine: true, term: held.term + 1, holder: { workstation: 'desk-h' } });
+    expect(after.sentence).toMatch(/given up after its last cycle/);
+    expect(after.chain?.by).toBe('desk-h');
+  }, 30_000);
 });
+

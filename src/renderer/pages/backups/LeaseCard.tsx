@@ -3,7 +3,7 @@ import type { BackupControlView, CycleRecord } from '../../../shared/api/backup'
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { formatClock } from '../../format/time';
-import { errorText } from './backup-format';
+import { errorText, leaseLook } from './backup-format';
 import { useAction } from './use-action';
 
 /** The lease is read from DR this often: a heartbeat is renewed every third of its time to live. */
@@ -36,16 +36,12 @@ export function LeaseCard({ now, lastCycleId }: { now: number; lastCycleId: numb
     return () => clearInterval(t);
   }, [load, lastCycleId]);
   const v = view?.v ?? null;
-  const age = v?.heartbeatAgeSeconds != null && view ? Math.max(0, Math.round(v.heartbeatAgeSeconds + (now - view.at) / 1000)) : null;
-  const who = v?.holder ? `${v.holder.identity} on ${v.holder.hostname}` : null;
-  // Given up after a cycle (heartbeat fresh) is normal; a heartbeat older than the time to live is a stopped holder.
-  const stopped = v?.holder != null && age !== null && v.ttlSeconds !== null && age >= v.ttlSeconds;
-  const sentence = !v ? null : !who ? 'No workstation or agent has taken the backup lease yet.' : v.mine ? `Backups are run by this workstation (last heartbeat ${age} s ago).` : `Backups are run by ${who} (last heartbeat ${age} s ago).`;
+  const look = v && view ? leaseLook(v, view.at, now) : null;
   return (
-    <section className="card lease-card" aria-label="Lease" data-testid="backup-lease" data-stopped={v ? String(stopped) : undefined}>
+    <section className="card lease-card" aria-label="Lease" data-testid="backup-lease" data-stopped={look ? String(look.pill?.label === 'heartbeat stopped') : undefined}>
       <header className="card-header">
         <h2>Who runs the backups</h2>
-        {v?.holder && <span className={`pill ${stopped ? 'level-yellow' : 'level-green'}`}>{stopped ? 'heartbeat stopped' : v.expired ? 'between cycles' : 'running a cycle'}</span>}
+        {look?.pill && <span className={`pill level-${look.pill.level}`}>{look.pill.label}</span>}
       </header>
       {error && (
         <div className="banner banner-yellow" role="alert">
@@ -55,7 +51,7 @@ export function LeaseCard({ now, lastCycleId }: { now: number; lastCycleId: numb
       {!v && !error && <div className="empty">Reading the lease from the DR replica set…</div>}
       {v && (
         <>
-          <p data-field="Lease">{sentence}</p>
+          <p data-field="Lease">{look?.sentence}</p>
           {v.holder && (
             <p className="muted small">
               {v.holder.workstation} (pid {v.holder.pid}), term {v.term}
@@ -66,7 +62,7 @@ export function LeaseCard({ now, lastCycleId }: { now: number; lastCycleId: numb
               DR follows chain {v.chain.chainId}, applied up to slice #{v.chain.appliedSeq ?? '–'}, written by {v.chain.by} at {formatClock(v.chain.updatedAt, now)}.
             </p>
           )}
-          {stopped && !v.mine && (
+          {look?.canTakeOver && (
             <button type="button" className="button" disabled={take.kind === 'busy'} onClick={() => void run('Took over the backups', () => api.takeOverBackups()).then(() => load())}>
               Take over the backups
             </button>

@@ -1,4 +1,4 @@
-import type { BackupPhase, LandingView, OplogTs, SliceState, SliceView } from '../../../shared/api/backup';
+import type { BackupControlView, BackupPhase, LandingView, OplogTs, SliceState, SliceView } from '../../../shared/api/backup';
 import type { DeskError } from '../../../shared/errors';
 import { formatClock } from '../../format/time';
 
@@ -89,4 +89,31 @@ export function countNoun(s: SliceView, short: boolean): string {
   if (s.kind === 'baseline') return short ? 'docs + entries' : 'Documents + entries';
   if (short) return s.count === 1 ? 'entry' : 'entries';
   return 'Entries';
+}
+
+export interface LeaseLook {
+  sentence: string;
+  pill: { label: 'running a cycle' | 'between cycles' | 'heartbeat stopped'; level: 'green' | 'yellow' } | null;
+  /** The heartbeat is older than the lease's time to live and the holder is another workstation. */
+  canTakeOver: boolean;
+  ageSeconds: number | null;
+}
+
+/**
+ * How the Backups page says who runs the backups: "Backups are run by alice on host-a (last heartbeat 12 s
+ * ago)", the heartbeat's age counted on from when the view was read (`readAt`), so it keeps moving between
+ * reads. A lease given up after a cycle (heartbeat fresh) is normal; one whose heartbeat is older than its
+ * time to live belongs to a holder that stopped, and only then can another workstation take it over.
+ */
+export function leaseLook(v: BackupControlView, readAt: number, now: number): LeaseLook {
+  if (!v.holder) return { sentence: 'No workstation or agent has taken the backup lease yet.', pill: null, canTakeOver: false, ageSeconds: null };
+  const age = v.heartbeatAgeSeconds === null ? null : Math.max(0, Math.round(v.heartbeatAgeSeconds + Math.max(0, now - readAt) / 1000));
+  const stopped = age !== null && v.ttlSeconds !== null && age >= v.ttlSeconds;
+  const who = v.mine ? 'this workstation' : `${v.holder.identity} on ${v.holder.hostname}`;
+  return {
+    sentence: `Backups are run by ${who} (last heartbeat ${age ?? '?'} s ago).`,
+    pill: stopped ? { label: 'heartbeat stopped', level: 'yellow' } : { label: v.expired ? 'between cycles' : 'running a cycle', level: 'green' },
+    canTakeOver: stopped && !v.mine,
+    ageSeconds: age,
+  };
 }
