@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { DeskError } from '../../shared/errors';
 import type { ExportedItem } from '../../shared/api/approvals';
 import type { DeskApprovals } from './desk-approvals';
+import { openCheckpoint } from '../audit/witness';
+import { signedBy } from './envelope';
 import { openDecision } from './verify';
 import { readTransport } from './transport';
 
@@ -195,6 +197,19 @@ export async function syncDropFolder(approvals: DeskApprovals, dir: string, now:
         }
         const r = await approvals.importApproval(f.text);
         if (r.isNew) result.imported.push({ file: f.file, kind: 'decision', id: r.detail.id });
+      } else if (f.file.startsWith('drdesk-checkpoint-')) {
+        // This log's head co-signed by a colleague is kept; a colleague's head is co-signed and put back.
+        const c = openCheckpoint(readTransport(f.text, 'checkpoint').checkpoint);
+        if (c.doc.logId === approvals.auditLog.logId) {
+          if (c.envelope.signatures.length > 1) {
+            await approvals.importCosignedCheckpoint(f.text);
+            result.imported.push({ file: f.file, kind: 'checkpoint', id: `audit head ${c.doc.count}` });
+          }
+        } else if (!signedBy(c.envelope, (await approvals.identity.signer()).publicKey)) {
+          const w = await approvals.witnessCheckpoint(f.text);
+          writeDrop(dir, w.export);
+          result.imported.push({ file: f.file, kind: 'checkpoint', id: `${w.operator}'s audit head ${w.count}` });
+        }
       } else if (f.file.startsWith('drdesk-roster-')) {
         const before = (await approvals.rosterOrNull())?.doc.version ?? 0;
         const v = await approvals.applyRosterChange(f.text);

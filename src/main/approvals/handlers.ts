@@ -78,6 +78,9 @@ export function approvalsMethods(a: DeskApprovals): MethodTable {
     syncDropFolder: { input: z.strictObject({ dir: z.string().min(1).max(4096) }), handler: (i) => a.syncDropFolder(i.dir) },
     getAudit: { input: z.union([noInput, auditQuery]), handler: (i) => a.getAudit(i ?? {}) },
     getIntegrity: { input: noInput, handler: () => a.integrity() },
+    exportCheckpoint: { input: z.union([noInput, z.strictObject({ requestId: requestId.optional(), dropDir })]), handler: (i) => a.exportCheckpoint(i?.requestId ?? null, i?.dropDir) },
+    witnessCheckpoint: { input: z.strictObject({ text }), handler: (i) => a.witnessCheckpoint(i.text) },
+    importCosignedCheckpoint: { input: z.strictObject({ text }), handler: (i) => a.importCosignedCheckpoint(i.text) },
     verifyAudit: { input: z.union([noInput, z.strictObject({ full: z.boolean().optional() })]), handler: (i) => a.verifyAudit(i?.full ?? false) },
     exportAudit: { input: z.union([noInput, auditQuery]), handler: (i) => a.exportAudit(i ?? {}) },
   };

@@ -25,6 +25,8 @@ export const bundleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ format: z.literal(BUNDLE_FORMAT), kind: z.literal('request'), request: envelopeSchema, statusSnapshot: z.unknown().optional() }),
   z.strictObject({ format: z.literal(BUNDLE_FORMAT), kind: z.literal('decision'), decision: envelopeSchema }),
   z.strictObject({ format: z.literal(BUNDLE_FORMAT), kind: z.literal('roster'), chain: z.array(envelopeSchema).min(1) }),
+  /** An operator's signed audit checkpoint (with the request it follows), and the same co-signed by witnesses. */
+  z.strictObject({ format: z.literal(BUNDLE_FORMAT), kind: z.literal('checkpoint'), checkpoint: envelopeSchema, requestId: z.string().max(100).nullable() }),
 ]);
 export type Bundle = z.infer<typeof bundleSchema>;
 
@@ -87,7 +89,10 @@ export function readBundle(text: string): Bundle {
 export function readTransport<K extends Bundle['kind']>(text: string, kind: K): Extract<Bundle, { kind: K }> {
   const parsed = { data: readBundle(text) };
   if (parsed.data.kind !== kind)
-    throw new DeskError('BUNDLE_WRONG_KIND', `This is a ${parsed.data.kind === 'decision' ? 'approval' : parsed.data.kind}, not a${kind === 'request' ? ' request' : kind === 'decision' ? 'n approval' : ' roster'}: import it in the right place.`);
+    throw new DeskError(
+      'BUNDLE_WRONG_KIND',
+      `This is a${parsed.data.kind === 'decision' ? 'n approval' : ` ${parsed.data.kind === 'checkpoint' ? 'audit checkpoint' : parsed.data.kind}`}, not a${kind === 'request' ? ' request' : kind === 'decision' ? 'n approval' : kind === 'checkpoint' ? 'n audit checkpoint' : ' roster'}: import it in the right place.`,
+    );
   return parsed.data as Extract<Bundle, { kind: K }>;
 }
 

@@ -44,7 +44,23 @@ CREATE TABLE IF NOT EXISTS audit_checkpoints (
   count INTEGER PRIMARY KEY, head TEXT NOT NULL, time TEXT NOT NULL, signer TEXT NOT NULL, envelope TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TABLE IF NOT EXISTS audit_witnessed (
+  log_id TEXT NOT NULL, count INTEGER NOT NULL, head TEXT NOT NULL, witness TEXT NOT NULL, envelope TEXT NOT NULL, received_at TEXT NOT NULL,
+  PRIMARY KEY (log_id, count, witness));
 `;
+
+/**
+ * A checkpoint co-signed by a witness: on an approver's machine, an operator's head it attested (witness is
+ * this machine); on the operator's machine, its own head as a colleague's machine co-signed it.
+ */
+export interface WitnessedRow {
+  logId: string;
+  count: number;
+  head: string;
+  witness: string;
+  envelope: string;
+  receivedAt: string;
+}
 
 const COLUMNS = 'seq, time, actor, actor_key AS actorKey, action, subject, details, prev, hash, sig';
 
@@ -124,6 +140,23 @@ export class AuditLog {
         return this.writeCheckpoint(signer, count, head);
       })
       .immediate();
+  }
+
+  /** The stored envelope of the checkpoint at `count`, or null. */
+  checkpointEnvelope(count: number): Envelope | null {
+    const row = this.db.prepare('SELECT envelope FROM audit_checkpoints WHERE count = ?').get(count) as { envelope: string } | undefined;
+    return row ? (JSON.parse(row.envelope) as Envelope) : null;
+  }
+
+  addWitnessed(r: WitnessedRow): void {
+    this.db.prepare('INSERT OR REPLACE INTO audit_witnessed (log_id, count, head, witness, envelope, received_at) VALUES (?, ?, ?, ?, ?, ?)').run(r.logId, r.count, r.head, r.witness, r.envelope, r.receivedAt);
+  }
+
+  /** Co-signed heads of a log (this one by default), highest first. */
+  witnessed(logId: string = this.logId): WitnessedRow[] {
+    return this.db
+      .prepare('SELECT log_id AS logId, count, head, witness, envelope, received_at AS receivedAt FROM audit_witnessed WHERE log_id = ? ORDER BY count DESC')
+      .all(logId) as WitnessedRow[];
   }
 
   checkpoints(): { count: number; head: string; envelope: Envelope }[] {

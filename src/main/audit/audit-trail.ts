@@ -60,9 +60,17 @@ export class AuditTrail {
     return keys;
   }
 
-  /** Checkpoints of this log that approvers co-signed in their (signature-checked) decisions. */
+  /**
+   * Checkpoints of this log that approvers co-signed: in their (signature-checked) decisions, and the heads
+   * their machines co-signed and sent back (imported with importCosignedCheckpoint, whose signatures were
+   * checked then) — those may be newer than any checkpoint a request carried.
+   */
   private coSigned(names: Map<string, string>): CoSignedCheckpoint[] {
     const out: CoSignedCheckpoint[] = [];
+    for (const w of this.log.witnessed()) {
+      const who = names.get(w.witness);
+      out.push({ count: w.count, head: w.head, by: `${who ? `"${who}"` : w.witness} (head co-signed on their machine, received ${w.receivedAt})` });
+    }
     for (const row of this.store.allDecisions()) {
       try {
         const d = openDecision(JSON.parse(row.envelope) as Envelope);

@@ -12,7 +12,7 @@ import { detailsObject, ENTRY_PAYLOAD_TYPE, entryHash, entrySigned, GENESIS_PREV
  * run, so an edit anywhere in the run breaks it — and then searches the broken run entry by entry. "full"
  * mode verifies every signature. The first problem names its entry (seq) and kind.
  */
-const checkpointDocSchema = z.strictObject({
+export const checkpointDocSchema = z.strictObject({
   type: z.literal('drdesk.audit-checkpoint'),
   logId: z.string(),
   count: z.number().int().min(0),

@@ -90,7 +90,7 @@ export interface RosterReview {
 
 /** Something that travels between machines: a JSON file and the same content as a chat-sized token. */
 export interface ExportedItem {
-  kind: 'request' | 'decision' | 'roster';
+  kind: 'request' | 'decision' | 'roster' | 'checkpoint';
   fileName: string;
   /** The file's JSON text. */
   file: string;
@@ -300,6 +300,12 @@ export interface ApprovalsMethods {
   syncDropFolder: { in: { dir: string }; out: { imported: { file: string; kind: string; id: string }[]; refused: { file: string; code: string; message: string }[] } };
   getAudit: { in: AuditQuery | void; out: { entries: AuditEntryView[]; total: number } };
   verifyAudit: { in: { full?: boolean } | void; out: AuditVerifyReport };
+  /** This log's signed head (with the request it follows), for approvers' machines to co-sign. */
+  exportCheckpoint: { in: { requestId?: string; dropDir?: string } | void; out: ExportedItem };
+  /** Co-signs a colleague's checkpoint unless it goes back on a head this machine attested (CHECKPOINT_REGRESSED / CHECKPOINT_FORKED). */
+  witnessCheckpoint: { in: { text: string }; out: { logId: string; count: number; operator: string; export: ExportedItem } };
+  /** Keeps a head of this log that colleagues co-signed; `problem` when the log no longer holds it. */
+  importCosignedCheckpoint: { in: { text: string }; out: { count: number; witnesses: string[]; problem: { code: string; message: string } | null } };
   /** The start-up check, run again: is this database behind or off what the keychain remembers? */
   getIntegrity: { in: void; out: IntegrityReport };
   exportAudit: { in: AuditQuery | void; out: { fileName: string; jsonl: string; count: number } };

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
 import type { AuditQuery, AuditVerifyReport } from '../../../shared/api/approvals';
-import { DATA_DIR_HELP, printJson, withApprovals } from '../../approvals/cli-support';
+import { DATA_DIR_HELP, emitExport, printJson, readInput, withApprovals } from '../../approvals/cli-support';
 import { intOption } from '../args';
 import { flags, strings, subcommand } from '../subcommand';
 
-const HELP = `Usage: drdesk audit <verify|list|export> [options]
+const HELP = `Usage: drdesk audit <verify|list|export|checkpoint|cosign|import-cosigned> [options]
 
 The append-only audit log: every entry hash-chained to the one before and signed by the acting identity,
 with signed checkpoints that approvers co-sign on their machines.
@@ -13,6 +13,14 @@ with signed checkpoints that approvers co-sign on their machines.
                           (--full verifies every entry's signature, not only the last of each run)
   list                    entries, newest first (filters below)
   export [--out FILE]     entries as JSON lines, oldest first, with hashes, signatures and checkpoints
+  checkpoint [--request ID] [--out FILE] [--drop DIR]
+                          this log's signed head (after an execution: with its request), as a token for
+                          the approvers to co-sign on their machines
+  cosign FILE|TOKEN [--out FILE]
+                          co-sign a colleague's checkpoint: refused when it goes back on a head this machine
+                          co-signed before (their log lost entries or was restored); prints it co-signed
+  import-cosigned FILE|TOKEN
+                          keep a head of this log a colleague co-signed: verify checks the log against it
 Filters: --actor FINGERPRINT --action PREFIX --subject S --since ISO --until ISO --break-glass --limit N
 Options:
   --json                  machine-readable output
@@ -29,9 +37,9 @@ function verifyText(r: AuditVerifyReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const OPTIONS = { ...strings('actor', 'action', 'subject', 'since', 'until', 'limit', 'out', 'data-dir'), ...flags('full', 'break-glass', 'json') };
+const OPTIONS = { ...strings('actor', 'action', 'subject', 'since', 'until', 'limit', 'out', 'data-dir', 'request', 'drop'), ...flags('full', 'break-glass', 'json') };
 
-export const run = subcommand({ name: 'audit', help: HELP, options: OPTIONS, subcommands: ['verify', 'list', 'export'] }, async ({ values, sub }) => {
+export const run = subcommand({ name: 'audit', help: HELP, options: OPTIONS, subcommands: ['verify', 'list', 'export', 'checkpoint', 'cosign', 'import-cosigned'], maxOperands: 1 }, async ({ values, sub, operands }) => {
   const query: AuditQuery = {
     actor: values.actor,
     action: values.action,
@@ -67,8 +75,23 @@ export const run = subcommand({ name: 'audit', help: HELP, options: OPTIONS, sub
         } else process.stdout.write(exp.jsonl);
         return 0;
       }
+      case 'checkpoint':
+        emitExport(await a.exportCheckpoint(values.request ?? null, values.drop), values.out, values.json ?? false);
+        return 0;
+      case 'cosign': {
+        const r = await a.witnessCheckpoint(readInput(operands[0], 'audit checkpoint'));
+        process.stderr.write(`Co-signed ${r.operator}'s audit log ${r.logId} at entry ${r.count}. Send this back to them (drdesk audit import-cosigned):\n`);
+        emitExport(r.export, values.out, values.json ?? false);
+        return 0;
+      }
+      case 'import-cosigned': {
+        const r = await a.importCosignedCheckpoint(readInput(operands[0], 'co-signed audit checkpoint'));
+        if (values.json) printJson(r);
+        else process.stdout.write(`Kept the head at entry ${r.count}, co-signed by ${r.witnesses.join(', ')}.${r.problem ? `\n${r.problem.code}: ${r.problem.message}` : ''}\n`);
+        return r.problem ? 2 : 0;
+      }
       default:
-        throw new DeskError('USAGE', `Unknown audit command "${sub}": use verify, list or export.`);
+        throw new DeskError('USAGE', `Unknown audit command "${sub}": use verify, list, export, checkpoint, cosign or import-cosigned.`);
     }
   });
 });
