@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupService } from '../../../src/main/backup/service';
 import { PipelineLease } from '../../../src/main/control/lease';
+import { BackupService } from '../../../src/main/backup/service';
+import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
 import { insertCounts, startLocalBed, type LocalBed } from './local-bed';
 
 /**
@@ -16,6 +17,13 @@ const LEASE = (ws: string) => ({ controlLease: { ttlMs: 5_000, workstation: ws, 
 type Ev = { _id: string; n: number };
 const events = (b: LocalBed) => b.dc.db('soar').collection<Ev>('events');
 let n = 0;
+async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 async function write(count: number): Promise<void> {
   await events(bed).insertMany(Array.from({ length: count }, () => ({ _id: `e${++n}`, n })));
 }
@@ -172,5 +180,22 @@ describe('continuing DR\'s chain from any workstation', () => {
     expect(after.sentence).toMatch(/given up after its last cycle/);
     expect(after.chain?.by).toBe('desk-h');
   }, 30_000);
+
+  it("a status read (another BackupService on the same data directory, as the CLI opens it) never changes the running cycle", async () => {
+    const d = bed.desk('i', { ...LEASE('desk-i'), applyBatchEntries: 10 });
+    if ((await bed.dr.db('drdesk').collection('chain').countDocuments({})) === 0) await ok(d.service, 'baseline');
+    await events(bed).insertMany(Array.from({ length: 1500 }, (_, i) => ({ _id: `st-${i}`, n: i })));
+    const running = await d.service.run('cycle', 'manual', false);
+    expect(running.state).toBe('running');
+    const reader = new BackupService({ topology: bed.topology, secrets: new MemorySecretStore(), db: d.database.db, dataDir: d.dir, options: { localLanding: bed.landing, ...LEASE('desk-i') } });
+    expect(reader.store.cycle(running.id)?.state).toBe('running');
+    const control = await reader.controlStatus();
+    expect(control.adopted).toBe(false);
+    expect(reader.status().recentCycles.find((c) => c.id === running.id)?.state).toBe('running');
+    await waitUntil(() => d.service.store.cycle(running.id)?.state !== 'running', 60_000);
+    expect(d.service.store.cycle(running.id)).toMatchObject({ state: 'ok', error: null });
+    await reader.stop();
+    expect(await bed.dr.db('soar').collection('events').countDocuments({})).toBe(await events(bed).countDocuments({}));
+  }, 90_000);
 });
 
