@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
 import { signerFromKey } from '../../../src/main/approvals/identity';
 import { generateKeyPair } from '../../../src/main/approvals/keys';
-import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';
 import { AuditLog } from '../../../src/main/audit/audit-log';
-import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
-import { operatorWithItAdmin, PLAN, T0 } from '../approvals/fixtures';
+import { T0 } from '../approvals/fixtures';
+import { executedTeam as executedTeam_ } from './executed-team';
 
 /**
  * The audit-log attacks as they were tried, editing the SQLite file directly (the triggers that refuse
@@ -17,24 +16,9 @@ let now = T0.getTime();
 const clock = { now: () => new Date((now += 1000)) };
 
 async function executedTeam() {
-  const db = new Database(':memory:');
-  const secrets = new MemorySecretStore();
-  const roster = new MemoryRosterSource();
-  const ops = new DeskApprovals({ db, secrets, roster, clock });
-  const it1 = new DeskApprovals({ db: new Database(':memory:'), secrets: new MemorySecretStore(), roster: new MemoryRosterSource(), clock });
-  await ops.createIdentity('Olu Operator');
-  await it1.createIdentity('Ivan IT');
-  await ops.initRoster();
-  await operatorWithItAdmin(ops, it1);
-  const req = await ops.createRequest({ action: 'switchover', target: 'rs-main', reason: 'Planned maintenance of the DC primary.', plan: PLAN, expiresInMinutes: 60 });
-  await it1.importRequest((await ops.exportRequest(req.id)).token);
-  const { export: approval } = await it1.decide(req.id, 'approve', 'Checked the plan.');
-  await ops.importApproval(approval.token, req.id);
-  const beforeRun = db.serialize();
-  await ops.authorizeExecution(req.id);
-  for (let i = 0; i < 10; i++) await ops.audit.record({ action: 'runbook.step', subject: req.id, details: { n: i } });
-  await ops.verifyAudit();
-  return { db, secrets, roster, ops, id: req.id, beforeRun };
+  const t = await executedTeam_(clock);
+  await t.ops.verifyAudit();
+  return t;
 }
 
 function unprotect(db: Database.Database): void {

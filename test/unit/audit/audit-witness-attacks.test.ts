@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
 import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
-import { operatorWithItAdmin, PLAN, refusalOf, T0 } from '../approvals/fixtures';
+import { refusalOf, T0 } from '../approvals/fixtures';
+import { executedTeam } from './executed-team';
 
 /**
  * The audit log anchored off the operator's machine, attacked as it was tried — the tail deleted, an older
@@ -18,27 +19,13 @@ let now = T0.getTime();
 const clock = { now: () => new Date((now += 1000)) };
 
 async function anchoredTeam() {
-  const db = new Database(':memory:');
-  const secrets = new MemorySecretStore();
-  const roster = new MemoryRosterSource();
-  const ops = new DeskApprovals({ db, secrets, roster, clock });
-  const it1 = new DeskApprovals({ db: new Database(':memory:'), secrets: new MemorySecretStore(), roster: new MemoryRosterSource(), clock });
-  await ops.createIdentity('Olu Operator');
-  await it1.createIdentity('Ivan IT');
-  await ops.initRoster();
-  await operatorWithItAdmin(ops, it1);
-  const req = await ops.createRequest({ action: 'switchover', target: 'rs-main', reason: 'Planned maintenance of the DC primary.', plan: PLAN, expiresInMinutes: 60 });
-  await it1.importRequest((await ops.exportRequest(req.id)).token);
-  await ops.importApproval((await it1.decide(req.id, 'approve', 'Checked the plan.')).export.token, req.id);
-  const beforeRun = db.serialize();
-  await ops.authorizeExecution(req.id);
-  for (let i = 0; i < 10; i++) await ops.audit.record({ action: 'runbook.step', subject: req.id, details: { n: i } });
+  const t = await executedTeam(clock);
   // After the execution: the operator's checkpoint goes to the approver, and comes back co-signed.
-  const sent = await ops.exportCheckpoint(req.id);
-  const witnessed = await it1.witnessCheckpoint(sent.token);
-  const kept = await ops.importCosignedCheckpoint(witnessed.export.token);
-  await ops.anchor.flush();
-  return { db, secrets, roster, ops, it1, id: req.id, beforeRun, sent, witnessed, kept };
+  const sent = await t.ops.exportCheckpoint(t.id);
+  const witnessed = await t.it1.witnessCheckpoint(sent.token);
+  const kept = await t.ops.importCosignedCheckpoint(witnessed.export.token);
+  await t.ops.anchor.flush();
+  return { ...t, sent, witnessed, kept };
 }
 
 /** The keychain's high-water mark removed as well: the attacker here can reach the keychain record. */
