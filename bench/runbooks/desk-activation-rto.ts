@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { approvalsFor } from '../../src/main/approvals/feature';
+import { APPROVALS } from '../../src/main/approvals/feature';
 import { createDesk } from '../../src/main/desk';
 import { enrollTestApprovers } from '../../src/main/drills/local-approvers';
 import { MemorySecretStore } from '../../src/main/store/memory-secret-store';
@@ -25,7 +25,7 @@ for (let i = 0; i < runs; i++) {
     const api = desk.api();
     await api.createIdentity({ name: 'Bench Operator' });
     await api.initRoster();
-    const approvers = await enrollTestApprovers(approvalsFor(desk.ctx), dir);
+    const approvers = await enrollTestApprovers(desk.services.get(APPROVALS), dir);
     for (const rec of [await api.startBaseline({ wait: true }), await api.runBackupNow({ wait: true })]) if (rec.error) throw new Error(`${rec.error.code}: ${rec.error.message}`);
     const killedAt = Date.now();
     await desk.context.sandbox!.fault({ action: 'kill', target: 'DC' });

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DeskApi, DeskEventName, DeskEvents, DeskMethodName, DeskMethods, DeskNotification } from '../shared/desk-api';
 import type { AlertRecord, HistoryQuery, Overview, SecretInfo, Series } from '../shared/monitor';
+import { DeskError } from '../shared/errors';
 import type { Topology } from '../shared/topology';
 import { SettingsFile } from './config/settings';
 import { loadTopologyFile, validateTopology, type LoadedTopology } from './config/topology-file';
 import { monitorFeature } from './monitor/feature';
 import { Monitor } from './monitor/monitor';
 import { TypedEmitter } from './feature/typed-emitter';
-import type { DeskContext, DeskFeature } from './feature/contract';
+import type { DeskContext, DeskFeature, DeskServices, ServiceId } from './feature/contract';
 import { RpcRouter } from './rpc/router';
 import type { Sandbox, SandboxOptions } from './sandbox/types';
 import { DATABASE_FILE, openDatabase, type DeskDatabase } from './store/database';
@@ -22,14 +23,32 @@ export class Desk {
   readonly router = new RpcRouter();
   readonly events = new TypedEmitter<DeskEvents>();
   private readonly closers: Array<() => Promise<void>> = [];
+  private readonly built = new Map<ServiceId<unknown>, unknown>();
+  private readonly building = new Set<ServiceId<unknown>>();
   private closed = false;
 
-  constructor(readonly context: Omit<DeskContext, 'events' | 'notify' | 'monitor'> & { monitor: Monitor }) {
+  readonly services: DeskServices = {
+    get: <T>(id: ServiceId<T>): T => {
+      const key = id as ServiceId<unknown>;
+      if (this.built.has(key)) return this.built.get(key) as T;
+      if (this.building.has(key)) throw new DeskError('SERVICE_CYCLE', `The service "${id.name}" needs itself while it is being built: two services depend on each other.`);
+      this.building.add(key);
+      try {
+        const service = id.create(this.ctx);
+        this.built.set(key, service);
+        return service;
+      } finally {
+        this.building.delete(key);
+      }
+    },
+  };
+
+  constructor(readonly context: Omit<DeskContext, 'events' | 'notify' | 'monitor' | 'services'> & { monitor: Monitor }) {
     context.monitor.events.onAny((event, payload) => this.events.emit(event as DeskEventName, payload as never));
   }
 
   get ctx(): DeskContext {
-    return { ...this.context, events: this.events, notify: (title, body, level, subject) => this.notify(title, body, level, subject) };
+    return { ...this.context, events: this.events, services: this.services, notify: (title, body, level, subject) => this.notify(title, body, level, subject) };
   }
 
   notify(title: string, body: string, level: DeskNotification['level'], subject: string | null = null): void {
@@ -92,6 +111,8 @@ export class Desk {
     this.closed = true;
     await this.context.monitor.stop();
     for (const c of this.closers.reverse()) await c().catch((err: unknown) => process.emitWarning(`DR Desk: closing a feature failed: ${(err as Error).message}`));
+    for (const [id, service] of [...this.built].reverse())
+      await id.close?.(service).catch((err: unknown) => process.emitWarning(`DR Desk: closing the ${id.name} failed: ${(err as Error).message}`));
     this.context.database.close();
     await this.context.sandbox?.stop();
   }

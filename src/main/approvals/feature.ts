@@ -1,32 +1,27 @@
 import { join } from 'node:path';
 import type { DeskEvents } from '../../shared/desk-api';
-import type { DeskContext, DeskFeature } from '../feature/contract';
+import { serviceId, type DeskFeature } from '../feature/contract';
 import { DeskApprovals } from './desk-approvals';
 import { approvalsMethods } from './handlers';
 import { FileRosterSource } from './roster-source';
 
 export const ROSTER_FILE = 'roster.json';
 
-const instances = new WeakMap<object, DeskApprovals>();
-
 /**
- * The approvals engine of a Desk — one per database. Other features (runbooks, drills) use it to gate
- * execution (authorizeExecution) and to write the audit log (auditSink), whatever their install order.
+ * The approvals engine of a Desk. Other features (runbooks, drills) use it to gate execution
+ * (authorizeExecution) and to write the audit log (auditSink): `ctx.services.get(APPROVALS)`.
  */
-export function approvalsFor(ctx: DeskContext): DeskApprovals {
-  let a = instances.get(ctx.database);
-  if (!a) {
-    a = new DeskApprovals({
+export const APPROVALS = serviceId<DeskApprovals>(
+  'approvals engine',
+  (ctx) =>
+    new DeskApprovals({
       db: ctx.database.db,
       secrets: ctx.secrets,
       roster: new FileRosterSource(join(ctx.dataDir, ROSTER_FILE)),
       statusSnapshot: () => ctx.monitor.overview(),
       emit: (event, payload) => ctx.events.emit(event, payload as DeskEvents[typeof event]),
-    });
-    instances.set(ctx.database, a);
-  }
-  return a;
-}
+    }),
+);
 
 /**
  * Installs the approvals DeskApi methods (see handlers.ts) into Desk, after the start-up check every host
@@ -35,7 +30,7 @@ export function approvalsFor(ctx: DeskContext): DeskApprovals {
  * Execution refuses on its own whatever the person does.
  */
 export const approvalsFeature: DeskFeature = async (ctx) => {
-  const a = approvalsFor(ctx);
+  const a = ctx.services.get(APPROVALS);
   const report = await a.integrity();
   for (const p of report.problems) process.stderr.write(`warning: ${p.code}: ${p.message}\n`);
   return { methods: approvalsMethods(a) };

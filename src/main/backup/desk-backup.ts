@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { BackupEvents } from '../../shared/api/backup';
 import { historyRangeSchema } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
+import { serviceId } from '../feature/contract';
 import { noInput, type MethodTable } from '../rpc/router';
 import type { SecretStore } from '../store/secret-store';
 import { BackupRoutes } from './routes';
@@ -70,49 +71,30 @@ export interface BackupFeatureContext {
   events: { emit<E extends keyof BackupEvents>(event: E, payload: BackupEvents[E]): void };
 }
 
-const instances = new WeakMap<object, BackupRoutes>();
-
 /** Where the sandbox's receiving sites get their local landing directories (DATA_DIR/sandbox-landing/SITE). */
 export const SANDBOX_LANDING_DIR = 'sandbox-landing';
 
 /**
- * The backup routes of a Desk — one per database, whatever the features' install order: the backup
- * feature schedules and serves them, the runbooks feature runs DR activation's and failback's backup steps
- * through the same services (so their gates and locks cover both). The first caller's options apply.
+ * The backup routes on a Desk's database, secrets and topology (a local landing on the sandbox), reporting
+ * progress and status as DeskApi events. A one-shot command (drdesk status) builds its own and closes it.
  */
-export function backupFor(ctx: BackupFeatureContext, options: BackupServiceOptions = {}): BackupRoutes {
-  let routes = instances.get(ctx.database);
-  if (!routes) {
-    routes = new BackupRoutes({
-      topology: ctx.topology.topology,
-      secrets: ctx.secrets,
-      db: ctx.database.db,
-      dataDir: ctx.dataDir,
-      options,
-      sandboxLandingRoot: ctx.sandbox ? join(ctx.dataDir, SANDBOX_LANDING_DIR) : null,
-      sandboxInstance: ctx.sandbox ? `${ctx.sandbox.description.control} ${ctx.sandbox.description.topologyFile}` : null,
-      onProgress: (p) => ctx.events.emit('backupProgress', p),
-      onStatus: (st) => ctx.events.emit('backupStatus', st),
-    });
-    instances.set(ctx.database, routes);
-  }
-  return routes;
+export function createBackupRoutes(ctx: BackupFeatureContext, options: BackupServiceOptions = {}): BackupRoutes {
+  return new BackupRoutes({
+    topology: ctx.topology.topology,
+    secrets: ctx.secrets,
+    db: ctx.database.db,
+    dataDir: ctx.dataDir,
+    options,
+    sandboxLandingRoot: ctx.sandbox ? join(ctx.dataDir, SANDBOX_LANDING_DIR) : null,
+    sandboxInstance: ctx.sandbox ? `${ctx.sandbox.description.control} ${ctx.sandbox.description.topologyFile}` : null,
+    onProgress: (p) => ctx.events.emit('backupProgress', p),
+    onStatus: (st) => ctx.events.emit('backupStatus', st),
+  });
 }
 
 /**
- * The feature entry for src/main/features.ts: the backup routes on Desk's database, secrets and topology
- * (a local landing on the sandbox), the DeskApi methods, the events, the schedule while the app is open.
+ * The backup routes of a Desk: the backup feature schedules and serves them, the runbooks feature runs DR
+ * activation's and failback's backup steps through the same services (so their gates and locks cover both),
+ * and the operator's picture reads their readiness.
  */
-export function backupFeature(options: BackupServiceOptions & { autoStart?: boolean } = {}) {
-  return (ctx: BackupFeatureContext): { methods: MethodTable; close: () => Promise<void> } => {
-    const routes = backupFor(ctx, options);
-    if (options.autoStart !== false) routes.forward.start();
-    return {
-      methods: new DeskBackup(routes.forward).handlers(),
-      close: async () => {
-        instances.delete(ctx.database);
-        await routes.close();
-      },
-    };
-  };
-}
+export const BACKUP_ROUTES = serviceId<BackupRoutes>('backup routes', (ctx) => createBackupRoutes(ctx), (routes) => routes.close());

@@ -27,6 +27,28 @@ export interface DeskContext {
   settings: SettingsFile;
   /** Tell the person at the desk (a 'notification' event; hosts raise a desktop notification). */
   notify(title: string, body: string, level: DeskNotification['level'], subject?: string | null): void;
+  /** The services features share, each built once per Desk on first use. */
+  services: DeskServices;
+}
+
+/**
+ * A service features share (the approvals engine, the backup routes…), named by the feature that provides
+ * it and built by the composition root once per Desk, the first time any feature asks — so no feature
+ * depends on another's install order, and nothing is looked up in module-level state.
+ */
+export interface ServiceId<T> {
+  readonly name: string;
+  create(ctx: DeskContext): T;
+  /** Called when Desk closes, after every feature's own close, newest service first. */
+  close?(service: T): Promise<void>;
+}
+
+export function serviceId<T>(name: string, create: (ctx: DeskContext) => T, close?: (service: T) => Promise<void>): ServiceId<T> {
+  return { name, create, close };
+}
+
+export interface DeskServices {
+  get<T>(id: ServiceId<T>): T;
 }
 
 /** What the features use of the monitor (monitor/monitor.ts): the overview, history, alerts and hooks. */

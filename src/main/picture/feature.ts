@@ -1,11 +1,11 @@
 import type { BackupStatus } from '../../shared/api/backup';
 import type { BackupHeadline } from '../../shared/monitor';
-import { backupFor } from '../backup/desk-backup';
+import { BACKUP_ROUTES } from '../backup/desk-backup';
 import type { BackupRoutes } from '../backup/routes';
 import type { DeskContext, FeatureParts, SitePictureSource } from '../feature/contract';
 import { fenceSite } from '../runbooks/handlers/mongo-handlers';
 import { createMongoAccess } from '../runbooks/handlers/mongo-access';
-import { standingFencesFor } from '../runbooks/standing-fence';
+import { STANDING_FENCES } from '../runbooks/standing-fence';
 
 /** The headline's part of a backup status: its reasons and how far the target holds the source's writes. */
 export function backupHeadline(s: BackupStatus): BackupHeadline {
@@ -31,9 +31,9 @@ export function pictureSource(routes: BackupRoutes): SitePictureSource {
  * reasons join the headline status).
  */
 export function pictureFeature(ctx: DeskContext): FeatureParts {
-  const fences = standingFencesFor(ctx.database);
+  const fences = ctx.services.get(STANDING_FENCES);
   fences.report = (title, body, level, site) => ctx.notify(title, body, level, `fence:${site}`);
-  ctx.monitor.setPictureSource({ ...pictureSource(backupFor(ctx)), standingFences: () => fences.list() });
+  ctx.monitor.setPictureSource({ ...pictureSource(ctx.services.get(BACKUP_ROUTES)), standingFences: () => fences.list() });
   const mongo = createMongoAccess(ctx.topology.topology, ctx.secrets);
   let pending: Promise<void> = Promise.resolve();
   ctx.monitor.onEvaluated((o) => {

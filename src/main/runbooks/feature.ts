@@ -1,29 +1,29 @@
 import { DeskError } from '../../shared/errors';
 import type { DeskContext, FeatureParts } from '../feature/contract';
-import { approvalsFor } from '../approvals/feature';
+import { APPROVALS } from '../approvals/feature';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
 import { DrillService } from '../drills/drill-service';
 import { approvalResult, auditCheckpoint } from '../drills/approval-report';
 import { runbookMethods } from './desk-runbooks';
 import { createHandlers } from './handlers/index';
-import { backupFor } from '../backup/desk-backup';
+import { BACKUP_ROUTES } from '../backup/desk-backup';
 import type { BackupPort } from './handlers/backup-handlers';
 import { backupServicePort } from './handlers/backup-service-port';
 import { createMongoAccess } from './handlers/mongo-access';
 import { loadRunbookSettings, RunbookService } from './runbook-service';
-import { standingFencesFor } from './standing-fence';
+import { STANDING_FENCES } from './standing-fence';
 import { ReplicaSetLedgers } from '../control/execution-ledgers';
 
 /**
  * The runbooks + drills feature for src/main/features.ts: the executor on Desk's database with the real
  * handlers, gated by the approvals engine and audited through it; progress and drill events forwarded.
- * Backup steps run through the Desk's own backup routes (backupFor: the same services, gates and locks the
+ * Backup steps run through the Desk's own backup routes (BACKUP_ROUTES: the same services, gates and locks the
  * Backups page and the schedule use); `backup` replaces them (tests).
  */
 export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPort | null } = {}) {
   return (ctx: DeskContext): FeatureParts => {
     const topology = ctx.topology.topology;
-    const approvals = approvalsFor(ctx);
+    const approvals = ctx.services.get(APPROVALS);
     const mongo = createMongoAccess(topology, ctx.secrets);
     const sandbox = ctx.sandbox;
     const handlers = createHandlers({
@@ -31,9 +31,9 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
       secrets: ctx.secrets,
       pins: new HostKeyPins(ctx.database.db),
       mongo,
-      backup: opts.backup ? opts.backup(ctx) : backupServicePort(backupFor(ctx)),
+      backup: opts.backup ? opts.backup(ctx) : backupServicePort(ctx.services.get(BACKUP_ROUTES)),
       sandboxFault: sandbox ? (req) => sandbox.fault(req) : null,
-      standingFence: standingFencesFor(ctx.database),
+      standingFence: ctx.services.get(STANDING_FENCES),
     });
     const settings = loadRunbookSettings(ctx.dataDir, sandbox !== null);
     const runbooks = new RunbookService({

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Overview, StandingFenceView } from '../../shared/monitor';
+import { serviceId } from '../feature/contract';
 import type { MemberAddress } from './runbook';
 
 /** What the fence step approved: the members of the old site and how long they stay frozen / stepped down. */
@@ -97,14 +98,5 @@ export class StandingFences {
   }
 }
 
-const instances = new WeakMap<object, StandingFences>();
-
-/** One StandingFences per Desk database, whichever feature asks first (the fence handler or the monitor). */
-export function standingFencesFor(database: { db: Database }): StandingFences {
-  let s = instances.get(database);
-  if (!s) {
-    s = new StandingFences(database.db);
-    instances.set(database, s);
-  }
-  return s;
-}
+/** The standing fences of a Desk: the activation's fence step writes them, the operator's picture carries them out. */
+export const STANDING_FENCES = serviceId<StandingFences>('standing fences', (ctx) => new StandingFences(ctx.database.db));

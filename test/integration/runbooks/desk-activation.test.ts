@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalsFor } from '../../../src/main/approvals/feature';
-import { backupFor } from '../../../src/main/backup/desk-backup';
+import { APPROVALS } from '../../../src/main/approvals/feature';
+import { BACKUP_ROUTES } from '../../../src/main/backup/desk-backup';
 import { createDesk, type Desk } from '../../../src/main/desk';
 import { enrollTestApprovers, type TestApprovers } from '../../../src/main/drills/local-approvers';
 import type { Sandbox } from '../../../src/main/sandbox/types';
@@ -60,7 +60,7 @@ beforeAll(async () => {
   desk.subscribe('notification', (n) => notifications.push(n));
   await api.createIdentity({ name: 'Olivia Operator' });
   await api.initRoster();
-  approvers = await enrollTestApprovers(approvalsFor(desk.ctx), dir);
+  approvers = await enrollTestApprovers(desk.services.get(APPROVALS), dir);
   dc = client('DC');
   dr = client('DR');
   await Promise.all([dc.connect(), dr.connect()]);
@@ -87,7 +87,7 @@ describe('DR activation and failback through DeskApi on the sandbox', () => {
   it('activates DR with DC gone: the apply step delivers the captured slice through the Desk backup service', async () => {
     await cases(dc).insertOne({ _id: 'staged', v: 2 });
     // Captured and shipped, not applied yet: only the activation's deliver-only step can bring it to DR.
-    const staged = await backupFor(desk.ctx).forward.stage('manual');
+    const staged = await desk.services.get(BACKUP_ROUTES).forward.stage('manual');
     expect(staged).toMatchObject({ state: 'ok', captured: 1, shipped: 1, applied: 0 });
     expect(await cases(dr).findOne({ _id: 'staged' })).toBeNull();
     await sandbox.fault({ action: 'kill', target: 'DC' });
@@ -117,7 +117,7 @@ describe('DR activation and failback through DeskApi on the sandbox', () => {
     const e = await approvedRun('failback', 'DC is back: fail back to DC (integration test).');
     expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
     expect(output(e, 'catch-up-cycle')).toMatch(/^chain anchored, no baseline: DC's oplog holds no change after \d+:\d+ \(the last DC slice DR applied before its activation at .*\)/);
-    const back = backupFor(desk.ctx).reverse().status().chain!;
+    const back = desk.services.get(BACKUP_ROUTES).reverse().status().chain!;
     expect(back.slices[0]).toMatchObject({ kind: 'anchor', state: 'applied', count: 0 });
     expect(back.slices.some((s) => s.kind === 'baseline')).toBe(false);
     expect(await cases(dc).find({}, { sort: { _id: 1 } }).toArray()).toEqual([

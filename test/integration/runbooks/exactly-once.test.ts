@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalsFor } from '../../../src/main/approvals/feature';
+import { APPROVALS } from '../../../src/main/approvals/feature';
 import { ledgerTargets, ReplicaSetLedgers } from '../../../src/main/control/execution-ledgers';
 import { createDesk, type Desk } from '../../../src/main/desk';
 import { enrollTestApprovers, type TestApprovers } from '../../../src/main/drills/local-approvers';
@@ -74,7 +74,7 @@ describe('exactly-once executions anchored on the target replica set', () => {
     const a = await openDesk(dataA, secretsA);
     await a.api.createIdentity({ name: 'Olivia Operator' });
     await a.api.initRoster();
-    approvers = await enrollTestApprovers(approvalsFor(a.desk.ctx), dir);
+    approvers = await enrollTestApprovers(a.desk.services.get(APPROVALS), dir);
     const { plan } = await a.api.previewPlan({ runbook: 'switchover' });
     const req = await a.api.createRequest({ action: 'switchover', target: plan.title, reason: 'exactly-once test', plan });
     await approvers.cosign(req.id);

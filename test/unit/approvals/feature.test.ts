@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
-import { approvalsFeature, approvalsFor } from '../../../src/main/approvals/feature';
+import { approvalsFeature, APPROVALS } from '../../../src/main/approvals/feature';
 import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';
 import { identitySecretName } from '../../../src/main/approvals/identity';
 import { createDesk, type Desk } from '../../../src/main/desk';
@@ -53,8 +53,8 @@ describe('approvals through DeskApi', () => {
     // A second admin on another machine, so that both can make Olu an operator.
     const second = new DeskApprovals({ db: new Database(':memory:'), secrets: new MemorySecretStore(), roster: new MemoryRosterSource() });
     await second.createIdentity('Ada Admin');
-    await joinSecondAdmin(approvalsFor(desk.ctx), second);
-    await cosigned(approvalsFor(desk.ctx), second, [{ op: 'update', fingerprint: (await api.getIdentity())?.fingerprint ?? '', roles: ['operator', 'admin'] }]);
+    await joinSecondAdmin(desk.services.get(APPROVALS), second);
+    await cosigned(desk.services.get(APPROVALS), second, [{ op: 'update', fingerprint: (await api.getIdentity())?.fingerprint ?? '', roles: ['operator', 'admin'] }]);
     const d = await api.createRequest({ action: 'switchover', target: 'rs', reason: 'Planned maintenance of m1.', plan: { steps: [{ n: 1, title: 'step down m1' }] } });
     expect(d.statusSnapshot).toMatchObject({ topologyName: expect.any(String), sites: expect.any(Array) });
     expect(d.verification.requirements).toEqual([expect.objectContaining({ label: '1 approver from any group', met: false })]);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalsFeature, approvalsFor } from '../../../src/main/approvals/feature';
+import { approvalsFeature, APPROVALS } from '../../../src/main/approvals/feature';
 import { createDesk, type Desk } from '../../../src/main/desk';
 import { enrollTestApprovers, type TestApprovers } from '../../../src/main/drills/local-approvers';
 import { runbooksFeature } from '../../../src/main/runbooks/feature';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   desk.subscribe('notification', (n) => seen.push(n));
   await desk.api().createIdentity({ name: 'Olivia Operator' });
   await desk.api().initRoster();
-  approvers = await enrollTestApprovers(approvalsFor(desk.ctx), dir);
+  approvers = await enrollTestApprovers(desk.services.get(APPROVALS), dir);
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { withDeadline } from '../../connectors/deadline';
 import { PROBE_SLACK_MS } from '../../monitor/collector';
 import { Monitor } from '../../monitor/monitor';
 import { pictureSource } from '../../picture/feature';
-import { backupFor } from '../../backup/desk-backup';
+import { createBackupRoutes } from '../../backup/desk-backup';
 import type { BackupRoutes } from '../../backup/routes';
 import { DATABASE_FILE, openDatabase, type DeskDatabase } from '../../store/database';
 import type { Sandbox } from '../../sandbox/types';
@@ -133,7 +133,7 @@ function openBackup(sandbox: Sandbox | null, loaded: LoadedTopology, dataDir: st
   if (sandbox) dir = mkdtempSync(join(tmpdir(), 'drdesk-status-'));
   else if (!existsSync(join(dataDir, DATABASE_FILE))) return null;
   const database: DeskDatabase = openDatabase(join(dir, DATABASE_FILE));
-  const routes = backupFor({ dataDir: dir, database, secrets, topology: loaded, sandbox, events: { emit: () => undefined } });
+  const routes = createBackupRoutes({ dataDir: dir, database, secrets, topology: loaded, sandbox, events: { emit: () => undefined } });
   return {
     routes,
     close: async () => {
