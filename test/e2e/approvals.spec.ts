@@ -194,3 +194,23 @@ test('the audit trail shows who did what, filters by actor, and verifies intact'
   await expect(page.getByTestId('verify-result')).toContainText('Intact');
   await shot(page, '14-audit');
 });
+
+test("the operator's head is co-signed on Ivan's machine and kept: verify counts it", async () => {
+  const { page } = operator;
+  await go(page, 'Audit');
+  const anchor = page.getByTestId('audit-anchor');
+  await anchor.getByRole('button', { name: "Export this log's head" }).click();
+  const head = await anchor.getByTestId('audit-anchor-export-token').inputValue();
+  await go(itApprover.page, 'Audit');
+  await itApprover.page.getByTestId('audit-cosign-box-text').fill(head);
+  await itApprover.page.getByRole('button', { name: 'Co-sign', exact: true }).click();
+  await expect(itApprover.page.getByTestId('audit-cosign-box-done')).toContainText(`Co-signed ${operator.name}'s audit log`);
+  const back = await itApprover.page.getByTestId('audit-cosign-export-token').inputValue();
+  await page.getByTestId('audit-keep-box-text').fill(back);
+  await page.getByRole('button', { name: 'Keep', exact: true }).click();
+  await expect(page.getByTestId('audit-keep-box-done')).toContainText(`co-signed by ${itApprover.name}`);
+  await page.getByTestId('verify-button').click();
+  await expect(page.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
+  await expect(page.getByTestId('verify-result')).toContainText('3 co-signed by approvers');
+  await shot(page, '15-audit-cosigned-head');
+});

@@ -10,6 +10,7 @@ import { Refusal } from '../approvals-common/Refusal';
 import { downloadText } from '../approvals-common/transfer';
 import { AuditFilters } from './AuditFilters';
 import { AuditTable } from './AuditTable';
+import { AnchorPanel } from './AnchorPanel';
 import { VerifyPanel } from './VerifyPanel';
 import '../approvals-common/approvals.css';
 
@@ -46,6 +47,7 @@ function AuditPage() {
       </header>
       <IntegrityBanner />
       <VerifyPanel />
+      <AnchorPanel />
       <section className="card">
         <header className="card-header">
           <h2>Trail</h2>
