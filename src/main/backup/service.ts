@@ -176,6 +176,11 @@ export class BackupService {
     }
     if (input.enabled !== undefined) this.store.setSetting('enabled', String(input.enabled));
     this.log.write({ event: 'schedule-changed', ...input });
+    if (input.enabled === false && this.standing && !this.gate.running) {
+      const standing = this.standing;
+      this.standing = null;
+      void standing.close();
+    }
     this.scheduler.reschedule();
     this.emitStatus();
     return this.schedule();
@@ -349,7 +354,8 @@ export class BackupService {
         } finally {
           clearInterval(renew);
           // A standing lease (the schedule runs here) is kept and heartbeats on until the schedule stops.
-          if (session && (session !== this.standing || session.signal.aborted)) {
+          // Paused or activated: nothing is scheduled here any more, so nobody should wait for this holder.
+          if (session && (session !== this.standing || session.signal.aborted || !this.schedule().enabled)) {
             if (session === this.standing) this.standing = null;
             await session.close();
           }

@@ -17,6 +17,13 @@ const LEASE = (ws: string) => ({ controlLease: { ttlMs: 5_000, workstation: ws, 
 type Ev = { _id: string; n: number };
 const events = (b: LocalBed) => b.dc.db('soar').collection<Ev>('events');
 let n = 0;
+async function waitUntilAsync(cond: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -197,5 +204,25 @@ describe('continuing DR\'s chain from any workstation', () => {
     await reader.stop();
     expect(await bed.dr.db('soar').collection('events').countDocuments({})).toBe(await events(bed).countDocuments({}));
   }, 90_000);
+
+  it('the schedule keeps its lease between cycles (others wait and watch DR\'s chain) and gives it up when paused', async () => {
+    const holder = bed.desk('j', { ...LEASE('desk-j'), intervalMs: 300 }).service;
+    const watcher = bed.desk('k', { ...LEASE('desk-k'), intervalMs: 300 }).service;
+    holder.start(true);
+    await waitUntilAsync(async () => (await holder.controlView()).mine && holder.store.recentCycles(1)[0]?.state === 'ok', 20_000);
+    watcher.start(true);
+    await write(5);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // The watcher never ran a cycle, yet its cache follows the chain DR holds.
+    expect(watcher.store.recentCycles(10)).toEqual([]);
+    expect(watcher.status().chain?.chainId).toBe((await bed.dr.db('drdesk').collection('chain').findOne({}))?.chainId);
+    expect((await watcher.controlView()).holder?.workstation).toBe('desk-j');
+    holder.setSchedule({ enabled: false });
+    await waitUntilAsync(async () => watcher.store.recentCycles(1)[0]?.state === 'ok', 20_000);
+    expect((await watcher.controlView()).mine).toBe(true);
+    await holder.stop();
+    await watcher.stop();
+    expect(await bed.dr.db('soar').collection('events').countDocuments({})).toBe(await events(bed).countDocuments({}));
+  }, 60_000);
 });
 
