@@ -11,6 +11,23 @@ export interface MonitorMethods {
   /** The value goes one way: the engine stores it in the keychain and never returns it. */
   setSecret: { in: { name: string; kind: SecretInfo['kind']; value: string }; out: SecretInfo };
   deleteSecret: { in: { name: string }; out: { deleted: boolean } };
+  /** The sandbox Desk started (its control URL and members as the sandbox sees them), or null when Desk watches real sites. */
+  getSandboxControl: { in: void; out: SandboxControlView | null };
+  /** One fault on the sandbox (kill / revive / partition / heal / lag / app), as its control endpoint would take it. */
+  injectFault: { in: FaultInput; out: { ok: true; message: string } };
+}
+
+export type FaultInput =
+  | { action: 'kill' | 'revive' | 'heal'; target: string }
+  | { action: 'partition'; target: string; from?: string }
+  | { action: 'lag'; target: string; ms: number }
+  | { action: 'app'; target: string; running: boolean };
+
+export interface SandboxControlView {
+  /** http://127.0.0.1:PORT: the same endpoint curl and `drdesk sandbox` use. */
+  control: string;
+  sites: Array<{ name: string; appRunning: boolean; appHealthy: boolean }>;
+  members: Array<{ name: string; site: string; alive: boolean; stateStr: string; lagInjectedMs: number; clientsBlocked: boolean; partitioned: boolean }>;
 }
 
 export interface MonitorEvents {

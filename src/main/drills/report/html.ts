@@ -1,10 +1,14 @@
 import type { DrillReport, ReportCheck } from '../../../shared/api/drill-report';
 import { renderChart } from './chart';
+import { formatClock, formatDateTime, localizeTimes, zoneLabel } from '../../../shared/time';
 import { esc } from './escape';
 import { REPORT_CSS } from './style';
 
-const dt = (iso: string | null) => (iso ? esc(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC')) : '—');
-const time = (iso: string | null) => (iso ? esc(iso.slice(11, 19)) : '—');
+// The app's one time format (local 24 h); a printed page has no hover, so the zone is named once, in section 1.
+const dt = (iso: string | null) => esc(formatDateTime(iso));
+const time = (iso: string | null, day: number) => esc(formatClock(iso, day));
+/** The engine's sentences carry ISO UTC times: printed in the same local format as the rest. */
+const text = (s: string) => esc(localizeTimes(s));
 const secs = (v: number | null, digits = 1) => (v === null ? '—' : `${v.toFixed(digits)} s`);
 const dur = (ms: number | null) => (ms === null ? '—' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
@@ -16,7 +20,7 @@ function badge(ok: boolean | null, yes = 'MET', no = 'MISSED'): string {
 function checks(list: ReportCheck[]): string {
   if (list.length === 0) return '<p class="muted">None.</p>';
   return `<table class="grid checks"><tbody>${list
-    .map((c) => `<tr><td class="mark ${c.ok ? 'ok' : 'bad'}">${c.ok ? '✔ PASS' : '✘ FAIL'}</td><th>${esc(c.name)}</th><td>${esc(c.detail)}</td></tr>`)
+    .map((c) => `<tr><td class="mark ${c.ok ? 'ok' : 'bad'}">${c.ok ? '✔ PASS' : '✘ FAIL'}</td><th>${esc(c.name)}</th><td>${text(c.detail)}</td></tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -40,6 +44,7 @@ function summary(r: DrillReport): string {
     ['Plan', r.plan ? `${esc(r.plan.title)} (${r.plan.steps} steps)<br><code>${esc(r.plan.digest)}</code>` : 'No runbook: the scenario observes the automatic election.'],
     ['Initiator', esc(r.initiator)],
     ['Started / finished', `${dt(r.startedAt)} → ${dt(r.finishedAt)} (${dur(r.durationMs)})`],
+    ['Times', `local, 24 h (${esc(zoneLabel(Date.parse(r.startedAt)))})`],
     ['Report', `${esc(r.id)}, generated ${dt(r.generatedAt)}`],
   ])}</section>`;
 }
@@ -74,10 +79,12 @@ function chart(r: DrillReport): string {
 
 function steps(r: DrillReport): string {
   if (r.steps.length === 0) return '<section><h2>5. Steps</h2><p class="muted">No runbook steps: the scenario observes the automatic election.</p></section>';
+  // Steps run on the drill's day: their times without the date (it is in section 1).
+  const day = Date.parse(r.startedAt);
   const rows = r.steps
     .map(
       (s) =>
-        `<tr class="st-${esc(s.status)}"><td class="n">${s.n}</td><td>${esc(s.title)}<div class="muted small">${esc(s.kind)} · ${esc(s.target)}</div></td><td class="status">${esc(s.status)}</td><td>${time(s.startedAt)}</td><td>${time(s.finishedAt)}</td><td class="num">${dur(s.durationMs)}</td><td class="err">${esc(s.error ?? '')}</td></tr>`,
+        `<tr class="st-${esc(s.status)}"><td class="n">${s.n}</td><td>${esc(s.title)}<div class="muted small">${esc(s.kind)} · ${esc(s.target)}</div></td><td class="status">${esc(s.status)}</td><td>${time(s.startedAt, day)}</td><td>${time(s.finishedAt, day)}</td><td class="num">${dur(s.durationMs)}</td><td class="err">${text(s.error ?? '')}</td></tr>`,
     )
     .join('');
   const notRun = r.notRun.length ? `<h3>Steps that did not run</h3><ul>${r.notRun.map((s) => `<li>${s.n}. ${esc(s.title)}</li>`).join('')}</ul>` : '<p class="muted">Every step ran.</p>';
@@ -85,7 +92,7 @@ function steps(r: DrillReport): string {
 }
 
 function problems(r: DrillReport): string {
-  const list = (items: string[], cls: string) => (items.length ? `<ul class="${cls}">${items.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '<p class="muted">None.</p>');
+  const list = (items: string[], cls: string) => (items.length ? `<ul class="${cls}">${items.map((w) => `<li>${text(w)}</li>`).join('')}</ul>` : '<p class="muted">None.</p>');
   return `<section class="keep"><h2>6. Warnings and errors</h2><h3>Errors</h3>${list(r.errors, 'errors')}<h3>Warnings</h3>${list(r.warnings, 'warnings')}</section>`;
 }
 

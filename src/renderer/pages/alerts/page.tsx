@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useAlerts, useHostKind, useNow } from '../../app/desk-context';
 import { alertTitle } from '../../app/alert-store';
 import type { PageDefinition } from '../../app/pages';
-import { formatAgo, formatClock } from '../../format/time';
+import { formatAgo, localizeTimes, utcTimes } from '../../format/time';
+import { Clock } from '../../format/Clock';
 
 function NotificationSwitch() {
   const host = useHostKind();
@@ -37,15 +38,15 @@ function AlertsPage() {
                 <div className="alert-head">
                   <span className={`pill level-${a.to}`}>{a.to}</span>
                   <strong>{alertTitle(a)}</strong>
-                  <span className="muted" title={a.at}>
-                    {formatClock(a.at, now)} · {formatAgo(a.at, now)}
+                  <span className="muted">
+                    <Clock iso={a.at} now={now} /> · {formatAgo(a.at, now)}
                   </span>
                 </div>
                 {a.reasons.length > 0 && (
                   <ul className="reasons compact">
                     {a.reasons.map((r, i) => (
                       <li key={i} className={`reason level-${r.level}`}>
-                        <code>{r.code}</code> {r.message} <span className="muted">({r.subject})</span>
+                        <code>{r.code}</code> <span title={utcTimes(r.message)}>{localizeTimes(r.message, now)}</span> <span className="muted">({r.subject})</span>
                       </li>
                     ))}
                   </ul>

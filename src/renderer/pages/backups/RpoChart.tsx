@@ -5,7 +5,7 @@ import { RANGE_MS, type HistoryRange } from '../../../shared/monitor';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { RANGE_CHOICES, RANGE_REFRESH_MS } from '../../format/ranges';
-import { formatLag } from '../../format/time';
+import { formatAxisTime, formatLag, timeLabel } from '../../format/time';
 import { timeTicks } from '../replication/time-ticks';
 import { axisTop, errorText } from './backup-format';
 
@@ -57,11 +57,7 @@ export function RpoChart({ rpo, version }: { rpo: RpoView; version: string }) {
   const target = h.targetSeconds ?? rpo.targetSeconds;
   const start = h.endAt - RANGE_MS[range];
   const hasData = h.points?.some((p) => p.v !== null) ?? false;
-  const tick = (t: number) => {
-    const d = new Date(t);
-    const hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
-    return range === '7d' ? `${d.toLocaleDateString([], { weekday: 'short' })} ${hm}` : hm;
-  };
+  const tick = (t: number) => formatAxisTime(t, range === '7d');
   return (
     <section className="card chart-card" aria-label="Cross-site RPO" data-testid="rpo-chart">
       <header className="card-header">
@@ -91,7 +87,7 @@ export function RpoChart({ rpo, version }: { rpo: RpoView; version: string }) {
             <CartesianGrid stroke="#e3e7ee" vertical={false} />
             <XAxis dataKey="t" type="number" domain={[start, h.endAt]} scale="time" ticks={timeTicks(start, h.endAt, range)} tickFormatter={tick} tick={{ fontSize: 12 }} />
             <YAxis tickFormatter={axisLabel} tick={{ fontSize: 12 }} width={60} domain={[0, (max: number) => axisTop(max, target)]} />
-            <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => (typeof v === 'number' ? formatLag(v) : String(v))} />
+            <Tooltip labelFormatter={(t) => timeLabel(Number(t), h.endAt)} formatter={(v) => (typeof v === 'number' ? formatLag(v) : String(v))} />
             <ReferenceLine y={target} stroke={YELLOW} strokeDasharray="5 4" label={{ value: `target ${formatLag(target)}`, position: 'insideTopLeft', fontSize: 12, fill: YELLOW }} />
             <ReferenceLine y={target * 2} stroke={RED} strokeDasharray="5 4" />
             <Line dataKey="v" name="RPO" stroke="#2f5fd0" strokeWidth={1.8} dot={false} isAnimationActive={false} connectNulls={false} />

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { BackupProgress, BackupStatus } from '../../../shared/api/backup';
 import { useNow } from '../../app/desk-context';
+import { formatClock } from '../../format/time';
 import type { PageDefinition } from '../../app/pages';
 import { ActionBar, ActionOutcome } from './ActionBar';
 import { ChainBanner } from './ChainBanner';
@@ -67,7 +68,7 @@ function BackupsView({ status, running, error, now }: ViewProps) {
       <ActionOutcome actions={actions} now={now} />
       {error && (
         <div className="banner banner-yellow" role="alert">
-          The backup status could not be refreshed ({error}); what is shown is from {new Date(status.updatedAt).toLocaleTimeString()}.
+          The backup status could not be refreshed ({error}); what is shown is from {formatClock(status.updatedAt)}.
         </div>
       )}
       <ChainBanner status={status} actions={actions} now={now} />

@@ -1,9 +1,10 @@
 import type { DrillRunSummary } from '../../../shared/api/drill-report';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { formatClock, formatDuration } from '../../format/time';
+import { formatDuration } from '../../format/time';
 import { ErrorLine } from '../executions/ErrorLine';
 import { hrefOf } from '../../app/hash-route';
 import { seconds } from './report/report-format';
+import { Clock } from '../../format/Clock';
 
 const OUTCOME_LEVEL: Record<DrillRunSummary['outcome'], string> = { passed: 'green', failed: 'red', error: 'red', running: 'yellow' };
 
@@ -41,7 +42,7 @@ export function DrillRuns({ now, version }: { now: number; version: string }) {
                 <td>
                   <span className={`pill level-${OUTCOME_LEVEL[d.outcome]}`}>{d.outcome}</span>
                 </td>
-                <td className="mono small">{formatClock(d.startedAt, now)}</td>
+                <td className="mono small"><Clock iso={d.startedAt} now={now} /></td>
                 <td className="small">{d.finishedAt ? formatDuration(Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : '…'}</td>
                 <td className="mono small num">{seconds(d.rtoSeconds)}</td>
                 <td className="mono small num">

@@ -1,6 +1,7 @@
 import type { ExecutionView } from '../../../shared/api/runbooks';
-import { formatClock, formatDuration } from '../../format/time';
+import { formatDuration } from '../../format/time';
 import { EXECUTION_LABEL, EXECUTION_LEVEL, isActive, liveRun } from './status';
+import { Clock } from '../../format/Clock';
 
 function ProgressBar({ e }: { e: ExecutionView }) {
   const total = e.steps.length;
@@ -30,7 +31,7 @@ function RunningStep({ e, now }: { e: ExecutionView; now: number }) {
   return (
     <p className="running-step" data-testid="running-step" data-step={step.n}>
       {run.phase === 'compensate' ? 'Compensating' : 'Running'} step {step.n}: <strong>{step.title}</strong> · started {formatDuration(now - Date.parse(run.startedAt))} ago · deadline{' '}
-      <span className="mono">{formatClock(run.deadlineAt, now)}</span> ({left > 0 ? `${formatDuration(left)} left` : 'passed: stopping it'})
+      <span className="mono"><Clock iso={run.deadlineAt} now={now} /></span> ({left > 0 ? `${formatDuration(left)} left` : 'passed: stopping it'})
     </p>
   );
 }
@@ -71,7 +72,7 @@ export function ExecutionHeader({ e, now }: { e: ExecutionView; now: number }) {
         {e.mode === 'drill' && <span className="pill level-unknown">drill</span>}
       </div>
       <p className="muted small exec-facts">
-        <span className="mono">{e.id}</span> · started by {e.initiator} at {formatClock(e.createdAt, now)} · {e.finishedAt ? 'took' : 'running for'} {formatDuration(end - Date.parse(e.createdAt))}
+        <span className="mono">{e.id}</span> · started by {e.initiator} at <Clock iso={e.createdAt} now={now} /> · {e.finishedAt ? 'took' : 'running for'} {formatDuration(end - Date.parse(e.createdAt))}
         {e.requestId && (
           <>
             {' · '}request <a href={`#/requests/${encodeURIComponent(e.requestId)}`}>{e.requestId}</a>

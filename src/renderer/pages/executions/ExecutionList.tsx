@@ -1,7 +1,8 @@
 import { useDeskQuery } from '../../app/use-desk-query';
-import { formatClock, formatDuration } from '../../format/time';
+import { formatDuration } from '../../format/time';
 import { ErrorLine } from './ErrorLine';
 import { EXECUTION_LABEL, EXECUTION_LEVEL } from './status';
+import { Clock } from '../../format/Clock';
 
 /** Every execution this engine journaled, newest first; a crashed one reads "Interrupted", never "Running". */
 export function ExecutionList({ now, limit = 50 }: { now: number; limit?: number }) {
@@ -36,7 +37,7 @@ export function ExecutionList({ now, limit = 50 }: { now: number; limit?: number
                   {e.currentStep !== null && e.status !== 'succeeded' && <span className="muted small"> at step {e.currentStep}</span>}
                   {e.mode === 'drill' && <span className="muted small"> · drill</span>}
                 </td>
-                <td className="mono small">{formatClock(e.createdAt, now)}</td>
+                <td className="mono small"><Clock iso={e.createdAt} now={now} /></td>
                 <td className="small">{formatDuration((e.finishedAt ? Date.parse(e.finishedAt) : now) - Date.parse(e.createdAt))}</td>
                 <td className="small">{e.initiator}</td>
               </tr>

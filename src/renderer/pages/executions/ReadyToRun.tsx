@@ -1,9 +1,9 @@
 import type { RequestSummary } from '../../../shared/api/approvals';
 import { useDeskApi } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { formatClock } from '../../format/time';
 import { ErrorLine } from './ErrorLine';
 import { useCall } from './use-call';
+import { Clock } from '../../format/Clock';
 
 const ACTION_TITLE: Record<string, string> = { switchover: 'Switchover', 'dr-activation': 'DR activation', failback: 'Failback', drill: 'Drill', 'break-glass': 'Break-glass' };
 const RUNS_A_PLAN = new Set(Object.keys(ACTION_TITLE));
@@ -41,7 +41,7 @@ function RequestRow({ r, onStarted, now }: { r: RequestSummary; onStarted: (exec
         </a>
         <div className="small reason-line">{r.reason}</div>
         <div className="muted small">
-          by {r.requester.name ?? r.requester.fingerprint} at {formatClock(r.createdAt, now)} · {r.decisions} decision{r.decisions === 1 ? '' : 's'} · expires {formatClock(r.expiresAt, now)}
+          by {r.requester.name ?? r.requester.fingerprint} at <Clock iso={r.createdAt} now={now} /> · {r.decisions} decision{r.decisions === 1 ? '' : 's'} · expires <Clock iso={r.expiresAt} now={now} />
         </div>
       </td>
       <td>

@@ -1,5 +1,6 @@
 import type { StepRunView, StepView } from '../../../shared/api/runbooks';
-import { formatClock } from '../../format/time';
+import { localizeTimes } from '../../format/time';
+import { Clock } from '../../format/Clock';
 
 function runDuration(r: StepRunView): string {
   if (r.durationMs === null) return 'running';
@@ -10,12 +11,12 @@ function RunLine({ run, label, now }: { run: StepRunView; label: string; now: nu
   return (
     <li className={`step-run run-${run.status}`}>
       <div className="small">
-        <strong>{label}</strong> · {run.status} · {formatClock(run.startedAt, now)} → {run.finishedAt ? formatClock(run.finishedAt, now) : '…'} ({runDuration(run)}) · deadline {formatClock(run.deadlineAt, now)}
+        <strong>{label}</strong> · {run.status} · <Clock iso={run.startedAt} now={now} /> → {run.finishedAt ? <Clock iso={run.finishedAt} now={now} /> : '…'} ({runDuration(run)}) · deadline <Clock iso={run.deadlineAt} now={now} />
         {run.confirmedBy && ` · confirmed by ${run.confirmedBy}`}
       </div>
       {run.errorCode && (
         <div className="step-error small">
-          <code>{run.errorCode}</code> {run.errorMessage}
+          <code>{run.errorCode}</code> {run.errorMessage && localizeTimes(run.errorMessage, now)}
         </div>
       )}
       {run.output && <pre className="step-output">{run.output}</pre>}

@@ -1,9 +1,10 @@
 import { Fragment, useState } from 'react';
 import type { ExecutionView, StepView } from '../../../shared/api/runbooks';
-import { formatClock, formatDuration } from '../../format/time';
+import { formatDuration, localizeTimes, utcTimes } from '../../format/time';
 import { targetText } from '../runbooks/plan-text';
 import { StepRuns } from './StepRuns';
 import { STEP_LABEL, STEP_LEVEL, stepDisplay } from './status';
+import { Clock } from '../../format/Clock';
 
 function duration(step: StepView, now: number): string {
   if (step.durationMs !== null) return step.durationMs < 1000 ? `${step.durationMs} ms` : `${(step.durationMs / 1000).toFixed(1)} s`;
@@ -36,13 +37,17 @@ function StepRow({ step, e, open, onToggle, now }: { step: StepView; e: Executio
           <span className="kind-word">{step.kind}</span> · {targetText(step.target)}
           {step.hasCompensation && ' · has a compensation'}
         </div>
-        {lastWords(step) && <div className={step.error ? 'step-error small' : 'step-last small'}>{lastWords(step)}</div>}
+        {lastWords(step) && (
+          <div className={step.error ? 'step-error small' : 'step-last small'} title={utcTimes(lastWords(step))}>
+            {localizeTimes(lastWords(step), now)}
+          </div>
+        )}
       </td>
       <td>
         <span className={`step-pill lvl-${STEP_LEVEL[shown]}`}>{STEP_LABEL[shown]}</span>
         {step.attempts.length > 1 && <div className="muted small">{step.attempts.length} attempts</div>}
       </td>
-      <td className="mono small">{formatClock(step.startedAt, now)}</td>
+      <td className="mono small"><Clock iso={step.startedAt} now={now} /></td>
       <td className="mono small num">{duration(step, now)}</td>
       <td className="actions">
         <button type="button" className="link-button" onClick={onToggle} aria-expanded={open} data-testid={`step-toggle-${step.n}`}>

@@ -1,6 +1,6 @@
 import type { Overview } from '../../../shared/monitor';
 import { LEVEL_LABEL } from '../../format/member-state';
-import { formatAgo, formatClock } from '../../format/time';
+import { formatAgo, formatClock, formatUtc } from '../../format/time';
 import { AppEndpoint } from './AppEndpoint';
 import { APP_H, FOOTER_H, layoutDiagram, SITE_GAP, type SitePlace } from './layout';
 import { ReplicaSetGroup } from './ReplicaSetGroup';
@@ -111,6 +111,7 @@ function SiteFooter({ place, now }: { place: SitePlace; now: number }) {
     );
   return (
     <g className="unreachable-note" data-testid={`unreachable-${site.name}`}>
+      <title>{`Unreachable since ${formatUtc(site.unreachableSince) ?? '—'}`}</title>
       <rect x={16} y={y} width={place.width - 32} height={FOOTER_H - 10} rx={8} />
       <text x={place.width / 2} y={y + 19}>
         Unreachable since {formatClock(site.unreachableSince, now)} · last seen {formatAgo(site.lastSeen, now)}

@@ -1,7 +1,8 @@
 import type { Overview } from '../../../shared/monitor';
 import { LEVEL_RANK } from '../../../shared/status';
 import { LEVEL_LABEL } from '../../format/member-state';
-import { formatAgo, formatClock, formatDuration, localizeTimes } from '../../format/time';
+import { formatAgo, formatClock, formatDuration, formatUtc, localizeTimes, utcTimes } from '../../format/time';
+import { Clock } from '../../format/Clock';
 
 /** "DR holds DC's writes up to 14:02:11 (87 s behind)": the data an activation now would keep. */
 export function holdsText(overview: Overview, now: number): string | null {
@@ -38,7 +39,7 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
           </li>
         ))}
         {holds && (
-          <li className={`backup-holds level-${overview.backup!.level}`} data-testid="backup-holds" title={overview.backup!.coveredUntil ?? undefined}>
+          <li className={`backup-holds level-${overview.backup!.level}`} data-testid="backup-holds" title={formatUtc(overview.backup!.coveredUntil)}>
             <span className="dot" aria-hidden="true" />
             <strong>Backup</strong> {holds}
           </li>
@@ -46,7 +47,7 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
       </ul>
       {overview.activation && (
         <p className="small" data-testid="activation-note">
-          {overview.activation.site} was activated at <span title={overview.activation.at}>{formatClock(overview.activation.at, now)}</span> and takes the writes; {overview.activation.from} must not.
+          {overview.activation.site} was activated at <Clock iso={overview.activation.at} now={now} /> and takes the writes; {overview.activation.from} must not.
         </p>
       )}
       {(overview.standingFences ?? []).map((f) => (
@@ -55,7 +56,7 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
           {f.appliedAt && (
             <>
               {' '}
-              at <span title={f.appliedAt}>{formatClock(f.appliedAt, now)}</span>
+              at <Clock iso={f.appliedAt} now={now} />
             </>
           )}
           : {f.message}
@@ -69,7 +70,7 @@ export function StatusPanel({ overview, now }: { overview: Overview; now: number
                 <code>{r.code}</code>
                 <span className="reason-subject">{r.subject}</span>
               </div>
-              <div className="reason-message" title={r.message}>
+              <div className="reason-message" title={utcTimes(r.message)}>
                 {localizeTimes(r.message, now)}
               </div>
               {r.code === 'SPLIT_BRAIN' && overview.activation && (

@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatClock } from '../../format/time';
+import { formatAxisTime, timeLabel } from '../../format/time';
 import type { HistoryRange, Series } from '../../../shared/monitor';
 import { useDrawTiming } from './chart-timing';
 import { timeTicks } from './time-ticks';
@@ -41,11 +41,7 @@ export function seriesLabel(key: string): string {
 }
 
 function tickFormatter(range: HistoryRange) {
-  return (t: number) => {
-    const d = new Date(t);
-    const hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
-    return range === '7d' ? `${d.toLocaleDateString([], { weekday: 'short' })} ${hm}` : hm;
-  };
+  return (t: number) => formatAxisTime(t, range === '7d');
 }
 
 export function HistoryChart({ id, title, unit, series, range, endAt, thresholds, format, bands }: Props) {
@@ -110,7 +106,7 @@ export function HistoryChart({ id, title, unit, series, range, endAt, thresholds
             {bands && red !== undefined && yellow !== undefined && <ReferenceArea y1={red} y2={yellow} fill={THRESHOLD_COLOR.yellow} fillOpacity={0.12} ifOverflow="extendDomain" />}
             {hovered && (
               // The one time format: local 24 h on screen, UTC beside it on hover.
-              <Tooltip labelFormatter={(t) => `${formatClock(new Date(Number(t)).toISOString(), endAt)} (UTC ${new Date(Number(t)).toISOString().slice(11, 19)})`} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} />
+              <Tooltip labelFormatter={(t) => timeLabel(Number(t), endAt)} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} />
             )}
             {thresholds.map((t) => (
               <ReferenceLine key={t.level} y={t.value} stroke={THRESHOLD_COLOR[t.level]} strokeDasharray="4 4" />

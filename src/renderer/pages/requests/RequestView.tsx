@@ -1,7 +1,6 @@
 import type { RequestDetail } from '../../../shared/api/approvals';
 import { useDeskApi, useNow } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { formatClock } from '../../format/time';
 import { DecisionList } from '../approvals-common/DecisionList';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { ImportBox } from '../approvals-common/ImportBox';
@@ -14,6 +13,7 @@ import { useCall } from '../executions/use-call';
 import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
 import { RefusalList, RequirementList } from '../approvals-common/RequirementList';
 import { asOverview, SitesStatus } from '../approvals-common/SitesStatus';
+import { Clock } from '../../format/Clock';
 
 function SendToApprovers({ id }: { id: string }) {
   const q = useDeskQuery((api) => api.exportRequest({ id }), `export-${id}`, []);
@@ -71,14 +71,14 @@ export function RequestView({ request: r }: { request: RequestDetail }) {
       {r.verification.unlocked && <StartCard request={r} />}
       {r.breakGlass && (
         <div className="banner banner-red" role="note" data-testid="break-glass-banner">
-          <strong>Break-glass.</strong> It expires at {formatClock(r.expiresAt, now)}, is announced in every report, and each step is in the audit log.
+          <strong>Break-glass.</strong> It expires at <Clock iso={r.expiresAt} now={now} />, is announced in every report, and each step is in the audit log.
         </div>
       )}
       <div className="two-columns">
         <section className="card">
           <header className="card-header">
             <h2>Approval requirements</h2>
-            <span className="muted small">checked {formatClock(r.verification.checkedAt, now)}</span>
+            <span className="muted small">checked <Clock iso={r.verification.checkedAt} now={now} /></span>
           </header>
           <RequirementList verification={r.verification} />
           <RefusalList refusals={r.verification.refusals} />
