@@ -556,11 +556,13 @@ export class DeskApprovals {
   }
 
   /**
-   * The start-up check: the log is not behind, nor off, the keychain's high-water mark. Throws
-   * AUDIT_ROLLED_BACK / AUDIT_REWRITTEN. (The roster's pins are checked on every roster read.)
+   * The start-up check: the log is not behind, nor off, the keychain's high-water mark or a head colleagues
+   * co-signed. Throws AUDIT_ROLLED_BACK / AUDIT_REWRITTEN. (The roster's pins are checked on every roster read.)
    */
   async checkAnchors(): Promise<void> {
     await this.anchor.check();
+    const cosigned = await this.cosignedProblem();
+    if (cosigned) throw cosigned;
   }
 
   /**
