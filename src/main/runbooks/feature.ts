@@ -1,10 +1,8 @@
-import { DeskError } from '../../shared/errors';
 import type { DeskContext, FeatureParts } from '../feature/contract';
 import { APPROVALS } from '../approvals/feature';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
-import { DrillService } from '../drills/drill-service';
 import { approvalResult, auditCheckpoint } from '../drills/approval-report';
-import { runbookMethods } from './desk-runbooks';
+import { runbookMethods } from './methods';
 import { createHandlers } from './handlers/index';
 import { BACKUP_ROUTES } from '../backup/desk-backup';
 import type { BackupPort } from './handlers/backup-handlers';
@@ -15,8 +13,8 @@ import { STANDING_FENCES } from './standing-fence';
 import { ReplicaSetLedgers } from '../control/execution-ledgers';
 
 /**
- * The runbooks + drills feature for src/main/features.ts: the executor on Desk's database with the real
- * handlers, gated by the approvals engine and audited through it; progress and drill events forwarded.
+ * The runbooks feature for src/main/features.ts: the executor on Desk's database with the real handlers,
+ * gated by the approvals engine and audited through it; progress events forwarded.
  * Backup steps run through the Desk's own backup routes (BACKUP_ROUTES: the same services, gates and locks the
  * Backups page and the schedule use); `backup` replaces them (tests).
  */
@@ -56,27 +54,10 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
       ledger: new ReplicaSetLedgers({ topology, secrets: ctx.secrets, workstation: ctx.dataDir }),
     });
     runbooks.executor.onProgress((p) => ctx.events.emit('executionProgress', p));
-    const drills = new DrillService({
-      db: ctx.database.db,
-      onProgress: (p) => {
-        ctx.events.emit('drillProgress', p);
-        if (p.phase === 'done' || p.phase === 'failed') ctx.notify(`Drill ${p.scenario}: ${p.phase === 'done' ? 'finished' : 'failed'}`, p.message, p.phase === 'failed' ? 'error' : p.message.startsWith('passed') ? 'info' : 'warning', `drill:${p.drillId}`);
-      },
-      landing: async () => {
-        const l = settings.drillLanding;
-        if (!l) return null;
-        const privateKey = l.keySecret ? ((await ctx.secrets.get(l.keySecret)) ?? undefined) : undefined;
-        const password = l.passwordSecret ? ((await ctx.secrets.get(l.passwordSecret)) ?? undefined) : undefined;
-        if (!privateKey && !password)
-          throw new DeskError('DRILL_LANDING_SECRET', `The drill landing ${l.username}@${l.host} needs its key or password in the keychain secret named by keySecret or passwordSecret.`);
-        return { host: l.host, port: l.port, username: l.username, dir: l.dir, privateKey, password };
-      },
-    });
     return {
-      methods: runbookMethods({ runbooks, drills }),
+      methods: runbookMethods(runbooks),
       close: async () => {
         runbooks.close();
-        await drills.close();
         await mongo.close();
       },
     };

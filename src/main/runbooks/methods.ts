@@ -1,22 +1,19 @@
 import { z } from 'zod';
 import { noInput, type MethodTable } from '../rpc/router';
-import type { DrillService } from '../drills/drill-service';
 import { RUNBOOKS } from './plans/index';
 import { runbookIdSchema } from './runbook';
 import type { RunbookService } from './runbook-service';
 
 /**
- * DeskApi's runbook, execution and drill methods: each with the zod schema of its input, for the
- * engine's router. Execution only starts from a request whose approvals the approvals engine has verified.
+ * DeskApi's runbook and execution methods: each with the zod schema of its input, for the engine's router.
+ * Execution only starts from a request whose approvals the approvals engine has verified.
  */
 const executionId = z.string().regex(/^ex-[0-9]{14}-[0-9a-f]{8}$/, 'an execution id "ex-…"');
-const drillId = z.string().regex(/^drill-[0-9]{14}-[0-9a-f]{8}$/, 'a drill id "drill-…"');
 const requestId = z.string().regex(/^req_[A-Za-z0-9_-]{20}$/, 'a request id "req_…"');
-const limit = z.strictObject({ limit: z.number().int().min(1).max(500).optional() }).optional().transform((v) => v ?? {});
-const name = z.string().min(1).max(80);
+export const limit = z.strictObject({ limit: z.number().int().min(1).max(500).optional() }).optional().transform((v) => v ?? {});
+export const name = z.string().min(1).max(80);
 
-export function runbookMethods(d: { runbooks: RunbookService; drills: DrillService }): MethodTable {
-  const { runbooks, drills } = d;
+export function runbookMethods(runbooks: RunbookService): MethodTable {
   return {
     listRunbooks: { input: noInput, handler: async () => RUNBOOKS },
     previewPlan: {
@@ -34,14 +31,5 @@ export function runbookMethods(d: { runbooks: RunbookService; drills: DrillServi
     confirmStep: { input: z.strictObject({ id: executionId, step: z.number().int().min(1).max(1000) }), handler: async (i) => runbooks.confirm(i.id, i.step) },
     getExecutionReport: { input: z.strictObject({ id: executionId }), handler: (i) => runbooks.report(i.id) },
     exportExecutionReport: { input: z.strictObject({ id: executionId, format: z.enum(['pdf', 'html']) }), handler: (i) => runbooks.export(i.id, i.format) },
-    listDrills: { input: noInput, handler: async () => drills.scenarios() },
-    runDrill: { input: z.strictObject({ scenario: name, tester: name.optional() }), handler: (i) => drills.start(i.scenario, i.tester) },
-    listDrillRuns: { input: limit, handler: async (i) => drills.runs(i?.limit) },
-    getDrillReport: { input: z.strictObject({ drillId }), handler: async (i) => drills.report(i.drillId) },
-    setDrillVerdict: {
-      input: z.strictObject({ drillId, verdict: z.enum(['pending', 'pass', 'pass-with-findings', 'fail']), notes: z.string().max(8000), tester: name }),
-      handler: async (i) => drills.setVerdict(i.drillId, i.verdict, i.notes, i.tester),
-    },
-    exportDrillReport: { input: z.strictObject({ drillId, format: z.enum(['pdf', 'html']) }), handler: (i) => drills.export(i.drillId, i.format) },
   };
 }

@@ -7,7 +7,8 @@ import { approvalResult, auditCheckpoint } from '../../../src/main/drills/approv
 import { DrillService } from '../../../src/main/drills/drill-service';
 import { createLocalDrillDesks, type LocalDrillDesks } from '../../../src/main/drills/local-approvers';
 import { RpcRouter } from '../../../src/main/rpc/router';
-import { runbookMethods } from '../../../src/main/runbooks/desk-runbooks';
+import { drillMethods } from '../../../src/main/drills/methods';
+import { runbookMethods } from '../../../src/main/runbooks/methods';
 import { mongoHandlers } from '../../../src/main/runbooks/handlers/mongo-handlers';
 import { RunbookService } from '../../../src/main/runbooks/runbook-service';
 import { runbookSettingsSchema } from '../../../src/main/runbooks/settings';
@@ -42,7 +43,8 @@ beforeAll(async () => {
     },
   });
   router = new RpcRouter();
-  router.register(runbookMethods({ runbooks: service, drills: new DrillService({ db, onProgress: () => undefined }) }));
+  router.register(runbookMethods(service));
+  router.register(drillMethods(new DrillService({ db, onProgress: () => undefined })));
 });
 afterAll(() => {
   service.close();
