@@ -6,7 +6,7 @@ import { loadTopologyFile } from '../config/topology-file';
 import { DATABASE_FILE, openDatabase, type DeskDatabase } from '../store/database';
 import { KeyringSecretStore } from '../store/keyring-secret-store';
 import type { SecretStore } from '../store/secret-store';
-import { BackupService, type BackupServiceDeps } from './service';
+import { BackupService, type BackupServiceDeps, type BackupServiceOptions } from './service';
 
 /**
  * The backup service for the CLI and `drdesk agent`: the topology file (given or configured), the data
@@ -22,6 +22,9 @@ export interface OpenOptions {
   /** The lease's time to live (default 60 s) and a schedule interval in ms overriding the minutes (agent flags). */
   leaseTtlMs?: number;
   intervalMs?: number;
+  /** Continuous mode (`drdesk agent --continuous`) and its slice limits. */
+  mode?: BackupServiceOptions['mode'];
+  continuous?: BackupServiceOptions['continuous'];
 }
 
 export async function openBackupService(o: OpenOptions): Promise<{ service: BackupService; database: DeskDatabase; close: () => Promise<void> }> {
@@ -38,7 +41,7 @@ export async function openBackupService(o: OpenOptions): Promise<{ service: Back
     echo: o.echo,
     onProgress: o.onProgress,
     // The CLI and the agent share one pipeline with every other workstation through the lease on DR.
-    options: { controlLease: { workstation: o.dataDir, identity: userInfo().username, ttlMs: o.leaseTtlMs }, intervalMs: o.intervalMs },
+    options: { controlLease: { workstation: o.dataDir, identity: userInfo().username, ttlMs: o.leaseTtlMs }, intervalMs: o.intervalMs, mode: o.mode, continuous: o.continuous },
   });
   if (service.configError) {
     database.close();

@@ -4,6 +4,7 @@ import { defaultDataDir } from '../../config/data-dir';
 import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk agent [--topology FILE] [--data-dir DIR] [--run-now] [--interval-seconds N] [--lease-ttl-seconds N]
+                    [--continuous [--slice-seconds N] [--slice-mib M]]
 
 Headless mode for a server that stays up: runs the cross-site backup cycle on the topology's schedule
 (backup.intervalMinutes, or the interval set from the app), one cycle at a time, each with a deadline,
@@ -13,6 +14,9 @@ DATA_DIR/backup/backup.log. Stops cleanly on SIGINT/SIGTERM, letting a running c
   --interval-seconds N   the schedule's interval in seconds (overrides the minutes of the topology or app)
   --lease-ttl-seconds N  the pipeline lease's time to live (default 60): how long another workstation or
                          agent waits after this agent's last heartbeat before it takes over
+  --continuous           tail DC's oplog instead of cycles: a slice every --slice-seconds (default 5) or
+                         --slice-mib of oplog (default 16), whichever comes first, shipped and applied
+                         while the next one is captured (without the flag: the "mode" setting, else interval)
 The agent holds the pipeline's lease on the DR replica set while its schedule runs, so every other
 workstation's schedule waits and watches (drdesk backup status names the holder).
 `;
@@ -24,7 +28,14 @@ function seconds(v: string | undefined, what: string, min: number): number | und
   return n * 1000;
 }
 
-const OPTIONS = { ...strings('topology', 'data-dir', 'interval-seconds', 'lease-ttl-seconds'), ...flags('run-now') };
+function atLeastOne(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 1) throw new DeskError('USAGE', `${what} is a number, at least 1: not "${v}".`);
+  return n;
+}
+
+const OPTIONS = { ...strings('topology', 'data-dir', 'interval-seconds', 'lease-ttl-seconds', 'slice-seconds', 'slice-mib'), ...flags('run-now', 'continuous') };
 
 export const run = subcommand({ name: 'agent', help: HELP, options: OPTIONS }, async ({ values }) => {
   const { service, close } = await openBackupService({
@@ -33,6 +44,8 @@ export const run = subcommand({ name: 'agent', help: HELP, options: OPTIONS }, a
     echo: (line) => process.stdout.write(`${line}\n`),
     intervalMs: seconds(values['interval-seconds'], '--interval-seconds', 1),
     leaseTtlMs: seconds(values['lease-ttl-seconds'], '--lease-ttl-seconds', 3),
+    mode: values.continuous === true ? 'continuous' : undefined,
+    continuous: { sliceSeconds: atLeastOne(values['slice-seconds'], '--slice-seconds'), sliceMiB: atLeastOne(values['slice-mib'], '--slice-mib') },
   });
   const s = service.status();
   process.stdout.write(`${JSON.stringify({ event: 'agent-started', pid: process.pid, from: s.from, to: s.to, intervalMinutes: s.schedule.intervalMinutes, enabled: s.schedule.enabled, level: s.level })}\n`);
