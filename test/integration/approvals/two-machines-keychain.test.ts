@@ -101,6 +101,18 @@ describe('two machines co-sign through files and tokens, keys in the Secret Serv
     expect(reports[0].coSignedCheckpoints).toBe(2);
   });
 
+  it("the operator's head goes to Ivan's machine, comes back co-signed, and verify checks the log against it", async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    const head = (await run('ops', ['audit', 'checkpoint', '--request', id])).stdout.trim();
+    const cosigned = await run('it', ['audit', 'cosign', head]);
+    expect(cosigned.stderr).toContain("Co-signed Olu Operator's audit log");
+    expect((await run('ops', ['audit', 'import-cosigned', cosigned.stdout.trim()])).stdout).toContain('co-signed by Ivan IT');
+    const report = JSON.parse((await run('ops', ['audit', 'verify', '--json'])).stdout) as AuditVerifyReport;
+    expect([report.ok, report.coSignedCheckpoints]).toEqual([true, 3]);
+    // Its own head is not something this machine co-signs.
+    expect((await run('ops', ['audit', 'cosign', head], 3)).stderr).toContain('CHECKPOINT_OWN_LOG');
+  });
+
   it('no private key material in any data directory, export or CLI output (raw, hex, base64, base64url, PEM)', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
     const needles: Buffer[] = [];
