@@ -47,6 +47,7 @@ export const ErrorCodes = {
   TransactionCommitted: 256,
   UpdateOperationFailed: 77,
   CommandNotSupported: 115,
+  CommandFailed: 125,
   IndexNotFound: 27,
   Location3318200: 3318200,
   Location26823: 26823,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { sandboxBackup } from '../../../src/main/drills/sandbox-backup';
 import { runSandboxDrill } from '../../../src/main/drills/sandbox-drill';
 import { startSandbox } from '../../../src/main/sandbox';
+import { setUri } from '../sandbox/helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,8 +42,8 @@ describe('the transactional workload through the backup pipeline', () => {
       } finally {
         await b.close();
       }
-      const dc = sb.uri('DC');
-      const dr = sb.uri('DR');
+      const dc = setUri(sb, 'DC');
+      const dr = setUri(sb, 'DR');
       // the workload really wrote transactions: applyOps entries on admin.$cmd carrying both collections
       const txns = await read(dc, (c) => c.db('local').collection('oplog.rs').find({ op: 'c', ns: 'admin.$cmd', 'o.applyOps': { $exists: true } }).toArray());
       expect(txns.length).toBeGreaterThanOrEqual(20);

@@ -279,4 +279,25 @@ describe('serverStatus sections and election metrics', () => {
     expect(em).toHaveProperty('priorityTakeover.called');
     expect(em).toHaveProperty('numStepDownsCausedByHigherTerm');
   });
+
+  it('replSetStepUp: an eligible secondary is elected (stepUpRequest); one that cannot be fails CommandFailed "Election failed."', async () => {
+    const current = primaryOf(sb, 'rs-dc')!;
+    const secondary = current === 'dc-1' ? 'dc-2' : 'dc-1';
+    await withClient(directUri(sb, secondary), async (c) => {
+      await c.db('admin').command({ replSetFreeze: 0 });
+      expect(await c.db('admin').command({ replSetStepUp: 1 })).toMatchObject({ ok: 1 });
+      const st = await c.db('admin').command({ replSetGetStatus: 1 });
+      expect(st.myState).toBe(1);
+      expect(st.electionCandidateMetrics.lastElectionReason).toBe('stepUpRequest');
+      // already primary: nothing to do, ok
+      expect(await c.db('admin').command({ replSetStepUp: 1 })).toMatchObject({ ok: 1 });
+    });
+    const arbiter = sb.state().members.find((m) => m.replicaSet === 'rs-dc' && m.stateStr === 'ARBITER')!.name;
+    await withClient(directUri(sb, arbiter), async (c) => {
+      const err = (await c.db('admin').command({ replSetStepUp: 1 }).catch((e: MongoServerError) => e)) as MongoServerError;
+      expect(err.code).toBe(125);
+      expect(err.codeName).toBe('CommandFailed');
+      expect(err.message).toBe('Election failed.');
+    });
+  });
 });

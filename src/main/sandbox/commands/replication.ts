@@ -106,10 +106,13 @@ export const replicationCommands: CommandTable = {
   replSetStepDown: { run: stepDown },
   replSetFreeze: { run: freeze },
   replSetReconfig: { run: reconfig },
+  // replSetStepUp: an election if this member is eligible; success means it is primary afterwards, else
+  // CommandFailed "Election failed." (replication_coordinator_impl_elect_v1.cpp, stepUpIfEligible).
   replSetStepUp: {
     run: (ctx) => {
-      if (ctx.member.state !== 'SECONDARY' || !ctx.set.isElectable(ctx.member)) throw new CommandError('NotSecondary', 'only an electable secondary can step up');
-      if (!ctx.elections.runElection(ctx.member, 'replSetStepUp')) throw new CommandError('ConflictingOperationInProgress', 'election failed: not enough votes');
+      const m = ctx.member;
+      if (m.state === 'SECONDARY' && ctx.set.isElectable(m) && Date.now() >= m.frozenUntil) ctx.elections.runElection(m, boolArg(ctx.cmd, 'skipDryRun', false) ? 'stepUpRequestSkipDryRun' : 'replSetStepUp');
+      if (m.state !== 'PRIMARY') throw new CommandError('CommandFailed', 'Election failed.');
       return { ok: 1 };
     },
   },
