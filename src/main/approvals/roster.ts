@@ -190,7 +190,7 @@ function policyWeakening(old: ActionPolicy, next: ActionPolicy): string | null {
 
 /**
  * What in the step from `old` to `next` takes more than one admin: every new key, a key moved to another
- * person, a role given, an approver's group changed, an admin removed, a weaker policy, a lower threshold.
+ * person or renamed (approvers read names), a role given, an approver's group changed, an admin removed, a weaker policy, a lower threshold.
  * Removing people or roles other than admin, and making a policy stricter, are what one admin may do alone
  * (revoking a lost key must not wait for a second person).
  */
@@ -206,6 +206,7 @@ export function changeNeeds(old: RosterDoc, next: RosterDoc): ChangeNeed[] {
       continue;
     }
     if (personOf(was) !== personOf(p)) out.push({ kind: 'person-changed', fingerprint: p.fingerprint, text: `it moves ${p.name}'s key to another person` });
+    if (was.name !== p.name) out.push({ kind: 'person-changed', fingerprint: p.fingerprint, text: `it renames ${was.name} to ${p.name}` });
     const gained = p.roles.filter((r) => !was.roles.includes(r));
     if (gained.length) out.push({ kind: 'role-added', fingerprint: p.fingerprint, text: `it makes ${p.name} ${gained.join(' and ')}` });
     else if (p.group !== was.group && p.group !== null) out.push({ kind: 'group-changed', fingerprint: p.fingerprint, text: `it moves ${p.name} to approver group ${p.group}` });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RosterChange } from '../../../src/shared/api/approvals';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
 import type { Envelope } from '../../../src/main/approvals/envelope';
-import { cosignEnvelope } from '../../../src/main/approvals/roster';
+import { cosignEnvelope, signRosterVersion } from '../../../src/main/approvals/roster';
 import { FileRosterSource, ROSTER_FORMAT } from '../../../src/main/approvals/roster-source';
 import { readTransport } from '../../../src/main/approvals/transport';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
@@ -149,6 +149,10 @@ describe('an established team: Ada and Abe admins, Ada also an operator', () => 
       const err = await refusalOf(abe.applyRosterChange(bundleOf([lastVersion(p.export.token)])));
       expect([err.code, err.message]).toEqual(['ROSTER_SECOND_ADMIN_REQUIRED', expect.stringContaining(reason)]);
     }
+    // Renaming a key (written straight into the version, as no API offers it) is refused the same way.
+    const current = await ada.roster.require();
+    const renamed = signRosterVersion(current, { ...current.doc, people: current.doc.people.map((x) => (x.name === 'Ada Admin' ? { ...x, name: 'Bea Business (2)' } : x)) }, await ada.identity.signer(), clock.now());
+    expect((await refusalOf(abe.applyRosterChange(bundleOf([renamed])))).message).toContain('it renames Ada Admin to Bea Business (2)');
     expect((await ada.getRoster())?.version).toBe(3);
   });
 
