@@ -35,6 +35,9 @@ describe('a member removed by a forced reconfig', () => {
       expect(err.codeName).toBe('InvalidReplicaSetConfig');
       // the text of topology_coordinator.cpp, prepareStatusResponse, when the member is not in the config
       expect(err.message).toBe('Our replica set config is invalid or we are not a member of it');
+      // a REMOVED member serves no data either
+      const read = (await c.db('app').collection('any').findOne({}).catch((e: MongoServerError) => e)) as MongoServerError;
+      expect(read.code).toBe(13436);
     });
   });
 });
