@@ -40,7 +40,7 @@ export async function runDrill(env: DrillEnv, name: string, opts: { drillId?: st
   const executions: ExecutionView[] = [];
   const progress = (phase: DrillProgress['phase'], message: string) => env.onProgress?.({ drillId, scenario: name, phase, message, at: new Date().toISOString() });
   const auditFirst = env.audit.count() + 1;
-  await env.audit.sink.append({ action: 'drill.started', actor: env.initiator, subject: `drill:${drillId}`, details: { scenario: name } });
+  await env.audit.sink.append({ action: 'drill.started', actor: env.initiator, subject: `drill:${drillId}`, details: { scenario: name, ...(opts.tester ? { tester: opts.tester } : {}) } });
 
   const targetSite = env.topology.sites.find((s) => s.name === scenario.targetSite(env.topology))!;
   let tracker = new DataTracker(env.mongo, env.sandbox.ledger, dataMembers(targetSite), startedAt);
@@ -117,7 +117,8 @@ export async function runDrill(env: DrillEnv, name: string, opts: { drillId?: st
     drillId,
     scenario,
     topology: env.topology,
-    initiator: env.initiator,
+    // The person who ran the drill, not the practice identity that signed its steps on their behalf.
+    initiator: opts.tester?.trim() || env.initiator,
     startedAt,
     finishedAt,
     result,

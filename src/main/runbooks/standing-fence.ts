@@ -38,12 +38,15 @@ export class StandingFences {
     db.exec(`CREATE TABLE IF NOT EXISTS monitor_standing_fence (
       site TEXT PRIMARY KEY, execution_id TEXT NOT NULL, members TEXT NOT NULL, seconds INTEGER NOT NULL,
       created_at TEXT NOT NULL, state TEXT NOT NULL, applied_at TEXT, message TEXT NOT NULL)`);
+    // Whether an activation was seen standing since the order was written (a database from before has none).
+    if (!(db.prepare('PRAGMA table_info(monitor_standing_fence)').all() as Array<{ name: string }>).some((c) => c.name === 'seen_active'))
+      db.exec('ALTER TABLE monitor_standing_fence ADD COLUMN seen_active INTEGER NOT NULL DEFAULT 0');
   }
 
   /** The fence step counted `unreachable` members of the site as down: fence them when they answer. */
   record(executionId: string, order: FenceOrder, unreachable: string[]): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO monitor_standing_fence VALUES (?, ?, ?, ?, ?, ?, NULL, ?)')
+      .prepare('INSERT OR REPLACE INTO monitor_standing_fence (site, execution_id, members, seconds, created_at, state, applied_at, message, seen_active) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 0)')
       .run(order.site, executionId, JSON.stringify(order.members), order.seconds, new Date().toISOString(), 'waiting', `${unreachable.join(', ')} did not answer during the activation: DR Desk fences ${order.site} the moment it answers again.`);
   }
 
@@ -66,9 +69,15 @@ export class StandingFences {
   async onOverview(o: Overview, run: FenceRunner): Promise<void> {
     if (this.busy || o.activation === undefined) return;
     if (o.activation === null) {
-      this.db.prepare('DELETE FROM monitor_standing_fence').run();
+      // The fence step runs before the activation is recorded (its step 4), so an order the activation has
+      // not been seen with yet belongs to the run in progress and stays; one past its fence window without
+      // ever seeing the activation (the run stopped before it) goes as well.
+      const now = Date.now();
+      for (const r of this.db.prepare('SELECT * FROM monitor_standing_fence').all() as Array<Row & { seen_active: number }>)
+        if (r.seen_active === 1 || Date.parse(r.created_at) + r.seconds * 1000 <= now) this.db.prepare('DELETE FROM monitor_standing_fence WHERE site = ?').run(r.site);
       return;
     }
+    this.db.prepare('UPDATE monitor_standing_fence SET seen_active = 1 WHERE seen_active = 0').run();
     // Waiting: run as soon as the site answers. Applied: a fence lasts its seconds; should the site elect a
     // primary again while the activation stands, the same order runs again.
     const site = (name: string) => o.sites.find((s) => s.name === name);

@@ -44,6 +44,11 @@ export function useOverview(): OverviewSnapshot {
   return useSyncExternalStore(overview.subscribe, overview.getSnapshot);
 }
 
+/** The alert store itself, for what only this page knows (which alerts it raised a notification for). */
+export function useAlertStore(): AlertStore {
+  return useDeskContext().alerts;
+}
+
 export function useAlerts(): AlertRecord[] {
   const { alerts } = useDeskContext();
   return useSyncExternalStore(alerts.subscribe, alerts.getSnapshot);

@@ -58,9 +58,33 @@ describe('the standing fence', () => {
     expect(reported).toEqual(['DC: fence failed']);
   });
 
+  it('the polls between the fence step and the recorded activation keep the order; DC answering after it is fenced', async () => {
+    const f = new StandingFences(new BetterSqlite3(':memory:'));
+    f.record('ex-1', order, ['dc-1', 'dc-2']);
+    const runs: FenceOrder[] = [];
+    const run = async (o: FenceOrder) => {
+      runs.push(o);
+      return { summary: 'fenced' };
+    };
+    // Steps 2 to 4 of the activation: the fence step left its order, the activation is not recorded yet.
+    for (let i = 0; i < 5; i++) await f.onOverview(dc(false, null), run);
+    expect(f.list()).toHaveLength(1);
+    await f.onOverview(dc(false), run);
+    await f.onOverview(dc(true), run);
+    expect(runs).toEqual([order]);
+  });
+
+  it('an order whose activation never came is retired once its fence window has passed', async () => {
+    const f = new StandingFences(new BetterSqlite3(':memory:'));
+    f.record('ex-1', { ...order, seconds: 0 }, ['dc-1']);
+    await f.onOverview(dc(true, null), async () => ({ summary: '' }));
+    expect(f.list()).toEqual([]);
+  });
+
   it('a failback (no activation any more) retires the order: nothing is fenced', async () => {
     const f = new StandingFences(new BetterSqlite3(':memory:'));
     f.record('ex-1', order, ['dc-1']);
+    await f.onOverview(dc(false), async () => ({ summary: '' }));
     let ran = 0;
     await f.onOverview(dc(true, null), async () => {
       ran++;

@@ -1,13 +1,12 @@
 import { useState } from 'react';
-import { useAlerts, useHostKind, useNow } from '../../app/desk-context';
-import { alertTitle } from '../../app/alert-store';
+import { useAlerts, useAlertStore, useHostKind, useNow } from '../../app/desk-context';
+import { alertTitle, channelText, type NotificationPermissionState } from '../../app/alert-store';
 import type { PageDefinition } from '../../app/pages';
 import { formatAgo, localizeTimes, utcTimes } from '../../format/time';
 import { Clock } from '../../format/Clock';
 
-function NotificationSwitch() {
+function NotificationSwitch({ permission, setPermission }: { permission: NotificationPermissionState; setPermission: (p: NotificationPermissionState) => void }) {
   const host = useHostKind();
-  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission));
   if (host === 'electron') return <p className="muted">Desktop notifications are raised by the app itself.</p>;
   if (permission === 'unsupported') return <p className="muted">This browser has no notifications; alerts are listed here.</p>;
   if (permission === 'granted') return <p className="muted">Browser notifications are on for this page.</p>;
@@ -21,12 +20,15 @@ function NotificationSwitch() {
 
 function AlertsPage() {
   const alerts = useAlerts();
+  const store = useAlertStore();
+  const host = useHostKind();
   const now = useNow(10_000);
+  const [permission, setPermission] = useState<NotificationPermissionState>(() => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission));
   return (
     <div className="alerts">
       <header className="page-header">
         <h1>Alerts</h1>
-        <NotificationSwitch />
+        <NotificationSwitch permission={permission} setPermission={setPermission} />
       </header>
       <section className="card">
         {alerts.length === 0 ? (
@@ -52,8 +54,7 @@ function AlertsPage() {
                   </ul>
                 )}
                 <div className="muted small">
-                  {a.channels.map((c) => `${c.channel}: ${c.ok ? 'sent' : `failed after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}${c.error ? ` (${c.error})` : ''}`}`).join(' · ') ||
-                    'no channel configured'}
+                  {a.channels.map((c) => channelText(c, host, permission, store.wasShownHere(a.id))).join(' · ') || 'no channel configured'}
                 </div>
               </li>
             ))}

@@ -61,7 +61,10 @@ export function ScheduleCard({ schedule, recentCycles, configured, now }: Props)
         </div>
         <div className="field">
           <dt>Next run</dt>
-          <dd data-field="Next run">{next === null ? <span className="muted">not scheduled</span> : `${formatClock(schedule.nextRunAt, now)} (in ${formatDuration(next - now)})`}</dd>
+          <dd data-field="Next run">
+            {/* Paused means no run comes: a time here would contradict the pill. */}
+            {!schedule.enabled ? <span className="muted">none while paused</span> : next === null ? <span className="muted">not scheduled</span> : `${formatClock(schedule.nextRunAt, now)} (in ${formatDuration(next - now)})`}
+          </dd>
         </div>
         <div className="field">
           <dt>Last run</dt>

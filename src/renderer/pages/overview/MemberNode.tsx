@@ -18,7 +18,8 @@ interface Props {
 }
 
 function subtitle(m: MemberView, lastKnown: boolean, superseded: boolean): string {
-  if (lastKnown) return superseded ? `down since ${formatClock(m.unreachableSince)}` : `last known ${lastKnownState(m)}`;
+  // Short lines: below a node there is room for about one state word, or neighbours' labels overlap.
+  if (lastKnown) return superseded ? 'DOWN' : lastKnownState(m);
   if (!m.reachable) return 'DOWN';
   return m.stateStr;
 }
@@ -34,6 +35,8 @@ export function MemberNode({ member: m, at, lastKnown, superseded, selected, onS
   const level = lastKnown ? 'unknown' : memberLevel(m);
   const letter = lastKnown ? (superseded ? '✕' : roleLetter(lastKnownState(m))) : m.reachable ? roleLetter(m.stateStr) : '✕';
   const sub = subtitle(m, lastKnown, superseded);
+  const detail = lastKnown ? (superseded ? `since ${formatClock(m.unreachableSince)}` : 'last known') : detailLine(m);
+  const label = lastKnown && !superseded ? `last known ${sub}` : lastKnown ? `down since ${formatClock(m.unreachableSince)}` : sub;
   const select = () => onSelect(m.name);
   return (
     <g
@@ -41,7 +44,7 @@ export function MemberNode({ member: m, at, lastKnown, superseded, selected, onS
       transform={`translate(${at.x},${at.y})`}
       role="button"
       tabIndex={0}
-      aria-label={`${m.name}: ${sub}`}
+      aria-label={`${m.name}: ${label}`}
       aria-pressed={selected}
       data-testid={`member-${m.name}`}
       data-state={m.stateStr}
@@ -51,6 +54,7 @@ export function MemberNode({ member: m, at, lastKnown, superseded, selected, onS
       onClick={select}
       onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), select())}
     >
+      <title>{`${m.name} (${m.host}): ${label}`}</title>
       {selected && <circle className="node-halo" r={NODE_R + 7} />}
       <circle className="node-disc" r={NODE_R} />
       <text className="node-letter" dy="0.35em">
@@ -64,7 +68,7 @@ export function MemberNode({ member: m, at, lastKnown, superseded, selected, onS
           {sub}
         </text>
         <text className="node-detail" y={44}>
-          {lastKnown ? m.host : detailLine(m)}
+          {detail}
         </text>
       </g>
     </g>

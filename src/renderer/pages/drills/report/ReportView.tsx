@@ -40,7 +40,7 @@ function Summary({ r, actions }: { r: DrillReport; actions: ReactNode }) {
         </div>
         <div className="field">
           <dt>Initiator</dt>
-          <dd>{r.initiator}</dd>
+          <dd data-testid="report-initiator">{r.initiator}</dd>
         </div>
         <div className="field">
           <dt>Started → finished</dt>
