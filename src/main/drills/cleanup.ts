@@ -1,7 +1,7 @@
 import type { ReportCheck } from '../../shared/api/drill-report';
 import type { Topology } from '../../shared/topology';
 import { sleep } from '../connectors/deadline';
-import { hello, type MongoAccess } from '../runbooks/handlers/mongo-access';
+import { hello, type MongoAccess } from '../runbooks/steps/mongo-access';
 import type { Sandbox } from '../sandbox/types';
 
 export interface AppBaseline {

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import type { ChartPoint } from '../../shared/api/drill-report';
-import { hello, type MongoAccess } from '../runbooks/handlers/mongo-access';
+import { hello, type MongoAccess } from '../runbooks/steps/mongo-access';
 import type { MemberAddress } from '../runbooks/runbook';
 import type { WorkloadLedger } from '../sandbox/types';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DeskError } from '../../shared/errors';
 import { topologySchema, type Topology } from '../../shared/topology';
 import { BackupRoutes } from '../backup/routes';
-import { backupServicePort } from '../runbooks/handlers/backup-service-port';
+import { backupServicePort } from '../runbooks/steps/backup-service-port';
 import type { Sandbox } from '../sandbox/types';
 import { openDatabase } from '../store/database';
 import { MemorySecretStore } from '../store/memory-secret-store';

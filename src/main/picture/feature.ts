@@ -3,8 +3,8 @@ import type { BackupHeadline } from '../../shared/monitor';
 import { BACKUP_ROUTES } from '../backup/desk-backup';
 import type { BackupRoutes } from '../backup/routes';
 import type { DeskContext, FeatureParts, SitePictureSource } from '../feature/contract';
-import { fenceSite } from '../runbooks/handlers/mongo-handlers';
-import { createMongoAccess } from '../runbooks/handlers/mongo-access';
+import { fenceSite } from '../runbooks/steps/mongo-handlers';
+import { createMongoAccess } from '../runbooks/steps/mongo-access';
 import { STANDING_FENCES } from '../runbooks/standing-fence';
 
 /** The headline's part of a backup status: its reasons and how far the target holds the source's writes. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExecutionProgress, ExecutionSummary, ExecutionView } from '../../shared/api/runbooks';
 import { DeskError } from '../../shared/errors';
 import { describeOperation } from './describe';
-import type { StepContext, StepOutcome, OperationHandlers } from './handlers';
+import type { StepContext, StepOutcome, OperationHandlers } from './steps/step-handler';
 import { sleep } from '../connectors/deadline';
 import { Journal, type ExecutionRow, type StepPhase } from './journal';
 import { planDigest } from './plan-digest';

@@ -9,7 +9,7 @@ import type { DrillApprovalResult } from '../drills/types';
 import { DeskError } from '../../shared/errors';
 import type { Topology } from '../../shared/topology';
 import { Executor, type ExecutionLedgerPort } from './executor';
-import type { OperationHandlers } from './handlers';
+import type { OperationHandlers } from './steps/step-handler';
 import { planDigest } from './plan-digest';
 import { buildPlan } from './plans/index';
 import type { SwitchoverParams } from './plans/switchover';

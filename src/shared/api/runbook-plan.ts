@@ -45,7 +45,7 @@ const faultSchema = z.strictObject({
   running: z.boolean().nullable(),
 });
 
-/** Every operation a step can perform; each kind has one pluggable handler (handlers.ts). */
+/** Every operation a step can perform; each kind has one pluggable handler (src/main/runbooks/steps/). */
 export const operationSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('mongo.expectPrimary'), replicaSet: z.string(), members: z.array(memberAddressSchema), expected: z.string() }),
   z.strictObject({

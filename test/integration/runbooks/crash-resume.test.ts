@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Executor } from '../../../src/main/runbooks/executor';
-import { createHandlers } from '../../../src/main/runbooks/handlers/index';
+import { createHandlers } from '../../../src/main/runbooks/steps/index';
 import { HostKeyPins } from '../../../src/main/connectors/ssh-host-keys';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
 import { recordingBackup, startHarness, type RunbookHarness } from './harness';

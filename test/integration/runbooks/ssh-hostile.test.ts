@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologySchema } from '../../../src/shared/topology';
 import { HostKeyPins } from '../../../src/main/connectors/ssh-host-keys';
 import { Executor } from '../../../src/main/runbooks/executor';
-import { sshHandlers } from '../../../src/main/runbooks/handlers/ssh-handler';
+import { sshHandlers } from '../../../src/main/runbooks/steps/ssh-handler';
 import { planDigest } from '../../../src/main/runbooks/plan-digest';
 import { buildPlan } from '../../../src/main/runbooks/plans/index';
 import { numberSteps } from '../../../src/main/runbooks/runbook';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hello } from '../../../src/main/runbooks/handlers/mongo-access';
+import { hello } from '../../../src/main/runbooks/steps/mongo-access';
 import { planDigest } from '../../../src/main/runbooks/plan-digest';
 import { buildPlan } from '../../../src/main/runbooks/plans/index';
 import { startHarness, type RunbookHarness } from './harness';

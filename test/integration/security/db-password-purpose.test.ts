@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileRosterSource } from '../../../src/main/approvals/roster-source';
 import { connectMember } from '../../../src/main/backup/mongo-endpoints';
 import { MongoMemberProbe } from '../../../src/main/connectors/mongo-member';
-import { createMongoAccess } from '../../../src/main/runbooks/handlers/mongo-access';
+import { createMongoAccess } from '../../../src/main/runbooks/steps/mongo-access';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
 import { refusalOf } from '../../unit/approvals/fixtures';
 import type { MemberConfig, ReplicaSetConfig, Topology } from '../../../src/shared/topology';

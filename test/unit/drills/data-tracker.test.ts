@@ -2,7 +2,7 @@ import type { Document } from 'mongodb';
 import { ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { DataTracker } from '../../../src/main/drills/data-tracker';
-import type { MongoAccess } from '../../../src/main/runbooks/handlers/mongo-access';
+import type { MongoAccess } from '../../../src/main/runbooks/steps/mongo-access';
 import type { WorkloadLedger } from '../../../src/main/sandbox/types';
 
 /** A target holding some events and incident versions; answers hello and find like a primary. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Executor } from '../../../src/main/runbooks/executor';
-import type { OperationHandlers, StepContext } from '../../../src/main/runbooks/handlers';
+import type { OperationHandlers, StepContext } from '../../../src/main/runbooks/steps/step-handler';
 import { planDigest } from '../../../src/main/runbooks/plan-digest';
 import type { RunbookAuditEntry } from '../../../src/main/runbooks/ports';
 import { numberSteps, step, type Plan } from '../../../src/main/runbooks/runbook';

@@ -1,6 +1,6 @@
 import type { Document } from 'mongodb';
 import { DeskError } from '../../../src/shared/errors';
-import type { MongoAccess } from '../../../src/main/runbooks/handlers/mongo-access';
+import type { MongoAccess } from '../../../src/main/runbooks/steps/mongo-access';
 
 type State = 'PRIMARY' | 'SECONDARY' | 'DOWN';
 

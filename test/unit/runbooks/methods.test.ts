@@ -9,7 +9,7 @@ import { createLocalDrillDesks, type LocalDrillDesks } from '../../../src/main/d
 import { RpcRouter } from '../../../src/main/rpc/router';
 import { drillMethods } from '../../../src/main/drills/methods';
 import { runbookMethods } from '../../../src/main/runbooks/methods';
-import { mongoHandlers } from '../../../src/main/runbooks/handlers/mongo-handlers';
+import { mongoHandlers } from '../../../src/main/runbooks/steps/mongo-handlers';
 import { RunbookService } from '../../../src/main/runbooks/runbook-service';
 import { runbookSettingsSchema } from '../../../src/main/runbooks/settings';
 import type { ExecutionView } from '../../../src/shared/api/runbooks';

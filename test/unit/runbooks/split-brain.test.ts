@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Executor } from '../../../src/main/runbooks/executor';
-import { backupHandlers } from '../../../src/main/runbooks/handlers/backup-handlers';
-import { mongoHandlers } from '../../../src/main/runbooks/handlers/mongo-handlers';
+import { backupHandlers } from '../../../src/main/runbooks/steps/backup-handlers';
+import { mongoHandlers } from '../../../src/main/runbooks/steps/mongo-handlers';
 import { planDigest } from '../../../src/main/runbooks/plan-digest';
 import { buildPlan } from '../../../src/main/runbooks/plans/index';
-import type { OperationHandlers } from '../../../src/main/runbooks/handlers';
+import type { OperationHandlers } from '../../../src/main/runbooks/steps/step-handler';
 import { FakeMongo } from './fake-mongo';
 import { twoSiteTopology } from './fixtures';
 

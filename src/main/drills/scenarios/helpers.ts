@@ -1,7 +1,7 @@
 import type { ExecutionView } from '../../../shared/api/runbooks';
 import type { SiteConfig, Topology } from '../../../shared/topology';
 import { sleep } from '../../connectors/deadline';
-import { hello, type MongoAccess } from '../../runbooks/handlers/mongo-access';
+import { hello, type MongoAccess } from '../../runbooks/steps/mongo-access';
 import type { MemberAddress } from '../../runbooks/runbook';
 import type { Scenario, ScenarioContext } from '../types';
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { DeskError } from '../../../shared/errors';
-import type { OperationHandlers } from '../handlers';
-import { pollUntil } from '../handlers';
+import type { OperationHandlers } from './step-handler';
+import { pollUntil } from './step-handler';
 
 async function status(url: string, signal: AbortSignal): Promise<number | null> {
   try {

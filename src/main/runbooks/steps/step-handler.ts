@@ -1,5 +1,5 @@
-import { sleep } from '../connectors/deadline';
-import type { OperationKind, OperationOf, Step } from './runbook';
+import { sleep } from '../../connectors/deadline';
+import type { OperationKind, OperationOf, Step } from '../runbook';
 
 /** What a step's handler gets: its deadline as an AbortSignal, and a log that ends up in the journal. */
 export interface StepContext {

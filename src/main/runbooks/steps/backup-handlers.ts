@@ -1,4 +1,4 @@
-import type { OperationHandlers } from '../handlers';
+import type { OperationHandlers } from './step-handler';
 
 /** What a backup step hands the backup module: its deadline/cancel signal, whose step it is, its journal log. */
 export interface BackupStepContext {

@@ -2,7 +2,7 @@ import type { Topology } from '../../../shared/topology';
 import type { HostKeyPins } from '../../connectors/ssh-host-keys';
 import type { FaultRequest } from '../../sandbox/types';
 import type { SecretStore } from '../../store/secret-store';
-import type { OperationHandlers } from '../handlers';
+import type { OperationHandlers } from './step-handler';
 import { backupHandlers, type BackupPort } from './backup-handlers';
 import { httpHandlers } from './http-handlers';
 import type { MongoAccess } from './mongo-access';

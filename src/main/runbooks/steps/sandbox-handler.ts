@@ -1,5 +1,5 @@
 import type { FaultRequest } from '../../sandbox/types';
-import type { OperationHandlers } from '../handlers';
+import type { OperationHandlers } from './step-handler';
 
 /** Sandbox faults as plan steps (drills, and the simulated applications of the practice topology). */
 export function sandboxHandlers(fault: (req: FaultRequest) => Promise<{ message: string }>): OperationHandlers {

@@ -3,7 +3,7 @@ import type { Topology } from '../../../shared/topology';
 import type { HostKeyPins } from '../../connectors/ssh-host-keys';
 import { SshSession, type SshTarget } from '../../connectors/ssh-client';
 import type { SecretStore } from '../../store/secret-store';
-import type { OperationHandlers } from '../handlers';
+import type { OperationHandlers } from './step-handler';
 
 export interface SshHandlerDeps {
   topology: Topology;

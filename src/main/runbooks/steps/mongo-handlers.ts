@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeskError } from '../../../shared/errors';
-import type { OperationHandlers, StepContext } from '../handlers';
-import { pollUntil } from '../handlers';
+import type { OperationHandlers, StepContext } from './step-handler';
+import { pollUntil } from './step-handler';
 import type { MemberAddress } from '../runbook';
 import { hello, isUnreachable, type HelloState, type MongoAccess } from './mongo-access';
 
