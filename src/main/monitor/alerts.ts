@@ -24,6 +24,7 @@ export class AlertManager {
   private readonly levels = new Map<string, Level>();
   private readonly pending = new Set<Promise<void>>();
   private readonly abort = new AbortController();
+  private readonly splitBrain = new Set<string>();
 
   constructor(
     private readonly opts: AlertOptions,
@@ -39,7 +40,13 @@ export class AlertManager {
       const from = this.levels.get(site.name) ?? 'unknown';
       const to = site.status.level;
       this.levels.set(site.name, to);
-      if ((to === 'red') === (from === 'red')) continue;
+      // Split brain is alerted the moment it appears, even on a site already red (DC unreachable, then back
+      // with a primary of its own): it is the one state where every minute costs data.
+      const split = site.status.reasons.some((r) => r.code === 'SPLIT_BRAIN');
+      const newSplit = split && !this.splitBrain.has(site.name);
+      if (split) this.splitBrain.add(site.name);
+      else this.splitBrain.delete(site.name);
+      if ((to === 'red') === (from === 'red') && !newSplit) continue;
       raised.push(this.raise(site.name, from, to, site.status.reasons, o.polledAt));
     }
     return raised;

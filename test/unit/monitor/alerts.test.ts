@@ -52,6 +52,23 @@ describe('AlertManager', () => {
     expect(log.list().map((a) => a.to)).toEqual(['green', 'red']);
   });
 
+  it('split brain appearing on a site already red is alerted at once, once; its end alone is not', () => {
+    const m = new AlertManager({ topologyName: 't', desktop: false, webhookRetries: 0, timeoutMs: 1000 }, null, () => undefined);
+    const split = () => {
+      const o = red();
+      const dc = o.sites[0];
+      o.sites[0] = { ...dc, status: { ...dc.status, reasons: [{ code: 'SPLIT_BRAIN', level: 'red', subject: 'DC', message: 'Split brain: DR was activated, but on DC rs-dc has a writable primary (dc-1).' }, ...dc.status.reasons] } };
+      return o;
+    };
+    expect(m.onOverview(red())).toHaveLength(1);
+    const [a] = m.onOverview(split());
+    expect(a).toMatchObject({ subject: 'DC', from: 'red', to: 'red' });
+    expect(a.reasons[0].code).toBe('SPLIT_BRAIN');
+    expect(m.onOverview(split())).toEqual([]);
+    expect(m.onOverview(red())).toEqual([]);
+    expect(m.onOverview(split())).toHaveLength(1);
+  });
+
   it('a site red at the first poll alerts from unknown', () => {
     const m = new AlertManager({ topologyName: 't', desktop: false, webhookRetries: 0, timeoutMs: 1000 }, null, () => undefined);
     const [a] = m.onOverview(red());
