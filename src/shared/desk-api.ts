@@ -1,5 +1,6 @@
 import type { ApprovalsEvents, ApprovalsMethods } from './api/approvals';
 import type { BackupEvents, BackupMethods } from './api/backup';
+import type { HostTrustMethods } from './api/hosts';
 import type { MonitorEvents, MonitorMethods } from './api/monitor';
 import type { RunbookEvents, RunbookMethods } from './api/runbooks';
 
@@ -8,7 +9,7 @@ import type { RunbookEvents, RunbookMethods } from './api/runbooks';
  * and returns a promise; the engine validates every input with zod. Later features add their own
  * `XxxMethods` / `XxxEvents` interfaces in src/shared/api/ and extend these two.
  */
-export interface DeskMethods extends ApprovalsMethods, BackupMethods, MonitorMethods, RunbookMethods {}
+export interface DeskMethods extends ApprovalsMethods, BackupMethods, HostTrustMethods, MonitorMethods, RunbookMethods {}
 
 /** Something the person at the desk should know now (an execution completed or failed); hosts raise it as a desktop notification. */
 export interface DeskNotification {

@@ -3,6 +3,7 @@ import type { DeskEvents } from '../../shared/desk-api';
 import { serviceId, type DeskFeature } from '../feature/contract';
 import { DeskApprovals } from './desk-approvals';
 import { approvalsMethods } from './handlers';
+import { hostTrustMethods } from './host-trust';
 import { FileRosterSource } from './roster-source';
 
 export const ROSTER_FILE = 'roster.json';
@@ -33,5 +34,6 @@ export const approvalsFeature: DeskFeature = async (ctx) => {
   const a = ctx.services.get(APPROVALS);
   const report = await a.integrity();
   for (const p of report.problems) process.stderr.write(`warning: ${p.code}: ${p.message}\n`);
-  return { methods: approvalsMethods(a) };
+  // SSH host keys are confirmed by a person too (Credentials page): served here with the other trust decisions.
+  return { methods: { ...approvalsMethods(a), ...hostTrustMethods({ topology: () => ctx.topology.topology, db: ctx.database.db }) } };
 };
