@@ -90,16 +90,19 @@ export class ChainState {
   }
 
   /**
-   * Records that every entry up to `ts` of chain `chainId` is applied. Forward only: a position at or before
-   * the recorded one is a repeat and changes nothing. LEASE_LOST when the term or the chain is no longer ours.
+   * Records that every entry up to `ts` of chain `chainId` is applied. Forward only: a position before the
+   * recorded one is a repeat and changes nothing. LEASE_LOST when the term or the chain is no longer ours.
    */
   async recordApplied(held: HeldLease, chainId: string, ts: string, wall: number | null): Promise<PositionWrite> {
     const at = textToTs(ts);
-    const r = await this.coll.updateOne(
-      { _id: this.pipeline, term: held.term, chainId, $or: [{ appliedTs: null }, { appliedTs: { $lt: at } }] },
+    // Equal counts as ours: the batch's own applyOps already moved the position there (positionOp), and
+    // this write is then only the term check, in one round trip (the document before tells a repeat).
+    const before = await this.coll.findOneAndUpdate(
+      { _id: this.pipeline, term: held.term, chainId, $or: [{ appliedTs: null }, { appliedTs: { $lte: at } }] },
       { $set: { appliedTs: at, updatedAt: new Date(), ...(wall !== null ? { appliedWall: new Date(wall) } : {}) } },
+      { returnDocument: 'before', projection: { appliedTs: 1 } },
     );
-    if (r.matchedCount) return { kind: 'moved' };
+    if (before) return before.appliedTs && before.appliedTs.equals(at) ? { kind: 'repeat', appliedTs: ts } : { kind: 'moved' };
     return this.why(held, chainId);
   }
 

@@ -13,7 +13,8 @@ import { exited, insertCounts, jsonChild, startLocalBed, type LocalBed } from '.
  * chain continued, and nothing DR's chain document calls applied lost by a failover.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
-const TTL = 2_500;
+// Long enough that a heartbeat (every third of it) survives the suite running another integration file beside this one.
+const TTL = 4_000;
 let bed: LocalBed;
 let chainId: string;
 const children = new Set<ChildProcess>();
