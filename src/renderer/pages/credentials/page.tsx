@@ -3,6 +3,7 @@ import type { SecretInfo } from '../../../shared/monitor';
 import { useConnection, useDeskApi, useHostKind, useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { toDeskError } from '../../desk-client/bridge-client';
+import { HostKeys } from './HostKeys';
 import { secretBackendLabel, secretRefs, type SecretRef } from './secret-refs';
 import { SecretForm, type FormPreset } from './SecretForm';
 import { mergeRows, SecretTable } from './SecretTable';
@@ -65,6 +66,7 @@ function CredentialsPage() {
         </section>
         <SecretForm key={preset.n} preset={preset.value} onSaved={reload} />
       </div>
+      <HostKeys />
     </div>
   );
 }
