@@ -105,7 +105,10 @@ export function replicaSetReasons(rs: ReplicaSetView, site: SiteView, ctx: RuleC
   const subject = `${site.name}/${rs.name}`;
   const out: Reason[] = [];
   if (!site.reachable) return out;
-  if (rs.primary === null) {
+  if (rs.primary === null && ctx.activation && ctx.activation.from === site.name) {
+    // After an activation the old site must not take writes: no primary there is the fence holding, not an outage.
+    out.push(reason('NO_PRIMARY', 'yellow', subject, `${rs.name} has no primary, as it must while ${ctx.activation.site} takes the writes (activated at ${ctx.activation.at}): leave it so until a failback.`));
+  } else if (rs.primary === null) {
     const healthy = rs.members.filter(isHealthy).length;
     const majority = Math.floor(rs.members.length / 2) + 1;
     out.push(

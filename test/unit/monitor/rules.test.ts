@@ -14,6 +14,21 @@ describe('rules', () => {
     expect(o.sites.every((s) => s.status.level === 'green' && s.replicaSets.every((r) => r.members.every((m) => m.status.level === 'green')))).toBe(true);
   });
 
+  it('after an activation, no primary on the old site is the fence holding: yellow and said so; on the active site it stays red', () => {
+    const activation = { at: iso(60_000), label: 'execution ex-1', site: 'DR', from: 'DC' };
+    const fenced = healthy((dc) => void (dc[0] = { ...dc[0], stateStr: 'SECONDARY' }));
+    fenced.sites[0].replicaSets[0].primary = null;
+    const r = evaluate(fenced, ctx({ activation }));
+    const noPrimary = r.status.reasons.find((x) => x.code === 'NO_PRIMARY')!;
+    expect(noPrimary).toMatchObject({ level: 'yellow', subject: 'DC/rs-dc' });
+    expect(noPrimary.message).toContain('as it must while DR takes the writes');
+    expect(r.sites[0].status.level).toBe('yellow');
+    // The active site without a primary is the outage it always was.
+    const drDown = healthy();
+    drDown.sites[1].replicaSets[0].primary = null;
+    expect(evaluate(drDown, ctx({ activation })).status.reasons.find((x) => x.code === 'NO_PRIMARY')).toMatchObject({ level: 'red', subject: 'DR/rs-dr' });
+  });
+
   it('before the first poll everything is unknown', () => {
     expect(evaluate({ ...healthy(), polledAt: null }, ctx()).status.level).toBe('unknown');
   });
