@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { DeskError } from '../../../shared/errors';
 import { toDeskError } from '../../desk-client/bridge-client';
-import { Refusal } from './Refusal';
+import { Refusal } from '../../app/Refusal';
 import { readPickedFile } from './transfer';
 
 /**

@@ -3,7 +3,7 @@ import type { IdentityInfo, RosterView } from '../../../shared/api/approvals';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { hrefOf } from '../../app/hash-route';
 import { IntegrityBanner } from './IntegrityBanner';
-import { Refusal } from './Refusal';
+import { Refusal } from '../../app/Refusal';
 
 export interface Me {
   identity: IdentityInfo;

@@ -3,7 +3,7 @@ import type { DecisionView, ExportedItem } from '../../../shared/api/approvals';
 import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 
 /**
  * Approve or deny with a comment. The decision is a signature over the request's digest (and the

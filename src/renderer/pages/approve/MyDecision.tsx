@@ -2,7 +2,7 @@ import type { DecisionView } from '../../../shared/api/approvals';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock } from '../../format/time';
 import { ExportPanel } from '../approvals-common/ExportPanel';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 
 /** The decision this workstation signed, ready to send back to the requester as a token or a file. */
 export function MyDecision({ decision, now }: { decision: DecisionView; now: number }) {

@@ -4,7 +4,7 @@ import { useDeskQuery } from '../../app/use-desk-query';
 import { navigate, useSubPath } from '../../app/hash-route';
 import { WithIdentityAndRoster, type Me } from '../approvals-common/gate';
 import { ImportBox } from '../approvals-common/ImportBox';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { RequestTable } from '../approvals-common/RequestTable';
 import { ReviewRequest } from './ReviewRequest';
 import '../approvals-common/approvals.css';

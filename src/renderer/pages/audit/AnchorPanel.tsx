@@ -5,7 +5,7 @@ import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { ImportBox } from '../approvals-common/ImportBox';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 
 /**
  * The log anchored on colleagues' machines: send this log's signed head to an approver (after an execution,

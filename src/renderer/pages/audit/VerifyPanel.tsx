@@ -3,7 +3,7 @@ import type { AuditVerifyReport } from '../../../shared/api/approvals';
 import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 
 function Result({ report: r }: { report: AuditVerifyReport }) {
   if (r.ok)

@@ -6,7 +6,7 @@ import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { IntegrityBanner } from '../approvals-common/IntegrityBanner';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { downloadText } from '../approvals-common/transfer';
 import { AuditFilters } from './AuditFilters';
 import { AuditTable } from './AuditTable';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DrillReport } from '../../../shared/api/drill-report';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { ErrorLine } from '../executions/ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { hrefOf } from '../../app/hash-route';
 import { ExportButtons } from './report/ExportButtons';
 import { ReportView } from './report/ReportView';
@@ -28,7 +28,7 @@ export function DrillReportPage({ drillId }: { drillId: string }) {
           The drill is finishing: its report appears here when it has ended.
         </div>
       ) : (
-        <ErrorLine error={q.error} />
+        <Refusal error={q.error} testId="action-error" />
       )}
       {r ? (
         <ReportView r={r} actions={<ExportButtons pdfTestId="drill-export-pdf" exportReport={(api, format) => api.exportDrillReport({ drillId, format })} />} verdict={<VerdictForm r={r} onSaved={setSaved} defaultTester={q.data?.me?.name ?? ''} />} />

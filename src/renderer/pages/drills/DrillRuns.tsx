@@ -1,7 +1,7 @@
 import type { DrillRunSummary } from '../../../shared/api/drill-report';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatDuration } from '../../format/time';
-import { ErrorLine } from '../executions/ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { hrefOf } from '../../app/hash-route';
 import { seconds } from './report/report-format';
 import { Clock } from '../../format/Clock';
@@ -19,7 +19,7 @@ export function DrillRuns({ now, version }: { now: number; version: string }) {
       <header className="card-header">
         <h2>Past drills</h2>
       </header>
-      <ErrorLine error={q.error} />
+      <Refusal error={q.error} testId="action-error" />
       {q.data?.length ? (
         <table className="table">
           <thead>

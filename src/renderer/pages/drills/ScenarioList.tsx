@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { DrillScenarioInfo } from '../../../shared/api/drill-report';
 import { useDeskApi } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { ErrorLine } from '../executions/ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { useCall } from '../executions/use-call';
 import { RUNBOOK_LABEL } from '../runbooks/plan-text';
 
@@ -26,7 +26,7 @@ function Scenario({ s, tester, busy, onStarted }: { s: DrillScenarioInfo; tester
           {call.busy ? 'Starting…' : 'Run on the sandbox'}
         </button>
       </div>
-      <ErrorLine error={call.error} testId={`run-error-${s.name}`} />
+      <Refusal error={call.error} testId={`run-error-${s.name}`} />
     </li>
   );
 }
@@ -45,7 +45,7 @@ export function ScenarioList({ busy, onStarted, defaultTester }: { busy: boolean
           <input value={who} onChange={(e) => setTester(e.target.value)} maxLength={80} placeholder="your name" data-testid="drill-tester" />
         </label>
       </header>
-      <ErrorLine error={q.error} />
+      <Refusal error={q.error} testId="action-error" />
       {busy && <p className="muted small">A drill is running: the next one starts once it has finished and cleaned up.</p>}
       {q.data ? (
         <ul className="scenario-list">

@@ -4,7 +4,7 @@ import { useDeskApi } from '../../app/desk-context';
 import { stepPrompt } from '../runbooks/plan-text';
 import { ConfirmDialog } from './ConfirmDialog';
 import { downloadReport } from './download';
-import { ErrorLine } from './ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { isFinished } from './status';
 import { useCall } from './use-call';
 
@@ -112,8 +112,8 @@ export function ExecutionActions({ e, onChange, onShowReport }: { e: ExecutionVi
           {exporter.busy ? 'Rendering PDF…' : 'Export PDF'}
         </button>
       </div>
-      <ErrorLine error={call.error} />
-      <ErrorLine error={exporter.error} testId="export-error" />
+      <Refusal error={call.error} testId="action-error" />
+      <Refusal error={exporter.error} testId="export-error" />
       {dialog === 'resume' && (
         <ConfirmDialog
           title={e.confirmationNeededFor !== null ? `Run step ${e.confirmationNeededFor} again?` : 'Resume the execution?'}

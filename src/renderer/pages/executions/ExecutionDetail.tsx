@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNow, useOverview } from '../../app/desk-context';
 import { DataLossPoint } from '../approvals-common/SitesStatus';
 import { ExecutionReport } from '../drills/report/ExecutionReport';
-import { ErrorLine } from './ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { ExecutionActions } from './ExecutionActions';
 import { ExecutionHeader } from './ExecutionHeader';
 import { StepTable } from './StepTable';
@@ -20,7 +20,7 @@ export function ExecutionDetail({ id }: { id: string }) {
   return (
     <div className="exec-detail" data-testid="execution" data-execution-id={id} data-status={e?.status}>
       <a href={hrefOf('executions')}>← All executions</a>
-      <ErrorLine error={error} testId="execution-error-load" />
+      <Refusal error={error} testId="execution-error-load" />
       {e ? (
         <>
           <ExecutionHeader e={e} now={now} />

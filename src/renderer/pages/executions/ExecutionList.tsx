@@ -1,6 +1,6 @@
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatDuration } from '../../format/time';
-import { ErrorLine } from './ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { EXECUTION_LABEL, EXECUTION_LEVEL } from './status';
 import { Clock } from '../../format/Clock';
 
@@ -13,7 +13,7 @@ export function ExecutionList({ now, limit = 50 }: { now: number; limit?: number
         <h2>Executions</h2>
         <span className="muted small">journaled step by step</span>
       </header>
-      <ErrorLine error={q.error} />
+      <Refusal error={q.error} testId="action-error" />
       {q.data?.length ? (
         <table className="table">
           <thead>

@@ -1,7 +1,7 @@
 import type { RequestSummary } from '../../../shared/api/approvals';
 import { useDeskApi } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { ErrorLine } from './ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { useCall } from './use-call';
 import { Clock } from '../../format/Clock';
 
@@ -54,7 +54,7 @@ function RequestRow({ r, onStarted, now }: { r: RequestSummary; onStarted: (exec
             {call.busy ? 'Starting…' : 'Start'}
           </button>
         )}
-        <ErrorLine error={call.error} testId={`start-error-${r.id}`} />
+        <Refusal error={call.error} testId={`start-error-${r.id}`} />
       </td>
     </tr>
   );
@@ -70,7 +70,7 @@ export function ReadyToRun({ onStarted, now }: { onStarted: (executionId: string
         <h2>Requests to run</h2>
         <span className="muted small">Start runs the exact plan the approvers signed</span>
       </header>
-      <ErrorLine error={q.error} />
+      <Refusal error={q.error} testId="action-error" />
       {rows.length ? (
         <table className="table">
           <tbody>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 
 /** Makes this workstation's Ed25519 key pair; the private half goes straight into the OS keychain. */
 export function CreateIdentity({ onCreated }: { onCreated: () => void }) {

@@ -4,7 +4,7 @@ import { useDeskQuery } from '../../app/use-desk-query';
 import { formatClock } from '../../format/time';
 import { CopyButton } from '../approvals-common/ExportPanel';
 import { hrefOf } from '../../app/hash-route';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { CreateIdentity } from './CreateIdentity';
 import '../approvals-common/approvals.css';
 

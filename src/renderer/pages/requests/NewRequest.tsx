@@ -5,7 +5,7 @@ import { useDeskApi, useNow, useOverview } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { navigate } from '../../app/hash-route';
 import { PlanSteps } from '../approvals-common/PlanSteps';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { RiskList } from '../approvals-common/RiskList';
 import { requestRisks } from '../approvals-common/risks';
 import { SitesStatus } from '../approvals-common/SitesStatus';

@@ -5,9 +5,8 @@ import { DecisionList } from '../approvals-common/DecisionList';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { ImportBox } from '../approvals-common/ImportBox';
 import { PlanSteps } from '../approvals-common/PlanSteps';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { RequestFactsCard } from '../approvals-common/RequestFacts';
-import { ErrorLine } from '../executions/ErrorLine';
 import { hrefOf } from '../../app/hash-route';
 import { useCall } from '../executions/use-call';
 import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
@@ -53,7 +52,7 @@ function StartCard({ request: r }: { request: RequestDetail }) {
       <button type="button" className="primary" onClick={start} disabled={call.busy} data-testid={`request-start-${r.id}`}>
         {call.busy ? 'Starting…' : 'Start'}
       </button>
-      <ErrorLine error={call.error} testId={`request-start-error-${r.id}`} />
+      <Refusal error={call.error} testId={`request-start-error-${r.id}`} />
     </div>
   );
 }

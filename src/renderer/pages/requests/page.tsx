@@ -3,7 +3,7 @@ import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { navigate, useSubPath } from '../../app/hash-route';
 import { WithIdentityAndRoster, type Me } from '../approvals-common/gate';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { RequestTable } from '../approvals-common/RequestTable';
 import { NewRequest } from './NewRequest';
 import { RequestView } from './RequestView';

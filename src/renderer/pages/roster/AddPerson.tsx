@@ -4,7 +4,7 @@ import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { fingerprintHex, readEnrollmentClaim } from '../approvals-common/fingerprint-text';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 
 /** Groups the policy names (IT, business…) offered first; any other group can be typed. */
 function policyGroups(roster: RosterView): string[] {

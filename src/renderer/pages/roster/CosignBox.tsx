@@ -6,7 +6,7 @@ import { toDeskError } from '../../desk-client/bridge-client';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { Fingerprint } from '../approvals-common/Fingerprint';
 import { ImportBox } from '../approvals-common/ImportBox';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { PendingChange } from './PendingChange';
 import { TrustPrompt, type TrustQuestion } from './TrustPrompt';
 

@@ -3,7 +3,7 @@ import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { ImportBox } from '../approvals-common/ImportBox';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { CosignBox } from './CosignBox';
 import { TrustPrompt, type TrustQuestion } from './TrustPrompt';
 

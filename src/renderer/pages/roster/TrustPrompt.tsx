@@ -3,7 +3,7 @@ import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { fingerprintHex } from '../approvals-common/fingerprint-text';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 
 export interface TrustQuestion {
   text: string;

@@ -9,7 +9,7 @@ import { formatClock } from '../../format/time';
 import { Fingerprint } from '../approvals-common/Fingerprint';
 import { hrefOf } from '../../app/hash-route';
 import { IntegrityBanner } from '../approvals-common/IntegrityBanner';
-import { Refusal } from '../approvals-common/Refusal';
+import { Refusal } from '../../app/Refusal';
 import { AddPerson } from './AddPerson';
 import { PendingChange } from './PendingChange';
 import { PolicyTable } from './PolicyTable';

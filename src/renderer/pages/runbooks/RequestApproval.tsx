@@ -3,7 +3,7 @@ import type { Plan } from '../../../shared/api/runbook-plan';
 import { useDeskApi, useOverview } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatDuration } from '../../format/time';
-import { ErrorLine } from '../executions/ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { navigate } from '../../app/hash-route';
 import { useCall } from '../executions/use-call';
 
@@ -28,7 +28,7 @@ export function RequestApproval({ plan }: { plan: Plan }) {
   const [target, setTarget] = useState<string | null>(null);
   const [minutes, setMinutes] = useState<number | null>(null);
 
-  if (!me.data) return <ErrorLine error={me.error} />;
+  if (!me.data) return <Refusal error={me.error} testId="action-error" />;
   const { identity, roster } = me.data;
   if (!identity || !roster)
     return (
@@ -76,7 +76,7 @@ export function RequestApproval({ plan }: { plan: Plan }) {
           {reason.trim().length} / {policy.minReasonLength} characters
         </span>
       </div>
-      <ErrorLine error={call.error} testId="request-approval-error" />
+      <Refusal error={call.error} testId="request-approval-error" />
     </form>
   );
 }

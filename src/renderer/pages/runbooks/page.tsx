@@ -4,7 +4,7 @@ import type { Overview } from '../../../shared/monitor';
 import { useNow, useOverview } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { ErrorLine } from '../executions/ErrorLine';
+import { Refusal } from '../../app/Refusal';
 import { ExecutionList } from '../executions/ExecutionList';
 import { hrefOf, useSubPath } from '../../app/hash-route';
 import { planNotes } from './plan-notes';
@@ -48,7 +48,7 @@ function PlanCard({ runbook }: { runbook: RunbookId }) {
         </div>
       </header>
       <p className="muted small">Exactly what the approvers sign and the executor runs: every target and command is written out.</p>
-      <ErrorLine error={preview.error} testId="preview-error" />
+      <Refusal error={preview.error} testId="preview-error" />
       {preview.plan && preview.digest && (
         <>
           <PlanTable plan={preview.plan} digest={preview.digest} notes={planNotes(preview.plan, overview)} />
@@ -72,7 +72,7 @@ function RunbooksPage() {
         <h1>Runbooks</h1>
         <p className="muted">Built-in procedures as data: preview the exact plan, request approval, then start it from Executions once the policy is met.</p>
       </header>
-      <ErrorLine error={q.error} />
+      <Refusal error={q.error} testId="action-error" />
       <ul className="runbook-cards" aria-label="Runbooks">
         {q.data?.map((r) => (
           <li key={r.id}>

@@ -1,6 +1,6 @@
 import type { DrillReport } from '../../../../shared/api/drill-report';
 import { useDeskQuery } from '../../../app/use-desk-query';
-import { ErrorLine } from '../../executions/ErrorLine';
+import { Refusal } from '../../../app/Refusal';
 import { ExportButtons } from './ExportButtons';
 import { ReportView } from './ReportView';
 import { VerdictView } from './VerdictForm';
@@ -8,7 +8,7 @@ import { VerdictView } from './VerdictForm';
 /** An execution's report (the drill report's layout), re-read whenever the execution moves on. */
 export function ExecutionReport({ id, version }: { id: string; version: string }) {
   const q = useDeskQuery<DrillReport>((api) => api.getExecutionReport({ id }), `${id}-${version}`, []);
-  if (!q.data) return q.error ? <ErrorLine error={q.error} /> : <div className="empty">Building the report…</div>;
+  if (!q.data) return q.error ? <Refusal error={q.error} testId="action-error" /> : <div className="empty">Building the report…</div>;
   return (
     <ReportView
       r={q.data}

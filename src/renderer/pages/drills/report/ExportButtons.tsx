@@ -2,7 +2,7 @@ import type { ReportFile } from '../../../../shared/api/runbooks';
 import type { DeskApi } from '../../../../shared/desk-api';
 import { useDeskApi } from '../../../app/desk-context';
 import { downloadReport } from '../../executions/download';
-import { ErrorLine } from '../../executions/ErrorLine';
+import { Refusal } from '../../../app/Refusal';
 import { useCall } from '../../executions/use-call';
 
 /** Export PDF and Export HTML of one report as the engine renders it, offered as a file download. */
@@ -21,7 +21,7 @@ export function ExportButtons({ exportReport, pdfTestId }: { exportReport: (api:
       <button type="button" onClick={() => void run('html')} disabled={call.busy}>
         Export HTML
       </button>
-      <ErrorLine error={call.error} />
+      <Refusal error={call.error} testId="action-error" />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { DrillReport, DrillVerdict } from '../../../../shared/api/drill-report';
 import { useDeskApi } from '../../../app/desk-context';
-import { ErrorLine } from '../../executions/ErrorLine';
+import { Refusal } from '../../../app/Refusal';
 import { useCall } from '../../executions/use-call';
 import { utc } from './report-format';
 
@@ -71,7 +71,7 @@ export function VerdictForm({ r, onSaved, defaultTester }: { r: DrillReport; onS
           </button>
           {saved && <span className="muted small">Saved: the next export carries it.</span>}
         </div>
-        <ErrorLine error={call.error} />
+        <Refusal error={call.error} testId="action-error" />
       </form>
     </section>
   );

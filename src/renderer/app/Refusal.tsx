@@ -1,4 +1,4 @@
-import type { DeskError } from '../../../shared/errors';
+import type { DeskError } from '../../shared/errors';
 
 /** A refused call, with the engine's reason code and its sentence, exactly as given. */
 export function Refusal({ error, testId = 'refusal' }: { error: DeskError | null; testId?: string }) {
