@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MongoServerError } from 'mongodb';
-import { startSandbox, SANDBOX_PASSWORD_SECRET, type Sandbox } from '../../../src/main/sandbox';
+import { SANDBOX_PASSWORD_SECRET, type Sandbox } from '../../../src/main/sandbox';
 import { topologySchema } from '../../../src/shared/topology';
-import { directUri, setUri, withClient } from './helpers';
+import { directUri, setUri, withClient, withSandbox } from './helpers';
 
 describe('SCRAM-SHA-256 authentication', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true, auth: { username: 'ops', password: 'correct horse' } });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true, auth: { username: 'ops', password: 'correct horse' } }, (s) => (sb = s));
 
   it('lets the right user in (speculative auth in the handshake) and writes', async () => {
     const uri = setUri(sb).replace('mongodb://', 'mongodb://ops:correct%20horse@');

@@ -1,17 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topologySchema } from '../../../src/shared/topology';
-import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { directUri, setUri, withClient } from './helpers';
+import type { Sandbox } from '../../../src/main/sandbox';
+import { directUri, setUri, withClient, withSandbox } from './helpers';
 
 describe('sandbox basics through the official driver', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true }, (s) => (sb = s));
 
   it('starts both sites with distinct sets and writes a topology file that parses', async () => {
     const d = sb.description;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Long, MongoClient, MongoServerError, ObjectId, Timestamp, type Document } from 'mongodb';
 import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { directUri, memberHost, primaryOf, setUri, waitFor, withClient, type AnyDoc } from './helpers';
+import { type AnyDoc, directUri, memberHost, primaryOf, setUri, waitFor, withClient, withSandbox } from './helpers';
 import { rawCommand } from './raw-client';
 
 describe('commands through the official driver', () => {
@@ -160,12 +160,7 @@ describe('commands through the official driver', () => {
 
 describe('replica-set admin commands', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true }, (s) => (sb = s));
 
   it('replSetStepDown waits for a caught-up secondary (secondaryCatchUpPeriodSecs), else ExceededTimeLimit', async () => {
     await withClient(setUri(sb), async (c) => {

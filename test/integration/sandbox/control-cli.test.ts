@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxDescription } from '../../../src/main/sandbox';
+import { describe, expect, it } from 'vitest';
+import { type Sandbox, type SandboxDescription } from '../../../src/main/sandbox';
 import { topologySchema } from '../../../src/shared/topology';
-import { setUri, waitFor, withClient } from './helpers';
+import { setUri, waitFor, withClient, withSandbox } from './helpers';
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -14,12 +14,7 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
 
 describe('control endpoint', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true }, (s) => (sb = s));
 
   it('GET /state lists every member with state, term, optime and lag, and the ledger counts', async () => {
     const res = await fetch(`${sb.description.control}/state`);

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../../src/main/sandbox';
+import { withSandbox } from './helpers';
 
 /** Raw HTTP so the test can send the headers a browser (or a rebinding attacker) would. */
 function call(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: { error?: { code: string; message: string } } & Record<string, unknown> }> {
@@ -19,12 +20,7 @@ function call(base: string, method: string, path: string, headers: Record<string
 
 describe('control endpoint refuses foreign origins', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true }, (s) => (sb = s));
 
   it('a cross-site POST /fault from a web page is refused with 403 FOREIGN_ORIGIN and has no effect', async () => {
     const kill = JSON.stringify({ action: 'kill', target: 'DC' });

@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { serialize } from 'bson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { directUri, memberHost, setUri, withClient } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../../src/main/sandbox';
+import { directUri, memberHost, setUri, withClient, withSandbox } from './helpers';
 
 /** Deterministic PRNG (mulberry32) so a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -95,12 +95,7 @@ function deliver(s: Socket, bytes: Buffer, endAfter: boolean): Promise<'reply' |
 
 describe('hostile wire input', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true }, (s) => (sb = s));
 
   it('10,000 random, truncated, oversized and unknown-opcode messages: the member stays up and a good client still works', async () => {
     const host = memberHost(sb, 'dc-1');

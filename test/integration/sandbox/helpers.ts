@@ -1,10 +1,24 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
-import type { Sandbox } from '../../../src/main/sandbox';
+import { afterAll, beforeAll } from 'vitest';
+import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
+import type { SandboxOptions } from '../../../src/main/sandbox/types';
 
 /** Documents with any _id (the driver's default typing wants ObjectId). */
 export type AnyDoc = { _id?: string | number } & Record<string, unknown>;
 
 /** Connection strings and small waits shared by the sandbox integration tests. */
+/** A sandbox for the tests of one describe block: started before them (handed to `set`), stopped after. */
+export function withSandbox(options: SandboxOptions, set: (sb: Sandbox) => void): void {
+  let sb: Sandbox | undefined;
+  beforeAll(async () => {
+    sb = await startSandbox(options);
+    set(sb);
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+}
+
 export function setUri(sb: Sandbox, site = 'DC', extra = ''): string {
   const s = sb.description.sites.find((x) => x.name === site)!;
   return `mongodb://${s.members.map((m) => m.host).join(',')}/?replicaSet=${s.replicaSet}${extra}`;

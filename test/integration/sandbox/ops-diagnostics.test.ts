@@ -1,7 +1,7 @@
 import { Long, type Document, type MongoServerError } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { directUri, primaryOf, setUri, waitFor, withClient, type AnyDoc } from './helpers';
+import { type AnyDoc, directUri, primaryOf, setUri, waitFor, withClient, withSandbox } from './helpers';
 
 /** currentOp, killOp, explain, serverStatus sections and the election metrics of replSetGetStatus. */
 describe('operations in progress, killOp and explain', () => {
@@ -181,12 +181,7 @@ describe('operations in progress, killOp and explain', () => {
 
 describe('serverStatus sections and election metrics', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true }, (s) => (sb = s));
 
   it('opcounters are 64-bit; network, metrics and transactions count what happened', async () => {
     await withClient(

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, MongoWriteConcernError, type Document } from 'mongodb';
 import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { directUri, memberHost, primaryOf, setUri, waitFor, withClient, type AnyDoc } from './helpers';
+import { type AnyDoc, directUri, memberHost, primaryOf, setUri, waitFor, withClient, withSandbox } from './helpers';
 
 describe('network partition (fast timing)', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true }, (s) => (sb = s));
 
   it('a primary cut off from its secondary and arbiter steps down; the majority side elects; heal rejoins it', async () => {
     await withClient(setUri(sb), (c) => c.db('soar').collection<AnyDoc>('events').insertOne({ _id: 'before' }, { writeConcern: { w: 'majority' } }));

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { setUri, waitFor, withClient, type AnyDoc } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../../src/main/sandbox';
+import { type AnyDoc, setUri, waitFor, withClient, withSandbox } from './helpers';
 
 type Entry = { op: string; ns: string; o: Record<string, unknown>; ts: { getHighBits(): number; getLowBits(): number } };
 
 describe('periodic no-op and Reconfig set no-op', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true, periodicNoopIntervalMs: 300 });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true, periodicNoopIntervalMs: 300 }, (s) => (sb = s));
 
   const tail = (n: number) =>
     withClient(setUri(sb), async (c) => (await c.db('local').collection('oplog.rs').find({}).sort({ $natural: -1 }).limit(n).toArray()) as unknown as Entry[]);

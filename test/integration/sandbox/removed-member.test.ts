@@ -1,16 +1,11 @@
 import type { Document, MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../src/main/sandbox';
-import { directUri, memberHost, waitFor, withClient } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../../src/main/sandbox';
+import { directUri, memberHost, waitFor, withClient, withSandbox } from './helpers';
 
 describe('a member removed by a forced reconfig', () => {
   let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ fast: true });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
+  withSandbox({ fast: true }, (s) => (sb = s));
 
   it('answers replSetGetStatus with InvalidReplicaSetConfig (93), as mongod in state REMOVED does', async () => {
     await withClient(directUri(sb, 'dc-1'), async (c) => {
