@@ -69,7 +69,14 @@ async function phase(label: string, ops: number, minutes: number, opts: BackupSe
   const achieved = (bed.sandbox.ledger.acknowledged - ackAtWarm) / ((Date.now() - warmAt) / 1000);
   await svc.stop();
   const slices = (svc.store.currentChain()?.capturedSeq ?? 0) - capturedBefore;
-  return { label, offered: ops, achieved, ext, own, load: [load0, loadavg()[0]], slices };
+  const r: PhaseResult = { label, offered: ops, achieved, ext, own, load: [load0, loadavg()[0]], slices };
+  // Printed as each phase ends, so a run cut short keeps what it measured.
+  console.log(`phase done: ${row(r)}`);
+  return r;
+}
+
+function row(r: PhaseResult): string {
+  return `${r.label.padEnd(21)} ${String(r.offered).padStart(7)}  ${r.achieved.toFixed(0).padStart(8)}  ${String(r.slices).padStart(6)}  ${f(percentile(r.ext, 50))} / ${f(percentile(r.ext, 95))} / ${f(r.ext.length ? Math.max(...r.ext) : null)}        ${f(percentile(r.own, 50))} / ${f(percentile(r.own, 95))} / ${f(r.own.length ? Math.max(...r.own) : null)}       ${r.load[0].toFixed(2)} → ${r.load[1].toFixed(2)}`;
 }
 
 const results: PhaseResult[] = [];
@@ -110,10 +117,7 @@ try {
   const counted = acked.filter((id) => counts.has(id)).length;
 
   console.log(`\nphase                 offered  achieved  slices  RPO outside p50 / p95 / max (s)  product live p50 / p95 / max (s)  load 1-min start→end`);
-  for (const r of results)
-    console.log(
-      `${r.label.padEnd(21)} ${String(r.offered).padStart(7)}  ${r.achieved.toFixed(0).padStart(8)}  ${String(r.slices).padStart(6)}  ${f(percentile(r.ext, 50))} / ${f(percentile(r.ext, 95))} / ${f(r.ext.length ? Math.max(...r.ext) : null)}        ${f(percentile(r.own, 50))} / ${f(percentile(r.own, 95))} / ${f(r.own.length ? Math.max(...r.own) : null)}       ${r.load[0].toFixed(2)} → ${r.load[1].toFixed(2)}`,
-    );
+  for (const r of results) console.log(row(r));
   console.log(`\nDR equals DC at the end: ${equal ? 'yes' : 'NO'} (${user(dcSnap).length} collections)`);
   console.log(`acknowledged events ${acked.length}; found among DR's insert entries ${counted}; inserted more than once: ${twice}`);
   console.log(`uptime load after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveRpoView } from '../../../src/shared/api/backup';
-import { insertCounts, startLocalBed, type LocalBed } from '../control/local-bed';
+import { exited, insertCounts, jsonChild, startLocalBed, type LocalBed } from '../control/local-bed';
 
 /**
  * Continuous mode end to end over the wire: the sandbox's DC and DR, a desk process tailing DC's oplog with
@@ -35,31 +35,8 @@ interface Line {
 }
 
 function child(dataDir: string): { proc: ChildProcess; lines: Line[] } {
-  const lines: Line[] = [];
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(here, 'continuous-child.ts')], {
-    env: { ...process.env, DRDESK_CHILD: JSON.stringify({ topology: bed.sandbox.topology, landing: bed.landing, dataDir, workstation: 'ws-continuous', ttlMs: TTL, sliceSeconds: 1 }) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(proc);
-  proc.on('exit', () => children.delete(proc));
-  let buf = '';
-  proc.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const l = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      try {
-        lines.push(JSON.parse(l) as Line);
-      } catch {
-        // a line that is not one of ours
-      }
-    }
-  });
-  return { proc, lines };
+  return jsonChild<Line>(join(here, 'continuous-child.ts'), { topology: bed.sandbox.topology, landing: bed.landing, dataDir, workstation: 'ws-continuous', ttlMs: TTL, sliceSeconds: 1 }, children);
 }
-
-const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
 /** Inserts acknowledged by DC's majority (retried through a failover); their ids are what DR must hold. */
 function workload(): { acked: Set<string>; stop: () => Promise<void> } {
@@ -128,6 +105,12 @@ async function scenario(dataDir: string): Promise<void> {
     let c = child(dataDir);
     const applied = () => c.lines.filter((l) => l.event === 'status').at(-1)?.appliedSeq ?? 0;
     await until('slices applied', 20_000, () => (applied() ?? 0) >= 3);
+
+    // The lease is held (and renewed) for the whole run: another workstation's cycle is refused, naming it.
+    const other = bed.desk('other', { controlLease: { ttlMs: TTL, workstation: 'ws-other', identity: 'ws-other' } });
+    await sleep(TTL);
+    await expect(other.service.run('cycle', 'manual', true)).rejects.toMatchObject({ code: 'LEASE_HELD' });
+    await other.close();
 
     // DC's primary dies while the tailer's cursor is open on it.
     const old = await dcPrimary();

@@ -99,8 +99,11 @@ export class OplogTailer {
     const stall = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new DeskError('TAILER_STALLED', `DC's oplog gave no answer within ${this.opts.awaitMs + STALL_MARGIN_MS} ms: the tailer reconnects.`)), this.opts.awaitMs + STALL_MARGIN_MS);
     });
+    const read = cursor.tryNext();
+    // When the stall wins, the abandoned read still settles later (its connection closes): never unhandled.
+    read.catch(() => undefined);
     try {
-      return (await Promise.race([cursor.tryNext(), stall])) as Uint8Array | null;
+      return (await Promise.race([read, stall])) as Uint8Array | null;
     } finally {
       clearTimeout(timer);
     }
