@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SSH_FINGERPRINT } from '../../shared/topology';
 import { trafficHookSchema } from './runbook';
 
 /**
@@ -33,6 +34,8 @@ export const runbookSettingsSchema = z.strictObject({
       dir: z.string().startsWith('/', 'an absolute directory on the landing host'),
       keySecret: z.string().min(1).optional(),
       passwordSecret: z.string().min(1).optional(),
+      /** The landing host's key fingerprint (ssh-keygen -lf): nothing is sent to a host whose key was not confirmed. */
+      hostKeySha256: z.string().regex(SSH_FINGERPRINT, 'an OpenSSH fingerprint: "SHA256:" followed by 43 base64 characters').optional(),
     })
     .nullable()
     .default(null),
