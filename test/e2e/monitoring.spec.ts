@@ -131,10 +131,18 @@ test('losing every DC member shows DC unreachable with its last known state whil
   await expect(page.getByTestId('unreachable-DC')).toContainText(/Unreachable since \d{2}:\d{2}:\d{2} · last seen \d+ s ago/);
   // Last known: the heir as primary, the arbiter as arbiter, and the old primary as already down.
   const [oldPrimary, heir, arbiter] = ['primary', 'secondary', 'arbiter'].map((role) => dc.members.find((m) => m.role === role)!);
-  await expect(member(heir.name)).toContainText('last known PRIMARY');
+  await expect(member(heir.name)).toHaveAttribute('aria-label', `${heir.name}: last known PRIMARY`);
   await expect(member(heir.name)).toHaveAttribute('data-role-letter', 'P');
-  await expect(member(arbiter.name)).toContainText('last known ARBITER');
-  await expect(member(oldPrimary.name)).toContainText('down since');
+  await expect(member(arbiter.name)).toHaveAttribute('aria-label', `${arbiter.name}: last known ARBITER`);
+  await expect(member(oldPrimary.name)).toHaveAttribute('aria-label', new RegExp(`^${oldPrimary.name}: down since \\d{2}:\\d{2}:\\d{2}$`));
+  // The last-known labels of neighbouring members do not run into each other.
+  const boxes = await Promise.all(dc.members.map((m) => member(m.name).locator('.node-labels').boundingBox()));
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i]!, boxes[j]!];
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      expect(apart, `labels of ${dc.members[i].name} and ${dc.members[j].name} overlap: ${JSON.stringify([a, b])}`).toBe(true);
+    }
   await expect(page.getByTestId('freshness-banner')).toContainText('DC is not answering');
 
   const diagram = page.getByTestId('site-diagram');

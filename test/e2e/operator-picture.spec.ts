@@ -7,7 +7,7 @@ import { startWebHost, type WebHostRun } from './web-host';
  * 1024×700 without horizontal overflow (screenshots in test-results/screenshots/).
  */
 const SHOTS = 'test-results/screenshots';
-const PAGES = ['overview', 'replication', 'alerts', 'backups', 'runbooks', 'executions', 'requests', 'approve', 'identity', 'roster', 'audit', 'drills', 'credentials'];
+const PAGES = ['overview', 'replication', 'alerts', 'faults', 'backups', 'runbooks', 'executions', 'requests', 'approve', 'identity', 'roster', 'audit', 'drills', 'credentials'];
 
 test.describe.configure({ mode: 'serial' });
 
@@ -56,6 +56,20 @@ test("the standby's application answering is SPLIT_BRAIN: red, first, saying to 
   await expect(reasons.locator('[data-code="SPLIT_BRAIN"]')).toHaveCount(0);
 });
 
+test('the Faults page shows the control URL and kills a member with one click; the Overview shows it down', async () => {
+  await page.goto(`${host.url.split('#')[0]}#/faults`);
+  await expect(page.getByTestId('sandbox-control-url')).toHaveText(host.control);
+  await page.getByTestId('fault-kill-dc-2').click();
+  await expect(page.getByTestId('fault-outcome')).toHaveText('killed dc-2');
+  await expect(page.getByTestId('fault-member-dc-2')).toHaveAttribute('data-alive', 'false');
+  await page.screenshot({ path: `${SHOTS}/picture-faults-1024.png` });
+  await page.goto(`${host.url.split('#')[0]}#/overview`);
+  await expect(page.getByTestId('member-dc-2')).toHaveAttribute('data-reachable', 'false', { timeout: 10_000 });
+  await page.goto(`${host.url.split('#')[0]}#/faults`);
+  await page.getByTestId('fault-revive-dc-2').click();
+  await expect(page.getByTestId('fault-member-dc-2')).toHaveAttribute('data-alive', 'true');
+});
+
 test('the oplog window: one panel per site, in hours, with the red and yellow bands visible', async () => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`${host.url.split('#')[0]}#/replication`);
@@ -68,6 +82,16 @@ test('the oplog window: one panel per site, in hours, with the red and yellow ba
     expect(band!.height).toBeGreaterThan(20);
   }
   await page.screenshot({ path: `${SHOTS}/picture-oplog-bands-1440.png`, fullPage: true });
+});
+
+test('a paused backup schedule shows no next run beside "paused"', async () => {
+  await page.goto(`${host.url.split('#')[0]}#/backups`);
+  const card = page.getByTestId('backup-schedule');
+  await card.getByRole('button', { name: 'Pause' }).click();
+  await expect(card.locator('.pill')).toHaveText('paused');
+  await expect(card.locator('[data-field="Next run"]')).toHaveText('none while paused');
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await expect(card.locator('[data-field="Next run"]')).toContainText(' (in ');
 });
 
 for (const size of [

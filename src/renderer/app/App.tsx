@@ -10,8 +10,11 @@ export function App() {
     <div className="shell">
       <Nav pages={PAGES} activeId={page.id} />
       <main className="main" data-page={page.id}>
-        <FreshnessBanner />
         <page.Component />
+        {/* A slot of no height pinned to the bottom of the view: the banner comes and goes without moving the page. */}
+        <div className="freshness-slot">
+          <FreshnessBanner />
+        </div>
       </main>
     </div>
   );
