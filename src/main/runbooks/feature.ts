@@ -11,6 +11,7 @@ import { createMongoAccess } from './steps/mongo-access';
 import { loadRunbookSettings, RunbookService } from './runbook-service';
 import { STANDING_FENCES } from './standing-fence';
 import { ReplicaSetLedgers } from '../control/execution-ledgers';
+import type { ExecutionLedgerPort } from './executor';
 
 /**
  * The runbooks feature for src/main/features.ts: the executor on Desk's database with the real handlers,
@@ -18,7 +19,7 @@ import { ReplicaSetLedgers } from '../control/execution-ledgers';
  * Backup steps run through the Desk's own backup routes (BACKUP_ROUTES: the same services, gates and locks the
  * Backups page and the schedule use); `backup` replaces them (tests).
  */
-export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPort | null } = {}) {
+export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPort | null; ledger?: (ctx: DeskContext) => ExecutionLedgerPort | null } = {}) {
   return (ctx: DeskContext): FeatureParts => {
     const topology = ctx.topology.topology;
     const approvals = ctx.services.get(APPROVALS);
@@ -51,7 +52,7 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
         describe: async (id) => approvalResult(await approvals.getRequest(id)),
         checkpoint: () => auditCheckpoint(approvals).catch(() => null),
       },
-      ledger: new ReplicaSetLedgers({ topology, secrets: ctx.secrets, workstation: ctx.dataDir }),
+      ledger: (opts.ledger ? opts.ledger(ctx) : new ReplicaSetLedgers({ topology, secrets: ctx.secrets, workstation: ctx.dataDir })) ?? undefined,
     });
     runbooks.executor.onProgress((p) => ctx.events.emit('executionProgress', p));
     return {

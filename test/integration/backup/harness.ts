@@ -7,6 +7,7 @@ import { MongoClient, type Document } from 'mongodb';
 import { BackupService, type BackupServiceOptions } from '../../../src/main/backup/service';
 import type { BackupProgress } from '../../../src/shared/api/backup';
 import { startSandbox } from '../../../src/main/sandbox';
+import { NON_USER_DATABASES } from '../../../src/main/control/names';
 import type { Sandbox, SandboxOptions } from '../../../src/main/sandbox/types';
 import { openDatabase, type DeskDatabase } from '../../../src/main/store/database';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
@@ -109,7 +110,8 @@ export async function snapshot(client: MongoClient): Promise<Map<string, string[
   const out = new Map<string, string[]>();
   const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
   for (const { name } of databases) {
-    if (['admin', 'local', 'config'].includes(name)) continue;
+    // DR Desk's control database is site-local (lease, chain, ledger differ by design): not compared.
+    if (NON_USER_DATABASES.has(name)) continue;
     for (const c of await client.db(name).listCollections({}, { nameOnly: true }).toArray()) {
       const docs = await client.db(name).collection(c.name).find({}, { sort: { _id: 1 } }).toArray();
       out.set(`${name}.${c.name}`, docs.map((d: Document) => EJSON.stringify(d, { relaxed: false })));

@@ -20,6 +20,7 @@ const seen: DeskNotification[] = [];
 beforeAll(async () => {
   const topology = join(dir, 'topology.json');
   writeFileSync(topology, JSON.stringify({ ...twoSiteTopology(), alerts: { desktop: false, webhookRetries: 0 } }));
+  // The fixture's members do not exist: no execution ledger to claim on (exactly-once.test.ts tests the ledger).
   const backup = () => ({
     verifyLatest: async () => {
       throw new DeskError('BACKUP_VERIFY_FAILED', 'slice #3 refused: sha256 mismatch');
@@ -27,7 +28,7 @@ beforeAll(async () => {
     applyLatest: async () => ({ sequence: null, appliedTo: null, summary: 'not reached' }),
     cycle: async () => ({ sequence: null, appliedTo: null, summary: 'not reached' }),
   });
-  desk = await createDesk({ dataDir: join(dir, 'data'), topologyPath: topology, secretStore: new MemorySecretStore(), autoStart: false, features: [approvalsFeature, runbooksFeature({ backup })] });
+  desk = await createDesk({ dataDir: join(dir, 'data'), topologyPath: topology, secretStore: new MemorySecretStore(), autoStart: false, features: [approvalsFeature, runbooksFeature({ backup, ledger: () => null })] });
   desk.subscribe('notification', (n) => seen.push(n));
   await desk.api().createIdentity({ name: 'Olivia Operator' });
   await desk.api().initRoster();
