@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { coSign, requestDrActivation, start } from './activation-flow';
 import { CoSigningTeam, go, screenshots, setUpIdentitiesAndRoster, SHOTS, type Desk } from './co-signing-team';
 
 /**
@@ -38,74 +39,10 @@ test.afterAll(() => team.close());
 
 test('three people set up identities and one roster (operator, IT approver, business approver)', () => setUpIdentitiesAndRoster(team));
 
-/** The Runbooks page: DR activation previewed and handed to a new request; returns its id and export token. */
-async function requestDrActivation(page: Page, reason: string, shotName?: string): Promise<{ id: string; token: string }> {
-  await go(page, 'Runbooks');
-  await page.getByTestId('runbook-dr-activation').click();
-  const plan = page.getByTestId('runbook-plan');
-  await expect(plan).toHaveAttribute('data-runbook', 'dr-activation', { timeout: 20_000 });
-  await page.getByTestId('approval-reason').fill(reason);
-  if (shotName) await shot(page, shotName);
-  await page.getByTestId('request-approval-submit').click();
-  const view = page.getByTestId('request-view');
-  await expect(view).toBeVisible({ timeout: 20_000 });
-  const id = (await view.getAttribute('data-request-id')) ?? '';
-  expect(id).toMatch(/^req_/);
-  await expect(page.getByTestId('lock-state')).toHaveAttribute('data-unlocked', 'false');
-  const token = await page.getByTestId('request-export-token').inputValue();
-  expect(token).toMatch(/^drdesk1\./);
-  return { id, token };
-}
-
-/** Both approvers import the request on their own instance and approve; the operator imports both decisions. */
-async function coSign(id: string, token: string, reviewShot?: string): Promise<void> {
-  const decisions: string[] = [];
-  for (const [d, comment] of [
-    [itApprover, 'Checked with the DC team: the array is gone. Approved for IT.'],
-    [bizApprover, 'Business owner: the shop must reopen from DR.'],
-  ] as const) {
-    const { page } = d;
-    await go(page, 'Approve');
-    await page.getByTestId('request-import-text').fill(token);
-    await page.getByRole('button', { name: 'Import request' }).click();
-    await expect(page.getByTestId('review')).toHaveAttribute('data-request-id', id, { timeout: 20_000 });
-    await expect(page.getByTestId('review').getByTestId('plan').locator('[data-op="mongo.fence"]')).toBeVisible();
-    await page.getByTestId('decision-comment').fill(comment);
-    await page.getByTestId('decision-checked').check();
-    if (d === itApprover && reviewShot) await shot(page, reviewShot);
-    await page.getByTestId('approve-button').click();
-    await expect(page.getByTestId('my-decision')).toHaveAttribute('data-decision', 'approve');
-    decisions.push(await page.getByTestId('decision-export-token').inputValue());
-  }
-  const { page } = operator;
-  await go(page, 'Requests');
-  await page.locator(`a[href="#/requests/${id}"]`).first().click();
-  for (const t of decisions) {
-    await page.getByTestId('approval-import-text').fill(t);
-    await page.getByRole('button', { name: 'Import approval' }).click();
-    await expect(page.getByTestId('approval-import-done')).toContainText('verified and counted');
-  }
-  await expect(page.getByTestId('lock-state')).toHaveAttribute('data-unlocked', 'true');
-}
-
-/** From the Executions page: Start on the request's row; returns the execution page's id. */
-async function start(page: Page, id: string, readyShot?: string): Promise<string> {
-  await go(page, 'Executions');
-  const row = page.getByTestId(`ready-${id}`);
-  await expect(row).toHaveAttribute('data-unlocked', 'true');
-  if (readyShot) await shot(page, readyShot);
-  await row.getByTestId(`start-${id}`).click();
-  const exec = page.getByTestId('execution');
-  await expect(exec).toBeVisible({ timeout: 20_000 });
-  const ex = (await exec.getAttribute('data-execution-id')) ?? '';
-  expect(ex).toMatch(/^ex-/);
-  return ex;
-}
-
 test('without a baseline the approved activation stops at its precheck: the page says why, offers resume, and aborts cleanly', async () => {
   const { page } = operator;
   const r = await requestDrActivation(page, 'Rehearsal before any backup exists: the precheck must refuse.');
-  await coSign(r.id, r.token);
+  await coSign(team, r.id, r.token);
   await start(page, r.id);
   await expect(page.getByTestId('execution-status')).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
   await expect(page.getByTestId('execution-error')).toContainText('BACKUP_VERIFY_FAILED');
@@ -143,7 +80,7 @@ test('the Runbooks page previews the exact DR activation plan, with the fencing 
   await expect(plan.locator('[data-op="backup.applyLatest"]')).toContainText('no — asks before re-running');
   await expect(page.getByTestId('plan-warnings')).toContainText('DC primary still reachable', { timeout: 20_000 });
   await expect(page.getByTestId('plan-warnings')).toContainText('fencing step included');
-  const r = await requestDrActivation(page, 'DC storage array lost: activate DR from the latest verified slice.', '01-runbook-plan-preview');
+  const r = await requestDrActivation(page, 'DC storage array lost: activate DR from the latest verified slice.', () => shot(page, '01-runbook-plan-preview'));
   requestId = r.id;
   requestToken = r.token;
   await shot(page, '02-request-created');
@@ -161,13 +98,13 @@ test('a locked request cannot be started: the Executions page names the missing 
 });
 
 test('the IT and the business approver co-sign on their own instances; the operator imports both', async () => {
-  await coSign(requestId, requestToken, '04-approver-review');
+  await coSign(team, requestId, requestToken, '04-approver-review', shot);
   await shot(operator.page, '05-request-unlocked');
 });
 
 test('the operator starts the execution and watches it run to completion', async () => {
   const { page } = operator;
-  executionId = await start(page, requestId, '06-executions-ready');
+  executionId = await start(page, requestId, () => shot(page, '06-executions-ready'));
   // Live progress: a step is seen running with its deadline, or the run has already stopped.
   const status = page.getByTestId('execution-status');
   await expect(page.getByTestId('running-step').or(page.locator('[data-testid="execution-status"]:not([data-status="running"])'))).toBeVisible({ timeout: 30_000 });
@@ -226,6 +163,8 @@ test('the Drills page lists the scenarios and the runs; the dc-primary-failure d
   await page.getByTestId('drill-report-link').click();
   await expect(page.getByTestId('report')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('objective-rto')).toBeVisible();
+  // The tester who ran it, not the practice identity that signed its steps.
+  await expect(page.getByTestId('report-initiator')).toHaveText(operator.name);
   await page.getByTestId('verdict').getByLabel('Pass', { exact: true }).check();
   await page.getByTestId('verdict-notes').fill('Election within the target; no acknowledged write lost.');
   await page.getByTestId('verdict-save').click();
