@@ -40,6 +40,10 @@ test('a fresh start names the missing baseline in the Overview headline, above t
 test('Escape closes the member panel', async () => {
   await page.getByTestId('member-dc-2').click();
   await expect(page.getByTestId('member-details')).toBeVisible();
+  // One time format: local 24 h on screen, the UTC time on hover.
+  const optime = page.getByTestId('member-details').locator('[data-field="Last seen"]');
+  await expect(optime).toHaveText(/^\d{2}:\d{2}:\d{2} \(\d+ s ago\)$/);
+  await expect(optime).toHaveAttribute('title', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('member-details')).toHaveCount(0);
 });

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { MemberView } from '../../../shared/monitor';
 import { LEVEL_LABEL, lastKnownState, memberLevel } from '../../format/member-state';
-import { formatAgo, formatClock, formatHours, formatLag } from '../../format/time';
+import { formatAgo, formatClock, formatHours, formatLag, formatUtc } from '../../format/time';
 
 interface Props {
   member: MemberView;
@@ -31,21 +31,22 @@ export function MemberDetails({ member: m, siteName, replicaSet, now, lastKnown,
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
   const level = lastKnown ? 'unknown' : memberLevel(m);
-  const rows: Array<[string, string]> = [
+  // A third element is the UTC time of the row, for its hover title.
+  const rows: Array<[string, string, (string | null)?]> = [
     ['State', lastKnown ? `${lastKnownState(m)} (last known)` : `${m.stateStr}${m.state === null ? '' : ` (${m.state})`}`],
     ['Last known state', m.lastKnownStateStr ?? '—'],
     ['Health', m.health === null ? '—' : m.health === 1 ? 'up (1)' : `down (${m.health})`],
     ['Expected role', m.expectedRole],
     ['Host', m.host],
-    ['Optime', formatClock(m.optimeDate, now)],
+    ['Optime', formatClock(m.optimeDate, now), m.optimeDate],
     ['Lag', formatLag(m.lagSeconds)],
     ['Oplog window', formatHours(m.oplogWindowHours)],
     ['Version', m.version ?? '—'],
     ['Ping', m.pingMs === null ? '—' : `${m.pingMs} ms`],
     ['Sync source', nameOf(m.syncSource, peers)],
-    ['Election date', formatClock(m.electionDate, now)],
-    ['Last seen', m.lastSeen ? `${formatClock(m.lastSeen, now)} (${formatAgo(m.lastSeen, now)})` : 'never'],
-    ['Unreachable since', formatClock(m.unreachableSince, now)],
+    ['Election date', formatClock(m.electionDate, now), m.electionDate],
+    ['Last seen', m.lastSeen ? `${formatClock(m.lastSeen, now)} (${formatAgo(m.lastSeen, now)})` : 'never', m.lastSeen],
+    ['Unreachable since', formatClock(m.unreachableSince, now), m.unreachableSince],
     ['Last error', m.lastError ?? '—'],
   ];
   return (
@@ -63,10 +64,12 @@ export function MemberDetails({ member: m, siteName, replicaSet, now, lastKnown,
         </button>
       </header>
       <dl className="fields">
-        {rows.map(([k, v]) => (
+        {rows.map(([k, v, at]) => (
           <div key={k} className="field">
             <dt>{k}</dt>
-            <dd data-field={k}>{v}</dd>
+            <dd data-field={k} title={formatUtc(at)}>
+              {v}
+            </dd>
           </div>
         ))}
       </dl>
