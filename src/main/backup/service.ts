@@ -382,7 +382,7 @@ export class BackupService {
   private async openLease(keep: boolean): Promise<LeaseSession | null> {
     const o = this.d.options?.controlLease;
     if (!o) return null;
-    if (this.standing && !this.standing.signal.aborted) return this.standing;
+    if (this.standing && (await this.standing.confirm())) return this.standing;
     if (this.standing) await this.standing.close();
     this.standing = null;
     const session = await this.openSession(o);

@@ -61,6 +61,16 @@ export class LeaseSession {
     }
   }
 
+  /**
+   * Renews now and says whether the lease is still ours: a standing lease is confirmed before each cycle it
+   * carries (a take-over may have happened since its last heartbeat).
+   */
+  async confirm(): Promise<boolean> {
+    if (this.closed || this.ctrl.signal.aborted) return false;
+    await this.beat();
+    return !this.ctrl.signal.aborted;
+  }
+
   private lose(why: string): void {
     if (!this.ctrl.signal.aborted) this.ctrl.abort(leaseLost(this.lease.pipeline, why));
   }
