@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signerFromKey } from '../../src/main/approvals/identity';
-import { generateKeyPair, pae, signBytes, verifyBytes } from '../../src/main/approvals/keys';
+import { generateKeyPair, pae, signBytes, verifyBytes } from '../../src/main/signing/keys';
 import { ENTRY_PAYLOAD_TYPE } from '../../src/main/audit/audit-entry';
 import { AuditLog } from '../../src/main/audit/audit-log';
 import { verifyAuditLog } from '../../src/main/audit/verify';

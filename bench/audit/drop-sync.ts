@@ -13,7 +13,7 @@ import { createDecision } from '../../src/main/approvals/approval';
 import { DeskApprovals } from '../../src/main/approvals/desk-approvals';
 import { DROP_MAX_FILE_BYTES } from '../../src/main/approvals/drop-folder';
 import { signerFromKey } from '../../src/main/approvals/identity';
-import { generateKeyPair } from '../../src/main/approvals/keys';
+import { generateKeyPair } from '../../src/main/signing/keys';
 import { MemoryRosterSource } from '../../src/main/approvals/roster-source';
 import { exportItem } from '../../src/main/approvals/transport';
 import { openRequest } from '../../src/main/approvals/verify';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { DeskError } from '../../shared/errors';
-import { seal, type Envelope } from './envelope';
-import type { Signer } from './identity';
-import { isFingerprint, isPublicKey } from './keys';
-import { checkpointRefSchema, newNonce, nonceSchema, SHA256_DIGEST, type RequestDoc } from './request';
+import { seal, type Envelope } from '../signing/envelope';
+import type { Signer } from '../signing/signer';
+import { isFingerprint, isPublicKey } from '../signing/keys';
+import { newNonce, nonceSchema, SHA256_DIGEST, type RequestDoc } from './request';
+import { checkpointRefSchema } from '../audit/checkpoint';
 
 /**
  * An approval or a denial: the approver's signature over the request's digest and over the requester's

@@ -6,7 +6,7 @@ import { DeskError } from '../../shared/errors';
 import type { ExportedItem } from '../../shared/api/approvals';
 import type { DeskApprovals } from './desk-approvals';
 import { openCheckpoint } from '../audit/witness';
-import { signedBy } from './envelope';
+import { signedBy } from '../signing/envelope';
 import { openDecision } from './verify';
 import { readTransport } from './transport';
 

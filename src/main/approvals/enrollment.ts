@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { canonicalBytes, isCanonical } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
-import type { Signer } from './identity';
-import { fingerprintOf, isPublicKey, verifyBytes } from './keys';
-import { PAYLOAD_TYPES } from './envelope';
+import type { Signer } from '../signing/signer';
+import { fingerprintOf, isPublicKey, verifyBytes } from '../signing/keys';
+import { PAYLOAD_TYPES } from '../signing/envelope';
 
 /**
  * Enrollment token: "drdesk-enroll1.<payload>.<signature>", both base64url. The payload names the person

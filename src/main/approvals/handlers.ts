@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { APPROVAL_ACTIONS, ROSTER_ROLES, type RosterChange } from '../../shared/api/approvals';
 import { noInput, type MethodTable } from '../rpc/router';
 import type { DeskApprovals } from './desk-approvals';
-import { isFingerprint } from './keys';
+import { isFingerprint } from '../signing/keys';
 import { actionPolicySchema, GROUP } from './policy';
 
 /**

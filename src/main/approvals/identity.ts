@@ -2,17 +2,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { KeyObject } from 'node:crypto';
 import { DeskError } from '../../shared/errors';
 import type { IdentityInfo } from '../../shared/api/approvals';
+import type { Signer } from '../signing/signer';
 import type { SecretStore } from '../store/secret-store';
-import { exportPrivateKey, fingerprintHex, generateKeyPair, importPrivateKey, signBytes } from './keys';
+import { exportPrivateKey, fingerprintHex, generateKeyPair, importPrivateKey, signBytes } from '../signing/keys';
 
 /** Signs on behalf of one identity. The private key stays inside; callers get signatures only. */
-export interface Signer {
-  readonly name: string;
-  readonly fingerprint: string;
-  readonly publicKey: string;
-  sign(payloadType: string, payload: Uint8Array): string;
-}
-
 export function signerFromKey(name: string, fingerprint: string, publicKey: string, privateKey: KeyObject): Signer {
   return { name, fingerprint, publicKey, sign: (type, payload) => signBytes(privateKey, type, payload) };
 }

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { canonicalize } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
 import { APPROVAL_ACTIONS, type ApprovalPolicy, type CreateRequestInput } from '../../shared/api/approvals';
-import { seal, type Envelope } from './envelope';
-import type { Signer } from './identity';
-import { digestOf, isFingerprint, isPublicKey } from './keys';
+import { seal, type Envelope } from '../signing/envelope';
+import type { Signer } from '../signing/signer';
+import { checkpointRefSchema, type CheckpointRef } from '../audit/checkpoint';
+import { digestOf, isFingerprint, isPublicKey } from '../signing/keys';
 import type { Roster } from './roster';
 
 /**
@@ -14,15 +15,6 @@ import type { Roster } from './roster';
  */
 export const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
 export const nonceSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a 128-bit nonce in base64url');
-
-export const checkpointRefSchema = z.strictObject({
-  logId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  count: z.number().int().min(0),
-  head: z.string().regex(/^[0-9a-f]{64}$/),
-  time: z.iso.datetime(),
-  signer: z.string().refine(isFingerprint),
-});
-export type CheckpointRef = z.infer<typeof checkpointRefSchema>;
 
 export const requestDocSchema = z.strictObject({
   type: z.literal('drdesk.request'),

@@ -1,13 +1,13 @@
 import { DeskError } from '../../shared/errors';
 import { APPROVAL_ACTIONS, type RosterChange, type RosterPending } from '../../shared/api/approvals';
 import { canonicalize } from '../../shared/canonical-json';
-import { openEnvelope, type Envelope } from './envelope';
-import type { Signer } from './identity';
+import { openEnvelope, type Envelope } from '../signing/envelope';
+import type { Signer } from '../signing/signer';
 import { DEFAULT_POLICY } from './policy';
 import { applyRosterChanges, changeNeeds, cosignEnvelope, DEFAULT_ADMIN_THRESHOLD, Roster, rosterDocSchema, signRosterVersion, verifyRosterChain, verifyRosterVersion } from './roster';
 import type { RosterSource } from './roster-source';
 import type { ApprovalsStore } from './store';
-import { PIN_PREFIX, type MachinePins, type PinValue } from './machine-pins';
+import { PIN_PREFIX, type MachinePins, type PinValue } from '../signing/machine-pins';
 
 const ANCHOR = 'roster.genesis';
 /** The highest version (and its digest) this machine has seen, in SQLite; the keychain keeps a signed copy. */

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../../shared/errors';
-import { envelopeSchema, type Envelope } from './envelope';
+import { envelopeSchema, type Envelope } from '../signing/envelope';
 
 /**
  * Where the roster chain is kept: a JSON file in the data directory by default (it may equally live in a

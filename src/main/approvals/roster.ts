@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { DeskError } from '../../shared/errors';
 import { APPROVAL_ACTIONS, ROSTER_ROLES, type ActionPolicy, type RosterChange, type RosterView } from '../../shared/api/approvals';
-import { openEnvelope, seal, signedBy, type Envelope } from './envelope';
+import { openEnvelope, seal, signedBy, type Envelope } from '../signing/envelope';
 import { readEnrollmentToken } from './enrollment';
-import type { Signer } from './identity';
-import { fingerprintOf, isFingerprint, isPublicKey } from './keys';
+import type { Signer } from '../signing/signer';
+import { fingerprintOf, isFingerprint, isPublicKey } from '../signing/keys';
 import { GROUP, policyProblem, policySchema, requirementLabel } from './policy';
 
 /**

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Envelope } from './envelope';
+import type { Envelope } from '../signing/envelope';
 
 /**
  * Requests, approvals and denials, kept for good — also after they expire or run. Rows are never deleted

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { canonicalize } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
 import type { ExportedItem } from '../../shared/api/approvals';
-import { envelopeSchema } from './envelope';
+import { envelopeSchema } from '../signing/envelope';
 
 /**
  * How requests, decisions and the roster travel without a server: a JSON file, the same content as a

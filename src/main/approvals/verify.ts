@@ -1,7 +1,7 @@
 import { DeskError } from '../../shared/errors';
 import type { DecisionView, PersonRef, RefusalView, RequestState, VerificationResult } from '../../shared/api/approvals';
-import { openEnvelope, signedBy, type Envelope, type Opened } from './envelope';
-import { fingerprintOf } from './keys';
+import { openEnvelope, signedBy, type Envelope, type Opened } from '../signing/envelope';
+import { fingerprintOf } from '../signing/keys';
 import { evaluateRequirements, groupAccepted, type Approver } from './policy';
 import { decisionDocSchema, type DecisionDoc } from './approval';
 import { isEmptyPlan, requestDocSchema, type RequestDoc } from './request';

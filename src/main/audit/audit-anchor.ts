@@ -1,5 +1,5 @@
 import { DeskError } from '../../shared/errors';
-import { PIN_PREFIX, type MachinePins, type PinValue } from '../approvals/machine-pins';
+import { PIN_PREFIX, type MachinePins, type PinValue } from '../signing/machine-pins';
 import type { AuditLog } from './audit-log';
 
 /**

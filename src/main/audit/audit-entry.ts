@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { PAYLOAD_TYPES } from '../approvals/envelope';
+import { PAYLOAD_TYPES } from '../signing/envelope';
 
 /**
  * One audit entry and its hash. The hash is sha256 of the entry's canonical JSON — keys in JCS order:

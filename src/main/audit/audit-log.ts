@@ -3,9 +3,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { canonicalize } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
 import type { AuditEntryView, AuditQuery } from '../../shared/api/approvals';
-import { seal, type Envelope } from '../approvals/envelope';
-import type { Signer } from '../approvals/identity';
-import type { CheckpointRef } from '../approvals/request';
+import { seal, type Envelope } from '../signing/envelope';
+import type { Signer } from '../signing/signer';
+import type { CheckpointRef } from './checkpoint';
 import { detailsObject, ENTRY_PAYLOAD_TYPE, entryHash, entrySigned, GENESIS_PREV, isBreakGlass, type AuditEntryRow } from './audit-entry';
 
 /**

@@ -1,8 +1,8 @@
 import { verify as edVerify } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditProblem, AuditTamperKind, AuditVerifyReport } from '../../shared/api/approvals';
-import { openEnvelope, signedBy, type Envelope } from '../approvals/envelope';
-import { fingerprintOf, isFingerprint, isPublicKey, pae, publicKeyObject } from '../approvals/keys';
+import { openEnvelope, signedBy, type Envelope } from '../signing/envelope';
+import { fingerprintOf, isFingerprint, isPublicKey, pae, publicKeyObject } from '../signing/keys';
 import { detailsObject, ENTRY_PAYLOAD_TYPE, entryHash, entrySigned, GENESIS_PREV, type AuditEntryRow } from './audit-entry';
 
 /**

@@ -1,8 +1,7 @@
 import { DeskError } from '../../shared/errors';
-import { openEnvelope, signedBy, type Envelope } from '../approvals/envelope';
-import type { Signer } from '../approvals/identity';
-import { fingerprintOf } from '../approvals/keys';
-import type { Roster } from '../approvals/roster';
+import { openEnvelope, signedBy, type Envelope } from '../signing/envelope';
+import type { Signer } from '../signing/signer';
+import { fingerprintOf } from '../signing/keys';
 import type { AuditLog } from './audit-log';
 import { checkpointDocSchema } from './verify';
 
@@ -59,7 +58,13 @@ export function checkAgainstWitnessed(c: OpenedCheckpoint, known: { count: numbe
 }
 
 /** On the operator's machine: who (roster people other than the operator's person) co-signed this checkpoint. */
-export function witnessesOf(c: OpenedCheckpoint, roster: Roster | null): { fingerprint: string; name: string }[] {
+/** What the witnesses are counted against: the roster's people and which person each key belongs to. */
+export interface WitnessRoster {
+  personId(fingerprint: string): string | null | undefined;
+  doc: { people: ReadonlyArray<{ fingerprint: string; name: string; publicKey: string }> };
+}
+
+export function witnessesOf(c: OpenedCheckpoint, roster: WitnessRoster | null): { fingerprint: string; name: string }[] {
   if (!roster) return [];
   const mine = roster.personId(c.doc.signer) ?? c.doc.signer;
   return roster.doc.people.filter((p) => (roster.personId(p.fingerprint) ?? p.fingerprint) !== mine && signedBy(c.envelope, p.publicKey)).map((p) => ({ fingerprint: p.fingerprint, name: p.name }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seal } from '../../../src/main/approvals/envelope';
+import { seal } from '../../../src/main/signing/envelope';
 import { DEFAULT_POLICY, policyProblem } from '../../../src/main/approvals/policy';
 import { applyRosterChanges, signRosterVersion } from '../../../src/main/approvals/roster';
 import { verifyRequest, openRequest } from '../../../src/main/approvals/verify';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ApprovalsEvents } from '../../../src/shared/api/approvals';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
 import { watchDropFolder } from '../../../src/main/approvals/drop-folder';
-import { seal, type Envelope } from '../../../src/main/approvals/envelope';
+import { seal, type Envelope } from '../../../src/main/signing/envelope';
 import { DEFAULT_POLICY } from '../../../src/main/approvals/policy';
 import { applyRosterChanges, signRosterVersion } from '../../../src/main/approvals/roster';
 import { MemoryRosterSource } from '../../../src/main/approvals/roster-source';

@@ -2,12 +2,14 @@ import { expect } from 'vitest';
 import { DeskError } from '../../../src/shared/errors';
 import type { ApprovalAction, ApprovalPolicy, RosterChange, RosterRole, RosterView } from '../../../src/shared/api/approvals';
 import type { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
-import type { Envelope } from '../../../src/main/approvals/envelope';
-import { signerFromKey, type Signer } from '../../../src/main/approvals/identity';
-import { generateKeyPair } from '../../../src/main/approvals/keys';
+import type { Envelope } from '../../../src/main/signing/envelope';
+import { signerFromKey } from '../../../src/main/approvals/identity';
+import type { Signer } from '../../../src/main/signing/signer';
+import { generateKeyPair } from '../../../src/main/signing/keys';
 import { DEFAULT_POLICY } from '../../../src/main/approvals/policy';
 import { createDecision } from '../../../src/main/approvals/approval';
-import { createRequest, type CheckpointRef } from '../../../src/main/approvals/request';
+import { createRequest } from '../../../src/main/approvals/request';
+import type { CheckpointRef } from '../../../src/main/audit/checkpoint';
 import { Roster, signRosterVersion, verifyRosterVersion } from '../../../src/main/approvals/roster';
 import { openRequest } from '../../../src/main/approvals/verify';
 

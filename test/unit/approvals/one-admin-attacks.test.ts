@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RosterChange } from '../../../src/shared/api/approvals';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
-import type { Envelope } from '../../../src/main/approvals/envelope';
+import type { Envelope } from '../../../src/main/signing/envelope';
 import { cosignEnvelope, signRosterVersion } from '../../../src/main/approvals/roster';
 import { FileRosterSource, ROSTER_FORMAT } from '../../../src/main/approvals/roster-source';
 import { readTransport } from '../../../src/main/approvals/transport';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { canonicalize } from '../../../src/shared/canonical-json';
 import { createEnrollmentToken } from '../../../src/main/approvals/enrollment';
-import type { Envelope } from '../../../src/main/approvals/envelope';
+import type { Envelope } from '../../../src/main/signing/envelope';
 import { DEFAULT_POLICY } from '../../../src/main/approvals/policy';
 import { applyRosterChanges, cosignEnvelope, signRosterVersion, verifyRosterChain, verifyRosterVersion } from '../../../src/main/approvals/roster';
 import { RosterBook } from '../../../src/main/approvals/roster-book';

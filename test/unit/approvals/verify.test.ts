@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../../src/shared/canonical-json';
-import { seal, type Envelope } from '../../../src/main/approvals/envelope';
+import { seal, type Envelope } from '../../../src/main/signing/envelope';
 import { DEFAULT_POLICY } from '../../../src/main/approvals/policy';
 import { verifyRequest } from '../../../src/main/approvals/verify';
 import { openRequest } from '../../../src/main/approvals/verify';

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DeskApprovals } from '../../../src/main/approvals/desk-approvals';
 import { signerFromKey } from '../../../src/main/approvals/identity';
-import { generateKeyPair } from '../../../src/main/approvals/keys';
+import { generateKeyPair } from '../../../src/main/signing/keys';
 import { AuditLog } from '../../../src/main/audit/audit-log';
 import { T0 } from '../approvals/fixtures';
 import { executedTeam as executedTeam_ } from './executed-team';

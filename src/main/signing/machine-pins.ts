@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DeskError } from '../../shared/errors';
 import type { SecretStore } from '../store/secret-store';
 import { envelopeSchema, openEnvelope, seal, signedBy } from './envelope';
-import type { Signer } from './identity';
+import type { Signer } from './signer';
 
 /**
  * Small signed records kept in the OS keychain, outside the SQLite file: the highest roster version this

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canonicalBytes, isCanonical } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
 import { digestOf, verifyBytes } from './keys';
-import type { Signer } from './identity';
+import type { Signer } from './signer';
 
 /**
  * DSSE-style envelopes: the payload travels as the exact bytes that were signed (canonical JSON, base64),

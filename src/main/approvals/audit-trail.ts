@@ -1,12 +1,13 @@
 import type { AuditEntryView, AuditQuery, AuditVerifyReport } from '../../shared/api/approvals';
-import type { Envelope } from '../approvals/envelope';
-import type { IdentityStore, Signer } from '../approvals/identity';
-import type { RosterBook } from '../approvals/roster-book';
-import type { ApprovalsStore } from '../approvals/store';
-import { openDecision } from '../approvals/verify';
-import type { AppendInput, AuditLog } from './audit-log';
-import type { AuditEntryRow } from './audit-entry';
-import { verifyAuditLog, type CoSignedCheckpoint } from './verify';
+import type { Envelope } from '../signing/envelope';
+import type { IdentityStore } from './identity';
+import type { Signer } from '../signing/signer';
+import type { RosterBook } from './roster-book';
+import type { ApprovalsStore } from './store';
+import { openDecision } from './verify';
+import type { AppendInput, AuditLog } from '../audit/audit-log';
+import type { AuditEntryRow } from '../audit/audit-entry';
+import { verifyAuditLog, type CoSignedCheckpoint } from '../audit/verify';
 
 /**
  * The audit log together with who may sign it: this machine's identities and everyone in any roster
