@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { coSign, requestDrActivation, start } from './activation-flow';
 import { CoSigningTeam, go, screenshots, setUpIdentitiesAndRoster, SHOTS, type Desk } from './co-signing-team';
 
