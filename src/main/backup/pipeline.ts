@@ -67,6 +67,8 @@ export interface RunContext {
   signal?: AbortSignal;
   /** With the pipeline lease: the target's chain document, written under the lease's term. */
   control?: { chain: ChainState; lease: () => HeldLease; by: string };
+  /** The lease could not be taken (the target does not answer): capture and ship only; the apply is refused with this. */
+  controlUnavailable?: DeskError | null;
 }
 
 export function chainBrokenError(message: string): DeskError {
@@ -149,7 +151,8 @@ export class BackupPipeline {
     if (!doc?.headManifest || !doc.headManifestSha256 || doc.appliedSeq === null) return false;
     const local = this.d.store.currentChain();
     if (local?.state === 'building') return false;
-    if (local?.chainId === doc.chainId && local.state !== 'broken' && this.d.store.slice(doc.chainId, doc.appliedSeq)?.manifestSha === doc.headManifestSha256) return false;
+    // The same head here: nothing to take (a chain broken here stays broken: DR's head is where it broke).
+    if (local?.chainId === doc.chainId && this.d.store.slice(doc.chainId, doc.appliedSeq)?.manifestSha === doc.headManifestSha256) return false;
     const head = parseManifest(doc.headManifest, `in ${this.route.to.name}'s chain document`);
     if (manifestSha256(head) !== doc.headManifestSha256 || head.chainId !== doc.chainId || head.seq !== doc.appliedSeq)
       throw new DeskError('CHAIN_DOC_DAMAGED', `${this.route.to.name}'s chain document names head #${doc.appliedSeq} of chain ${doc.chainId} with a manifest that does not match it: nothing was captured or applied. Start a new baseline.`);
@@ -334,6 +337,7 @@ export class BackupPipeline {
   async apply(run: RunContext, landing: Landing): Promise<void> {
     const { chain, slices } = this.unapplied();
     if (!slices.length) return;
+    if (run.controlUnavailable) throw run.controlUnavailable;
     await mkdir(this.staging, { recursive: true });
     await this.withClient('target', async (dr) => {
       const drVersion = await serverVersion(dr);

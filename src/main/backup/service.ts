@@ -82,7 +82,19 @@ export interface ControlStatus {
  * A failure as the cycle's record keeps it: a coded DeskError as it is; a server's bare numeric code
  * (a driver error that escaped) gets a code and a sentence.
  */
+/** A connection that failed or broke (as opposed to a server's answer). */
+function isUnreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown };
+  return e?.code === 'MONGO_UNREACHABLE' || (typeof e?.name === 'string' && /^Mongo(Network|ServerSelection|Topology)/.test(e.name));
+}
+
+function unreachableError(err: unknown, target: string): DeskError {
+  if (err instanceof DeskError && err.code === 'MONGO_UNREACHABLE') return err;
+  return new DeskError('MONGO_UNREACHABLE', `The connection to ${target} failed (${(err as Error).message.split('\n')[0]}): check that its members are up and reachable from this machine; the next cycle continues where this one stopped.`);
+}
+
 export function describeFailure(err: unknown, target: string): { code: string; message: string } {
+  if (isUnreachable(err) && !(err instanceof DeskError)) return unreachableError(err, target).toJSON();
   const e = serializeError(err);
   if (!/^\d+$/.test(e.code)) return e;
   const first = e.message.split('\n')[0];
@@ -314,11 +326,17 @@ export class BackupService {
     if (!lock.ok)
       throw new DeskError('BACKUP_BUSY', `Another DR Desk process (${lock.owner}) is running a backup ${lock.label} on this data directory: wait for it to finish.`);
     let session: LeaseSession | null = null;
+    let controlUnavailable: DeskError | null = null;
     try {
       session = await this.openLease(this.scheduler.isRunning);
     } catch (err) {
-      this.store.releaseLock(this.owner);
-      throw err;
+      // DR unreachable: the lease cannot be taken, but capturing and shipping change nothing on DR (the
+      // slices wait at the landing, verified); the apply is refused until the lease can be taken.
+      if (kind === 'cycle' && isUnreachable(err)) controlUnavailable = unreachableError(err, this.pipeline.route.to.name);
+      else {
+        this.store.releaseLock(this.owner);
+        throw err;
+      }
     }
     const signals = [external, session?.signal].filter((s): s is AbortSignal => s !== undefined);
     const stopWhen = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
@@ -344,7 +362,7 @@ export class BackupService {
       async (signal) => {
         const renew = setInterval(() => this.store.acquireLock(this.owner, kind, LOCK_TTL_MS), LOCK_TTL_MS / 3);
         try {
-          await work({ cycleId: rec.id, progress, signal, control: session ? { chain: session.chain(), lease: () => session!.held, by: session.holderName } : undefined });
+          await work({ cycleId: rec.id, progress, signal, controlUnavailable, control: session ? { chain: session.chain(), lease: () => session!.held, by: session.holderName } : undefined });
           this.store.finishCycle(rec.id, 'ok', null);
           this.log.write({ event: `${kind}-ok`, cycle: rec.id });
         } catch (err) {
@@ -382,7 +400,11 @@ export class BackupService {
   private async openLease(keep: boolean): Promise<LeaseSession | null> {
     const o = this.d.options?.controlLease;
     if (!o) return null;
-    if (this.standing && (await this.standing.confirm())) return this.standing;
+    if (this.standing) {
+      const state = await this.standing.confirm();
+      if (state === 'held') return this.standing;
+      if (state === 'unreachable') throw new DeskError('MONGO_UNREACHABLE', `The backup lease on ${this.pipeline.route.to.name} cannot be renewed: ${this.pipeline.route.to.name} does not answer.`);
+    }
     if (this.standing) await this.standing.close();
     this.standing = null;
     const session = await this.openSession(o);

@@ -65,10 +65,18 @@ export class LeaseSession {
    * Renews now and says whether the lease is still ours: a standing lease is confirmed before each cycle it
    * carries (a take-over may have happened since its last heartbeat).
    */
-  async confirm(): Promise<boolean> {
-    if (this.closed || this.ctrl.signal.aborted) return false;
-    await this.beat();
-    return !this.ctrl.signal.aborted;
+  async confirm(): Promise<'held' | 'lost' | 'unreachable'> {
+    if (this.closed || this.ctrl.signal.aborted) return 'lost';
+    const sentAt = performance.now();
+    try {
+      this.held = await this.lease.renew(this.held);
+      this.armExpiry(sentAt);
+      return 'held';
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'LEASE_LOST') return 'unreachable';
+      this.ctrl.abort(err);
+      return 'lost';
+    }
   }
 
   private lose(why: string): void {

@@ -224,5 +224,23 @@ describe('continuing DR\'s chain from any workstation', () => {
     await watcher.stop();
     expect(await bed.dr.db('soar').collection('events').countDocuments({})).toBe(await events(bed).countDocuments({}));
   }, 60_000);
+
+  it('DR unreachable: the lease cannot be taken, the cycle still captures and ships, applies nothing, and says MONGO_UNREACHABLE', async () => {
+    const s = bed.desk('l', { ...LEASE('desk-l'), timeoutMs: 2_000 }).service;
+    if ((await bed.dr.db('drdesk').collection('chain').countDocuments({})) === 0) await ok(s, 'baseline');
+    await ok(s);
+    await write(3);
+    await bed.sandbox.fault({ action: 'partition', target: 'DR', from: 'clients' });
+    let r;
+    try {
+      r = await s.run('cycle', 'manual', true);
+    } finally {
+      await bed.sandbox.fault({ action: 'heal', target: 'DR' });
+    }
+    expect(r).toMatchObject({ captured: 1, shipped: 1, applied: 0, error: { code: 'MONGO_UNREACHABLE' } });
+    const next = await ok(s);
+    expect(next.applied).toBe(1);
+    expect(await bed.dr.db('soar').collection('events').countDocuments({})).toBe(await events(bed).countDocuments({}));
+  }, 60_000);
 });
 
