@@ -4,9 +4,9 @@
  * (default 5). Run: npx tsx bench/runbooks/pdf-export.ts [runs]
  */
 import { cpus, loadavg } from 'node:os';
-import { renderReportHtml } from '../../src/main/drills/report/html';
-import { htmlToPdf } from '../../src/main/drills/report/pdf';
-import { sampleReport } from '../../test/unit/drills/sample-report';
+import { renderReportHtml } from '../../src/main/reports/html';
+import { htmlToPdf } from '../../src/main/reports/pdf';
+import { sampleReport } from '../../test/unit/reports/sample-report';
 
 const runs = Number(process.argv[2] ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

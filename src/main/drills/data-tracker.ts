@@ -2,19 +2,8 @@ import { ObjectId } from 'mongodb';
 import type { ChartPoint } from '../../shared/api/drill-report';
 import { hello, type MongoAccess } from '../runbooks/steps/mongo-access';
 import type { MemberAddress } from '../runbooks/runbook';
+import type { RpoMeasure } from '../reports/model';
 import type { WorkloadLedger } from '../sandbox/types';
-
-export interface RpoMeasure {
-  acknowledged: number;
-  missing: number;
-  /** Seconds between the newest acknowledged write and the newest one present on the target. */
-  rpoSeconds: number | null;
-  /** DC wall time of the newest acknowledged write present on the target. */
-  recoveredTo: string | null;
-  /** DC wall time (epoch ms) of the newest acknowledged write, and of each missing one: the count check. */
-  newestAckAt?: number | null;
-  missingAt?: number[];
-}
 
 /**
  * Which acknowledged writes (from the sandbox workload's ledger) the target replica set holds. Ids found

@@ -6,10 +6,11 @@ import type { MemberAddress } from '../runbooks/runbook';
 import type { WorkloadLedger } from '../sandbox/types';
 import { appBaseline, cleanupAndVerify } from './cleanup';
 import { DataTracker } from './data-tracker';
-import { buildReport } from './report/model';
+import { buildReport } from '../reports/model';
 import { dataMembers } from './scenarios/helpers';
 import { scenarioByName } from './scenarios/index';
-import type { DrillEnv, ScenarioContext, ScenarioResult } from './types';
+import type { ScenarioResult } from '../reports/model';
+import type { DrillEnv, ScenarioContext } from './types';
 
 export function newDrillId(): string {
   return `drill-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;

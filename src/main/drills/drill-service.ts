@@ -3,8 +3,8 @@ import type { DrillReport, DrillRunSummary, DrillScenarioInfo, DrillVerdict } fr
 import type { DrillProgress, ReportFile } from '../../shared/api/runbooks';
 import { newDrillId } from './drill-runner';
 import { DrillStore } from './drill-store';
-import { renderReportHtml } from './report/html';
-import { htmlToPdf } from './report/pdf';
+import { renderReportHtml } from '../reports/html';
+import { htmlToPdf } from '../reports/pdf';
 import { runSandboxDrill, type SandboxDrillOptions } from './sandbox-drill';
 import { scenarioByName, scenarioInfos } from './scenarios/index';
 

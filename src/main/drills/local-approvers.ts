@@ -5,7 +5,7 @@ import { DeskError } from '../../shared/errors';
 import { DeskApprovals } from '../approvals/desk-approvals';
 import { FileRosterSource } from '../approvals/roster-source';
 import { MemorySecretStore } from '../store/memory-secret-store';
-import { approvalResult, auditCheckpoint } from './approval-report';
+import { approvalResult, auditCheckpoint } from '../reports/approval-report';
 import type { DrillApprovals, DrillAudit } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import type { DrillProgress, ExecutionView } from '../../shared/api/runbooks';
-import type { DrillReport, DrillScenarioInfo, ReportApproval } from '../../shared/api/drill-report';
+import type { DrillReport, DrillScenarioInfo } from '../../shared/api/drill-report';
 import type { Topology } from '../../shared/topology';
 import type { Executor } from '../runbooks/executor';
 import type { BackupPort } from '../runbooks/steps/backup-handlers';
@@ -9,17 +9,9 @@ import type { Plan } from '../runbooks/runbook';
 import type { RunbookSettingsInput } from '../runbooks/settings';
 import type { MemberAddress } from '../runbooks/runbook';
 import type { Sandbox, WorkloadLedger } from '../sandbox/types';
+import type { DrillApprovalResult } from '../reports/approval-report';
+import type { ScenarioResult } from '../reports/model';
 import type { DataTracker } from './data-tracker';
-
-export interface DrillApprovalResult {
-  requestId: string;
-  /** The plan digest the approvers signed (through the request digest). */
-  planDigest: string;
-  request: NonNullable<DrillReport['request']>;
-  approvals: ReportApproval[];
-  policy: NonNullable<DrillReport['policy']>;
-  breakGlass: DrillReport['breakGlass'];
-}
 
 /** Creates a request carrying the plan and gets it approved (by the local test identities on the sandbox). */
 export interface DrillApprovals {
@@ -67,16 +59,6 @@ export interface ScenarioContext {
   warn(message: string): void;
   /** Requests and approves the plan, runs it to its end, and returns the execution. */
   requestAndRun(plan: Plan, reason: string): Promise<{ execution: ExecutionView; approval: DrillApprovalResult; requestedAt: number }>;
-}
-
-export interface ScenarioResult {
-  operation: string;
-  rtoFrom: { at: number; label: string };
-  rtoTo: { at: number | null; label: string };
-  execution: ExecutionView | null;
-  approval: DrillApprovalResult | null;
-  /** Outcome of the scenario's own expectations (the runner adds RTO/RPO targets and cleanup). */
-  passed: boolean;
 }
 
 export interface Scenario {

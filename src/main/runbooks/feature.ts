@@ -1,7 +1,7 @@
 import type { DeskContext, FeatureParts } from '../feature/contract';
 import { APPROVALS } from '../approvals/feature';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
-import { approvalResult, auditCheckpoint } from '../drills/approval-report';
+import { approvalResult, auditCheckpoint } from '../reports/approval-report';
 import { runbookMethods } from './methods';
 import { createHandlers } from './steps/index';
 import { BACKUP_ROUTES } from '../backup/desk-backup';

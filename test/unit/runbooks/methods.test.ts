@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalResult, auditCheckpoint } from '../../../src/main/drills/approval-report';
+import { approvalResult, auditCheckpoint } from '../../../src/main/reports/approval-report';
 import { DrillService } from '../../../src/main/drills/drill-service';
 import { createLocalDrillDesks, type LocalDrillDesks } from '../../../src/main/drills/local-approvers';
 import { RpcRouter } from '../../../src/main/rpc/router';

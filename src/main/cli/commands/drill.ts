@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
-import { renderReportHtml } from '../../drills/report/html';
-import { htmlToPdf } from '../../drills/report/pdf';
+import { renderReportHtml } from '../../reports/html';
+import { htmlToPdf } from '../../reports/pdf';
 import type { SshLanding } from '../../drills/sandbox-backup';
 import { runSandboxDrill } from '../../drills/sandbox-drill';
 import { SCENARIOS, scenarioByName } from '../../drills/scenarios/index';

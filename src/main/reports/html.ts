@@ -1,6 +1,6 @@
-import type { DrillReport, ReportCheck } from '../../../shared/api/drill-report';
+import type { DrillReport, ReportCheck } from '../../shared/api/drill-report';
 import { renderChart } from './chart';
-import { formatClock, formatDateTime, localizeTimes, zoneLabel } from '../../../shared/time';
+import { formatClock, formatDateTime, localizeTimes, zoneLabel } from '../../shared/time';
 import { esc } from './escape';
 import { REPORT_CSS } from './style';
 

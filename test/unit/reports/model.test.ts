@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, type ReportInput } from '../../../src/main/drills/report/model';
+import { buildReport, type ReportInput } from '../../../src/main/reports/model';
 import { dcSiteLoss } from '../../../src/main/drills/scenarios/activation';
 import type { ExecutionView } from '../../../src/shared/api/runbooks';
 import { twoSiteTopology } from '../runbooks/fixtures';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportHtml } from '../../../src/main/drills/report/html';
+import { renderReportHtml } from '../../../src/main/reports/html';
 import { sampleReport } from './sample-report';
 
 describe('drill report HTML', () => {

@@ -1,12 +1,34 @@
-import type { ChartPoint, DrillOutcome, DrillReport, ReportCheck, ReportStep } from '../../../shared/api/drill-report';
-import type { ExecutionView } from '../../../shared/api/runbooks';
-import type { Topology } from '../../../shared/topology';
-import type { RpoMeasure } from '../data-tracker';
-import type { DrillApprovalResult, Scenario, ScenarioResult } from '../types';
+import type { ChartPoint, DrillOutcome, DrillReport, DrillScenarioInfo, ReportCheck, ReportStep } from '../../shared/api/drill-report';
+import type { ExecutionView } from '../../shared/api/runbooks';
+import type { Topology } from '../../shared/topology';
+import type { DrillApprovalResult } from './approval-report';
+
+export interface RpoMeasure {
+  acknowledged: number;
+  missing: number;
+  /** Seconds between the newest acknowledged write and the newest one present on the target. */
+  rpoSeconds: number | null;
+  /** DC wall time of the newest acknowledged write present on the target. */
+  recoveredTo: string | null;
+  /** DC wall time (epoch ms) of the newest acknowledged write, and of each missing one: the count check. */
+  newestAckAt?: number | null;
+  missingAt?: number[];
+}
+
+/** What an operation (a drill scenario, or an approved execution) produced, for its report. */
+export interface ScenarioResult {
+  operation: string;
+  rtoFrom: { at: number; label: string };
+  rtoTo: { at: number | null; label: string };
+  execution: ExecutionView | null;
+  approval: DrillApprovalResult | null;
+  /** Outcome of the scenario's own expectations (the runner adds RTO/RPO targets and cleanup). */
+  passed: boolean;
+}
 
 export interface ReportInput {
   drillId: string;
-  scenario: Scenario;
+  scenario: { info: DrillScenarioInfo };
   topology: Topology;
   initiator: string;
   startedAt: number;

@@ -1,5 +1,5 @@
-import type { ChartPoint } from '../../../shared/api/drill-report';
-import { axisLabel as fmt, niceMax } from '../../../shared/chart-scale';
+import type { ChartPoint } from '../../shared/api/drill-report';
+import { axisLabel as fmt, niceMax } from '../../shared/chart-scale';
 import { esc } from './escape';
 
 /**

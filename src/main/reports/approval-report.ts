@@ -1,7 +1,16 @@
 import type { RequestDetail } from '../../shared/api/approvals';
-import type { DrillReport } from '../../shared/api/drill-report';
+import type { DrillReport, ReportApproval } from '../../shared/api/drill-report';
 import type { DeskApprovals } from '../approvals/desk-approvals';
-import type { DrillApprovalResult } from './types';
+
+export interface DrillApprovalResult {
+  requestId: string;
+  /** The plan digest the approvers signed (through the request digest). */
+  planDigest: string;
+  request: NonNullable<DrillReport['request']>;
+  approvals: ReportApproval[];
+  policy: NonNullable<DrillReport['policy']>;
+  breakGlass: DrillReport['breakGlass'];
+}
 
 /** A verified request as the report shows it: approvers (name, group, fingerprint, comment, time), policy, expiry. */
 export function approvalResult(detail: RequestDetail): DrillApprovalResult {

@@ -1,7 +1,7 @@
-import type { DrillReport } from '../../../shared/api/drill-report';
-import type { ExecutionView } from '../../../shared/api/runbooks';
-import type { Topology } from '../../../shared/topology';
-import type { DrillApprovalResult } from '../types';
+import type { DrillReport } from '../../shared/api/drill-report';
+import type { ExecutionView } from '../../shared/api/runbooks';
+import type { Topology } from '../../shared/topology';
+import type { DrillApprovalResult } from './approval-report';
 import { buildReport } from './model';
 
 const TITLES: Record<string, string> = { switchover: 'Local switchover', 'dr-activation': 'DR activation', failback: 'Failback' };
@@ -22,9 +22,6 @@ export function executionReport(e: ExecutionView, ctx: { topology: Topology; app
     drillId: e.id,
     scenario: {
       info: { name: e.runbook, title: e.title, description: `${TITLES[e.runbook] ?? e.runbook} run as an approved execution (not a drill).`, runbook: e.runbook, expectation: 'Every step succeeds within its deadline.' },
-      needs: [],
-      targetSite: () => '',
-      run: () => Promise.reject(new Error('not a drill')),
     },
     topology: ctx.topology,
     initiator: e.initiator,
