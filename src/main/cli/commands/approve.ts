@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
-import { DATA_DIR_HELP, emitExport, printJson, readInput, requestText, withApprovals } from '../../approvals/cli-support';
+import { DATA_DIR_HELP, emitExport, printJson, readInput, requestText, withApprovals } from '../approvals-session';
 import { flags, strings, subcommand } from '../subcommand';
 
 const help = (verb: 'approve' | 'deny') => `Usage: drdesk ${verb} <REQUEST-ID|TOKEN|FILE> --comment TEXT [options]

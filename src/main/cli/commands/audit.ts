@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
 import type { AuditQuery, AuditVerifyReport } from '../../../shared/api/approvals';
-import { DATA_DIR_HELP, emitExport, printJson, readInput, withApprovals } from '../../approvals/cli-support';
+import { DATA_DIR_HELP, emitExport, printJson, readInput, withApprovals } from '../approvals-session';
 import { intOption } from '../args';
 import { flags, strings, subcommand } from '../subcommand';
 

@@ -1,5 +1,5 @@
 import { DeskError } from '../../../shared/errors';
-import { DATA_DIR_HELP, printJson, withApprovals } from '../../approvals/cli-support';
+import { DATA_DIR_HELP, printJson, withApprovals } from '../approvals-session';
 import { flags, strings, subcommand } from '../subcommand';
 
 const HELP = `Usage: drdesk identity <create|show|export-token> [options]

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DeskError } from '../../../shared/errors';
 import { APPROVAL_ACTIONS, type ApprovalAction, type RequestState } from '../../../shared/api/approvals';
-import { DATA_DIR_HELP, emitExport, printJson, readInput, requestText, withApprovals } from '../../approvals/cli-support';
+import { DATA_DIR_HELP, emitExport, printJson, readInput, requestText, withApprovals } from '../approvals-session';
 import { readBundle } from '../../approvals/transport';
 import { intOption } from '../args';
 import { flags, strings, subcommand } from '../subcommand';

@@ -1,6 +1,6 @@
 import { DeskError } from '../../../shared/errors';
 import { APPROVAL_ACTIONS, ROSTER_ROLES, type ApprovalAction, type RosterChange, type RosterRole } from '../../../shared/api/approvals';
-import { DATA_DIR_HELP, emitExport, printJson, readInput, rosterText, withApprovals } from '../../approvals/cli-support';
+import { DATA_DIR_HELP, emitExport, printJson, readInput, rosterText, withApprovals } from '../approvals-session';
 import { intOption, parseOptions } from '../args';
 
 const HELP = `Usage: drdesk roster <init|list|add|remove|update|policy|admin-threshold|cosign|export|import> [options]

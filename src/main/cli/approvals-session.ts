@@ -6,9 +6,9 @@ import { defaultDataDir } from '../config/data-dir';
 import { DATABASE_FILE, openDatabase } from '../store/database';
 import { KeyringSecretStore } from '../store/keyring-secret-store';
 import type { SecretStore } from '../store/secret-store';
-import { DeskApprovals } from './desk-approvals';
-import { ROSTER_FILE } from './feature';
-import { FileRosterSource } from './roster-source';
+import { DeskApprovals } from '../approvals/desk-approvals';
+import { ROSTER_FILE } from '../approvals/feature';
+import { FileRosterSource } from '../approvals/roster-source';
 
 /** What the identity/roster/request/approve/audit commands share: opening a data directory, I/O, text. */
 
