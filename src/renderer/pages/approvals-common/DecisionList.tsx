@@ -1,7 +1,8 @@
 import type { DecisionView } from '../../../shared/api/approvals';
 import type { ReactNode } from 'react';
-import { formatClock } from '../../format/time';
+
 import { Person } from './Fingerprint';
+import { Clock } from '../../format/Clock';
 
 /** Approvals and denials received for a request, each counted or not with the reason. */
 export function DecisionList({ decisions, now, actions }: { decisions: DecisionView[]; now: number; actions?: (d: DecisionView) => ReactNode }) {
@@ -13,7 +14,7 @@ export function DecisionList({ decisions, now, actions }: { decisions: DecisionV
           <div className="decision-head">
             <span className={`pill level-${d.decision === 'approve' ? 'green' : 'red'}`}>{d.decision === 'approve' ? 'Approved' : 'Denied'}</span>
             <Person person={d.approver} />
-            <span className="muted small">{formatClock(d.createdAt, now)}</span>
+            <span className="muted small"><Clock iso={d.createdAt} now={now} /></span>
             {!d.counted && <span className="pill level-unknown">not counted</span>}
           </div>
           {d.comment && <blockquote className="comment">{d.comment}</blockquote>}

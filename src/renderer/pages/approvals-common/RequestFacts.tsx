@@ -1,7 +1,8 @@
 import type { RequestDetail } from '../../../shared/api/approvals';
-import { formatClock } from '../../format/time';
+
 import { Person } from './Fingerprint';
 import { ACTION_LABEL, expiryText } from './labels';
+import { Clock } from '../../format/Clock';
 
 /** Who asks for what and why, and what the signatures bind: digests, nonce and the audit checkpoint. */
 export function RequestFacts({ request: r, now }: { request: RequestDetail; now: number }) {
@@ -32,12 +33,12 @@ export function RequestFacts({ request: r, now }: { request: RequestDetail; now:
       </div>
       <div className="field">
         <dt>Created</dt>
-        <dd>{formatClock(r.createdAt, now)}</dd>
+        <dd><Clock iso={r.createdAt} now={now} /></dd>
       </div>
       <div className="field">
         <dt>Expires</dt>
         <dd data-testid="request-expiry">
-          {formatClock(r.expiresAt, now)} ({expiryText(r.expiresAt, now)})
+          <Clock iso={r.expiresAt} now={now} /> ({expiryText(r.expiresAt, now)})
         </dd>
       </div>
       <div className="field">

@@ -1,9 +1,10 @@
 import type { RequestSummary } from '../../../shared/api/approvals';
-import { formatClock } from '../../format/time';
+
 import { Person } from './Fingerprint';
 import { hrefOf } from '../../app/hash-route';
 import { ACTION_LABEL, expiryText } from './labels';
 import { LockIcon, StatePill } from './RequestState';
+import { Clock } from '../../format/Clock';
 
 /** Requests newest first, expired and decided ones included: history never disappears. */
 export function RequestTable({ requests, pageId, now, empty }: { requests: RequestSummary[]; pageId: string; now: number; empty: string }) {
@@ -36,7 +37,7 @@ export function RequestTable({ requests, pageId, now, empty }: { requests: Reque
             <td>
               <Person person={r.requester} />
             </td>
-            <td className="nowrap">{formatClock(r.createdAt, now)}</td>
+            <td className="nowrap"><Clock iso={r.createdAt} now={now} /></td>
             <td className="nowrap">{expiryText(r.expiresAt, now)}</td>
             <td>{r.decisions}</td>
           </tr>

@@ -1,6 +1,7 @@
 import type { Overview, SiteView } from '../../../shared/monitor';
 import { LEVEL_LABEL, memberLevel } from '../../format/member-state';
-import { formatAgo, formatClock, formatDuration, formatLag, localizeTimes } from '../../format/time';
+import { formatAgo, formatDuration, formatLag, localizeTimes } from '../../format/time';
+import { Clock } from '../../format/Clock';
 
 /**
  * The data an activation at that moment would lose, in words: "DR holds DC's writes up to 14:02:11 (87 s
@@ -17,7 +18,7 @@ export function DataLossPoint({ overview, now, testId }: { overview: Overview; n
       {b.coveredUntil ? (
         <>
           <strong>
-            {b.to} holds {b.from}'s writes up to <span title={b.coveredUntil}>{formatClock(b.coveredUntil, now)}</span>
+            {b.to} holds {b.from}'s writes up to <span title={b.coveredUntil}><Clock iso={b.coveredUntil} now={now} /></span>
           </strong>
           {b.behindSeconds !== null && ` (${formatDuration(b.behindSeconds * 1000)} behind, target ${formatDuration(b.targetSeconds * 1000)})`}: writes {b.from} took after that are lost if {b.to} takes over.
         </>
@@ -26,7 +27,7 @@ export function DataLossPoint({ overview, now, testId }: { overview: Overview; n
           {b.to} holds no copy of {b.from}'s writes: an activation now would start {b.to} without {b.from}'s data.
         </strong>
       )}{' '}
-      <span className="muted small">As of {formatClock(overview.polledAt, now)}.</span>
+      <span className="muted small">As of <Clock iso={overview.polledAt} now={now} />.</span>
     </div>
   );
 }
@@ -53,7 +54,7 @@ function SiteCard({ site, overview, now }: { site: SiteView; overview: Overview;
       </div>
       {!site.reachable && (
         <div className="small">
-          Unreachable since {formatClock(site.unreachableSince, now)}; last seen {formatAgo(site.lastSeen, now)}. Below: the last known state.
+          Unreachable since <Clock iso={site.unreachableSince} now={now} />; last seen {formatAgo(site.lastSeen, now)}. Below: the last known state.
         </div>
       )}
       {site.replicaSets.map((rs) => (
@@ -93,7 +94,7 @@ export function SitesStatus({ overview, now, caption, testId }: { overview: Over
   return (
     <div className="sites-status" data-testid={testId}>
       <div className="muted small">
-        {caption} · polled {formatClock(overview.polledAt, now)} ({formatAgo(overview.polledAt, now)}){overview.stale ? ' · some data is stale' : ''}
+        {caption} · polled <Clock iso={overview.polledAt} now={now} /> ({formatAgo(overview.polledAt, now)}){overview.stale ? ' · some data is stale' : ''}
       </div>
       <DataLossPoint overview={overview} now={now} testId={`${testId}-data-loss`} />
       <div className="sites-grid">

@@ -1,8 +1,9 @@
 import type { DecisionView } from '../../../shared/api/approvals';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { formatClock } from '../../format/time';
+
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { Refusal } from '../../app/Refusal';
+import { Clock } from '../../format/Clock';
 
 /** The decision this workstation signed, ready to send back to the requester as a token or a file. */
 export function MyDecision({ decision, now }: { decision: DecisionView; now: number }) {
@@ -11,7 +12,7 @@ export function MyDecision({ decision, now }: { decision: DecisionView; now: num
   return (
     <div className="my-decision" data-testid="my-decision" data-decision={decision.decision}>
       <div className={`banner ${decision.decision === 'approve' ? 'banner-green' : 'banner-red'}`} role="status">
-        You {verb} this request at {formatClock(decision.createdAt, now)}
+        You {verb} this request at <Clock iso={decision.createdAt} now={now} />
         {decision.comment ? `: “${decision.comment}”` : '.'} Send it back to the requester:
       </div>
       <Refusal error={q.error} />

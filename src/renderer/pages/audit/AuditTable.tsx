@@ -1,7 +1,8 @@
 import type { AuditEntryView } from '../../../shared/api/approvals';
-import { formatClock } from '../../format/time';
+
 import { Fingerprint } from '../approvals-common/Fingerprint';
 import { auditSummary } from './audit-summary';
+import { Clock } from '../../format/Clock';
 
 /** The entry's summary in words; the signed details as JSON on demand. */
 function Details({ summary, value }: { summary: string | null; value: unknown }) {
@@ -35,7 +36,7 @@ export function AuditTable({ entries, now, nameOf }: { entries: AuditEntryView[]
         {entries.map((e) => (
           <tr key={e.seq} data-testid={`audit-entry-${e.seq}`} data-action={e.action} className={e.breakGlass ? 'break-glass-row' : undefined}>
             <td className="mono">{e.seq}</td>
-            <td className="nowrap">{formatClock(e.time, now)}</td>
+            <td className="nowrap"><Clock iso={e.time} now={now} /></td>
             <td>
               <strong>{e.actorName ?? 'unknown key'}</strong> <Fingerprint value={e.actor} />
             </td>

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import type { CycleRecord } from '../../../shared/api/backup';
-import { formatClock } from '../../format/time';
+
 import { errorText, formatBytes } from './backup-format';
 import type { CycleActions } from './use-cycle-actions';
+import { Clock } from '../../format/Clock';
 
 /** What the last action did: under way, the cycle it started (running, finished, failed), or its error. */
 export function ActionOutcome({ actions, now }: { actions: CycleActions; now: number }) {
@@ -21,19 +22,19 @@ export function ActionOutcome({ actions, now }: { actions: CycleActions; now: nu
   } else {
     const c = started as CycleRecord;
     const what = `${c.kind === 'baseline' ? 'Baseline' : 'Cycle'} #${c.id}`;
-    if (c.state === 'running') body = <span>{what} started at {formatClock(c.startedAt, now)}: its progress is shown below.</span>;
+    if (c.state === 'running') body = <span>{what} started at <Clock iso={c.startedAt} now={now} />: its progress is shown below.</span>;
     else if (c.state === 'ok') {
       tone = 'ok';
       body = (
         <span>
-          {what} finished at {formatClock(c.finishedAt, now)}: {c.captured} captured, {c.shipped} shipped ({formatBytes(c.bytes)} sent), {c.applied} applied.
+          {what} finished at <Clock iso={c.finishedAt} now={now} />: {c.captured} captured, {c.shipped} shipped ({formatBytes(c.bytes)} sent), {c.applied} applied.
         </span>
       );
     } else {
       tone = 'error';
       body = (
         <span>
-          {what} failed at {formatClock(c.finishedAt, now)} — {c.error ? errorText(c.error) : 'no reason recorded'}
+          {what} failed at <Clock iso={c.finishedAt} now={now} /> — {c.error ? errorText(c.error) : 'no reason recorded'}
         </span>
       );
     }

@@ -1,6 +1,7 @@
 import type { BackupStatus } from '../../../shared/api/backup';
-import { formatClock } from '../../format/time';
+
 import type { CycleActions } from './use-cycle-actions';
+import { Clock } from '../../format/Clock';
 
 /**
  * The states where DR holds no usable chain, as a banner with the one way out: a broken chain (red, "a new
@@ -29,7 +30,7 @@ export function ChainBanner({ status, actions, now }: { status: BackupStatus; ac
           {chain.broken && (
             <>
               <code>{chain.broken.code}</code> {chain.broken.message.replace(/^Chain broken — a new baseline is needed: /, '')}{' '}
-              <span className="small">({formatClock(chain.broken.at, now)})</span>
+              <span className="small">(<Clock iso={chain.broken.at} now={now} />)</span>
             </>
           )}
           <div className="small">Nothing captured after the gap is applied on DR until a new baseline completes.</div>

@@ -1,8 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import type { ChainView, SliceView } from '../../../shared/api/backup';
-import { formatClock } from '../../format/time';
+
 import { LOOK_LABEL, countNoun, formatBytes, formatCount, sliceLook, type SliceLook } from './backup-format';
 import { SliceIcon } from './SliceIcon';
+import { Clock } from '../../format/Clock';
 
 /** Slices drawn before "show all": the baseline and the newest increments. */
 const SHOWN = 12;
@@ -29,7 +30,7 @@ function SliceNode({ slice: s, selected, onSelect, now }: { slice: SliceView; se
         </span>
         <span className="slice-state">{LOOK_LABEL[look]}</span>
         <span className="slice-meta">
-          {formatClock(when, now)} · {formatCount(s.count)} {countNoun(s, true)} · {formatBytes(s.bytes)}
+          <Clock iso={when} now={now} /> · {formatCount(s.count)} {countNoun(s, true)} · {formatBytes(s.bytes)}
         </span>
         {s.problem && s.state === 'failed' && <code className="slice-code">{s.problem.code}</code>}
         {s.problem && s.state !== 'failed' && <span className="slice-recovered">recovered from {s.problem.code}</span>}
@@ -55,7 +56,7 @@ export function ChainTimeline({ chain, selected, onSelect, now }: Props) {
             Chain <span className="mono">{chain.chainId}</span>
           </h2>
           <div className="muted small">
-            started {formatClock(chain.createdAt, now)} · {slices.length} slice{slices.length === 1 ? '' : 's'} ·{' '}
+            started <Clock iso={chain.createdAt} now={now} /> · {slices.length} slice{slices.length === 1 ? '' : 's'} ·{' '}
             {chain.appliedSeq === null ? 'nothing applied on DR yet' : `applied on DR up to #${chain.appliedSeq}`}
           </div>
         </div>
@@ -87,7 +88,7 @@ export function ChainTimeline({ chain, selected, onSelect, now }: Props) {
           {failed.map((s) => (
             <li key={s.seq} className="slice-problem" data-testid={`slice-problem-${s.seq}`}>
               <strong>Slice #{s.seq} failed</strong> <code>{s.problem?.code}</code> <span>{s.problem?.message}</span>{' '}
-              <span className="muted small">at {formatClock(s.problem?.at ?? null, now)}</span>
+              <span className="muted small">at <Clock iso={s.problem?.at ?? null} now={now} /></span>
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
 import type { CycleRecord } from '../../../shared/api/backup';
-import { formatClock, formatDuration } from '../../format/time';
+import { formatDuration } from '../../format/time';
 import { errorText, formatBytes } from './backup-format';
+import { Clock } from '../../format/Clock';
 
 /** The last cycles with their outcome; a failed one shows its error code and message in full. */
 export function CycleHistory({ cycles, now }: { cycles: CycleRecord[]; now: number }) {
@@ -31,7 +32,7 @@ export function CycleHistory({ cycles, now }: { cycles: CycleRecord[]; now: numb
                 <td>
                   {c.kind} <span className="muted small">{c.trigger}</span>
                 </td>
-                <td className="mono">{formatClock(c.startedAt, now)}</td>
+                <td className="mono"><Clock iso={c.startedAt} now={now} /></td>
                 <td className="mono">{formatDuration((c.finishedAt ? Date.parse(c.finishedAt) : now) - Date.parse(c.startedAt))}</td>
                 <td className="cycle-outcome">
                   <span className={`pill level-${c.state === 'ok' ? 'green' : c.state === 'failed' ? 'red' : 'unknown'}`}>{c.state}</span>

@@ -2,9 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import type { BackupControlView, CycleRecord } from '../../../shared/api/backup';
 import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
-import { formatClock } from '../../format/time';
+
 import { errorText, leaseLook } from './backup-format';
 import { useAction } from './use-action';
+import { Clock } from '../../format/Clock';
 
 /** The lease is read from DR this often: a heartbeat is renewed every third of its time to live. */
 const POLL_MS = 5_000;
@@ -59,7 +60,7 @@ export function LeaseCard({ now, lastCycleId }: { now: number; lastCycleId: numb
           )}
           {v.chain && (
             <p className="muted small" data-field="DR chain">
-              DR follows chain {v.chain.chainId}, applied up to slice #{v.chain.appliedSeq ?? '–'}, written by {v.chain.by} at {formatClock(v.chain.updatedAt, now)}.
+              DR follows chain {v.chain.chainId}, applied up to slice #{v.chain.appliedSeq ?? '–'}, written by {v.chain.by} at <Clock iso={v.chain.updatedAt} now={now} />.
             </p>
           )}
           {look?.canTakeOver && (

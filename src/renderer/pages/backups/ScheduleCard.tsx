@@ -4,6 +4,7 @@ import { useDeskApi } from '../../app/desk-context';
 import { formatClock, formatDuration } from '../../format/time';
 import { errorText } from './backup-format';
 import { useAction } from './use-action';
+import { Clock } from '../../format/Clock';
 
 interface Props {
   schedule: BackupSchedule;
@@ -19,12 +20,12 @@ function LastRun({ cycle, now }: { cycle: CycleRecord | undefined; now: number }
   if (cycle.state === 'ok')
     return (
       <span data-outcome="ok">
-        <span className="pill level-green">ok</span> {what} at {formatClock(cycle.finishedAt, now)}
+        <span className="pill level-green">ok</span> {what} at <Clock iso={cycle.finishedAt} now={now} />
       </span>
     );
   return (
     <span data-outcome="failed">
-      <span className="pill level-red">failed</span> {what} at {formatClock(cycle.finishedAt, now)}
+      <span className="pill level-red">failed</span> {what} at <Clock iso={cycle.finishedAt} now={now} />
       {cycle.error && <span className="cycle-error">{errorText(cycle.error)}</span>}
     </span>
   );

@@ -4,6 +4,7 @@ import { formatClock } from '../../format/time';
 import { LOOK_LABEL, countNoun, formatBytes, formatCount, formatTs, shortSha, sliceLook } from './backup-format';
 import { CopyButton } from './CopyButton';
 import { SliceIcon } from './SliceIcon';
+import { Clock } from '../../format/Clock';
 
 interface Props {
   slice: SliceView;
@@ -74,7 +75,7 @@ export function SliceDetails({ slice: s, prev, now, onClose }: Props) {
       {s.problem && (
         <div className={s.state === 'failed' ? 'banner banner-red slice-detail-problem' : 'banner banner-yellow slice-detail-problem'} data-testid="slice-details-problem">
           <strong>{s.state === 'failed' ? 'Failed' : 'Recovered from'}</strong> <code>{s.problem.code}</code> {s.problem.message}{' '}
-          <span className="small">({formatClock(s.problem.at, now)})</span>
+          <span className="small">(<Clock iso={s.problem.at} now={now} />)</span>
         </div>
       )}
       <dl className="fields">

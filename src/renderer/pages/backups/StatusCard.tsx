@@ -3,6 +3,7 @@ import { LEVEL_RANK } from '../../../shared/status';
 import { LEVEL_LABEL } from '../../format/member-state';
 import { formatClock, formatLag } from '../../format/time';
 import { isLocalLanding, landingLabel } from './backup-format';
+import { Clock } from '../../format/Clock';
 
 /** The backup's verdict with its reasons, the RPO now, and where slices land (with the pinned host key). */
 export function StatusCard({ status, now }: { status: BackupStatus; now: number }) {
@@ -55,7 +56,7 @@ export function StatusCard({ status, now }: { status: BackupStatus; now: number 
               <dd>
                 {l.fingerprint ? (
                   <>
-                    <code>{l.fingerprint}</code> <span className="muted small">pinned {formatClock(l.pinnedAt, now)}</span>
+                    <code>{l.fingerprint}</code> <span className="muted small">pinned <Clock iso={l.pinnedAt} now={now} /></span>
                   </>
                 ) : (
                   <span className="muted">not pinned yet: pinned on first connection</span>

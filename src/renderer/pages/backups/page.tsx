@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { BackupProgress, BackupStatus } from '../../../shared/api/backup';
 import { useNow } from '../../app/desk-context';
-import { formatClock } from '../../format/time';
+
 import type { PageDefinition } from '../../app/pages';
 import { ActionBar, ActionOutcome } from './ActionBar';
 import { ChainBanner } from './ChainBanner';
@@ -17,6 +17,7 @@ import { useBackupStatus } from './use-backup-status';
 import { isLocalLanding } from './backup-format';
 import { isConfigured, useCycleActions } from './use-cycle-actions';
 import './backups.css';
+import { Clock } from '../../format/Clock';
 
 function BackupsPage() {
   const { status, running, error } = useBackupStatus();
@@ -68,7 +69,7 @@ function BackupsView({ status, running, error, now }: ViewProps) {
       <ActionOutcome actions={actions} now={now} />
       {error && (
         <div className="banner banner-yellow" role="alert">
-          The backup status could not be refreshed ({error}); what is shown is from {formatClock(status.updatedAt)}.
+          The backup status could not be refreshed ({error}); what is shown is from <Clock iso={status.updatedAt} />.
         </div>
       )}
       <ChainBanner status={status} actions={actions} now={now} />

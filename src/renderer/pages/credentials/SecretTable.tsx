@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { SecretInfo } from '../../../shared/monitor';
-import { formatAgo, formatClock } from '../../format/time';
+import { formatAgo } from '../../format/time';
 import type { SecretRef } from './secret-refs';
+import { Clock } from '../../format/Clock';
 
 export interface SecretRow {
   name: string;
@@ -49,7 +50,7 @@ export function SecretTable({ rows, now, onDelete, onSet }: Props) {
             <td className="state">
               {r.info ? (
                 <span title={r.info.setAt}>
-                  <span className="tag tag-set">set</span> {formatClock(r.info.setAt, now)} · {formatAgo(r.info.setAt, now)}
+                  <span className="tag tag-set">set</span> <Clock iso={r.info.setAt} now={now} /> · {formatAgo(r.info.setAt, now)}
                 </span>
               ) : (
                 <span className="tag tag-missing">not set</span>

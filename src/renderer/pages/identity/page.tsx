@@ -1,12 +1,13 @@
 import type { IdentityInfo, RosterView } from '../../../shared/api/approvals';
 import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
-import { formatClock } from '../../format/time';
+
 import { CopyButton } from '../approvals-common/ExportPanel';
 import { hrefOf } from '../../app/hash-route';
 import { Refusal } from '../../app/Refusal';
 import { CreateIdentity } from './CreateIdentity';
 import '../approvals-common/approvals.css';
+import { Clock } from '../../format/Clock';
 
 function EnrollmentToken() {
   const q = useDeskQuery((api) => api.exportEnrollmentToken(), 'enroll', []);
@@ -58,7 +59,7 @@ function IdentityPage() {
           <section className="card" data-testid="identity">
             <header className="card-header">
               <h2>{identity.name}</h2>
-              <span className="muted small">since {formatClock(identity.createdAt)}</span>
+              <span className="muted small">since <Clock iso={identity.createdAt} /></span>
             </header>
             <dl className="fields">
               <div className="field">

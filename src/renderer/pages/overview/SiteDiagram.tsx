@@ -1,9 +1,10 @@
 import type { Overview } from '../../../shared/monitor';
 import { LEVEL_LABEL } from '../../format/member-state';
-import { formatAgo, formatClock, formatUtc } from '../../format/time';
+import { formatAgo, formatUtc } from '../../format/time';
 import { AppEndpoint } from './AppEndpoint';
 import { APP_H, FOOTER_H, layoutDiagram, SITE_GAP, type SitePlace } from './layout';
 import { ReplicaSetGroup } from './ReplicaSetGroup';
+import { Clock } from '../../format/Clock';
 
 interface Props {
   overview: Overview;
@@ -114,7 +115,7 @@ function SiteFooter({ place, now }: { place: SitePlace; now: number }) {
       <title>{`Unreachable since ${formatUtc(site.unreachableSince) ?? '—'}`}</title>
       <rect x={16} y={y} width={place.width - 32} height={FOOTER_H - 10} rx={8} />
       <text x={place.width / 2} y={y + 19}>
-        Unreachable since {formatClock(site.unreachableSince, now)} · last seen {formatAgo(site.lastSeen, now)}
+        Unreachable since <Clock iso={site.unreachableSince} now={now} /> · last seen {formatAgo(site.lastSeen, now)}
       </text>
       <text className="muted" x={place.width / 2} y={y + 36}>
         Showing the last known state

@@ -5,7 +5,7 @@ import { useDeskApi } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { toDeskError } from '../../desk-client/bridge-client';
-import { formatClock } from '../../format/time';
+
 import { Fingerprint } from '../approvals-common/Fingerprint';
 import { hrefOf } from '../../app/hash-route';
 import { IntegrityBanner } from '../approvals-common/IntegrityBanner';
@@ -17,6 +17,7 @@ import { RosterSetup } from './RosterSetup';
 import { RosterShare } from './RosterShare';
 import { RosterTable } from './RosterTable';
 import '../approvals-common/approvals.css';
+import { Clock } from '../../format/Clock';
 
 function RosterPage() {
   const api = useDeskApi();
@@ -61,7 +62,7 @@ function RosterPage() {
         <h1>Roster</h1>
         {roster && (
           <p className="muted" data-testid="roster-version">
-            Version {roster.version}, signed by {roster.signedBy.name} (<Fingerprint value={roster.signedBy.fingerprint} />) at {formatClock(roster.createdAt)}
+            Version {roster.version}, signed by {roster.signedBy.name} (<Fingerprint value={roster.signedBy.fingerprint} />) at <Clock iso={roster.createdAt} />
           </p>
         )}
       </header>
