@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MemberView, Overview } from '../../../shared/monitor';
 import type { Level } from '../../../shared/status';
+import { localizeTimes, zoneLabel } from '../../../shared/time';
 import { DeskError } from '../../../shared/errors';
 import { defaultDataDir } from '../../config/data-dir';
 import { SettingsFile } from '../../config/settings';
@@ -70,7 +71,8 @@ export function renderText(o: Overview): string {
     lines.push('', 'Reasons:');
     for (const r of o.status.reasons) lines.push(`  ${pad(r.level.toUpperCase(), 6)} ${pad(r.code, 18)} ${r.message}`);
   }
-  return `${lines.join('\n')}\n`;
+  // The app's one time format in the terminal too: local 24 h, the zone said once.
+  return `${localizeTimes(lines.join('\n'))}\n(times are local, ${zoneLabel()})\n`;
 }
 
 async function startThrowawaySandbox(): Promise<{ sandbox: Sandbox; loaded: LoadedTopology }> {
