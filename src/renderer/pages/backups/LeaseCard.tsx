@@ -4,7 +4,7 @@ import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 
 import { errorText, leaseLook } from './backup-format';
-import { useAction } from './use-action';
+import { useAction } from '../../app/use-action';
 import { Clock } from '../../format/Clock';
 
 /** The lease is read from DR this often: a heartbeat is renewed every third of its time to live. */

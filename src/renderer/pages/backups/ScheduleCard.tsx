@@ -3,7 +3,7 @@ import type { BackupSchedule, CycleRecord } from '../../../shared/api/backup';
 import { useDeskApi } from '../../app/desk-context';
 import { formatClock, formatDuration } from '../../format/time';
 import { errorText } from './backup-format';
-import { useAction } from './use-action';
+import { useAction } from '../../app/use-action';
 import { Clock } from '../../format/Clock';
 
 interface Props {

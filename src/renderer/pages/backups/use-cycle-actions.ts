@@ -1,7 +1,7 @@
 import type { BackupProgress, BackupStatus, CycleRecord } from '../../../shared/api/backup';
 import { useDeskApi } from '../../app/desk-context';
 import { PHASE_LABEL } from './backup-format';
-import { useAction, type ActionState } from './use-action';
+import { useAction, type ActionState } from '../../app/use-action';
 
 export interface CycleActions {
   state: ActionState<CycleRecord>;

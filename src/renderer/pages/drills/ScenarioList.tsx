@@ -3,7 +3,7 @@ import type { DrillScenarioInfo } from '../../../shared/api/drill-report';
 import { useDeskApi } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { Refusal } from '../../app/Refusal';
-import { useCall } from '../executions/use-call';
+import { useCall } from '../../app/use-action';
 import { RUNBOOK_LABEL } from '../runbooks/plan-text';
 
 function Scenario({ s, tester, busy, onStarted }: { s: DrillScenarioInfo; tester: string; busy: boolean; onStarted: (drillId: string, scenario: string) => void }) {

@@ -6,7 +6,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { downloadReport } from './download';
 import { Refusal } from '../../app/Refusal';
 import { isFinished } from './status';
-import { useCall } from './use-call';
+import { useCall } from '../../app/use-action';
 
 type Dialog = 'resume' | 'abort' | 'confirm' | null;
 

@@ -2,7 +2,7 @@ import type { RequestSummary } from '../../../shared/api/approvals';
 import { useDeskApi } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { Refusal } from '../../app/Refusal';
-import { useCall } from './use-call';
+import { useCall } from '../../app/use-action';
 import { Clock } from '../../format/Clock';
 
 const ACTION_TITLE: Record<string, string> = { switchover: 'Switchover', 'dr-activation': 'DR activation', failback: 'Failback', drill: 'Drill', 'break-glass': 'Break-glass' };

@@ -11,7 +11,7 @@ import { requestRisks } from '../approvals-common/risks';
 import { SitesStatus } from '../approvals-common/SitesStatus';
 import { observedPrimary, runbookOf, targetOfPlan, type RequestInputs } from './request-inputs';
 import { RequestFields } from './RequestFields';
-import { usePlanPreview } from './use-plan-preview';
+import { usePlanPreview } from '../runbooks/use-plan-preview';
 
 /**
  * Creating a request: the requester sees the exact plan (step by step, targets and commands) and the status

@@ -8,7 +8,7 @@ import { PlanSteps } from '../approvals-common/PlanSteps';
 import { Refusal } from '../../app/Refusal';
 import { RequestFactsCard } from '../approvals-common/RequestFacts';
 import { hrefOf } from '../../app/hash-route';
-import { useCall } from '../executions/use-call';
+import { useCall } from '../../app/use-action';
 import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
 import { RefusalList, RequirementList } from '../approvals-common/RequirementList';
 import { asOverview, SitesStatus } from '../approvals-common/SitesStatus';

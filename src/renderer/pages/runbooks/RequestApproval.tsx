@@ -5,7 +5,7 @@ import { useDeskQuery } from '../../app/use-desk-query';
 import { formatDuration } from '../../format/time';
 import { Refusal } from '../../app/Refusal';
 import { navigate } from '../../app/hash-route';
-import { useCall } from '../executions/use-call';
+import { useCall } from '../../app/use-action';
 
 /** What a plan acts on, in words: "DC → DR" for a site move, "DC / rs-dc" for a switchover. */
 function targetOf(plan: Plan): string {

@@ -10,7 +10,7 @@ import { hrefOf, useSubPath } from '../../app/hash-route';
 import { planNotes } from './plan-notes';
 import { PlanTable } from './PlanTable';
 import { RequestApproval } from './RequestApproval';
-import { usePreview } from './use-preview';
+import { usePlanPreview } from './use-plan-preview';
 import '../executions/executions.css';
 import './runbooks.css';
 
@@ -24,7 +24,7 @@ function PlanCard({ runbook }: { runbook: RunbookId }) {
   const [site, setSite] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const switchSite = runbook === 'switchover' ? (site ?? overview?.sites.find((s) => s.role === 'dc')?.name ?? null) : null;
-  const preview = usePreview(runbook, switchSite, runbook === 'switchover' ? primaryOf(overview, switchSite) : null, version);
+  const preview = usePlanPreview(runbook, switchSite, runbook === 'switchover' ? primaryOf(overview, switchSite) : null, version);
   return (
     <section className="card" data-testid="plan-card">
       <header className="card-header">

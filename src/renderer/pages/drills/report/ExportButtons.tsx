@@ -3,7 +3,7 @@ import type { DeskApi } from '../../../../shared/desk-api';
 import { useDeskApi } from '../../../app/desk-context';
 import { downloadReport } from '../../executions/download';
 import { Refusal } from '../../../app/Refusal';
-import { useCall } from '../../executions/use-call';
+import { useCall } from '../../../app/use-action';
 
 /** Export PDF and Export HTML of one report as the engine renders it, offered as a file download. */
 export function ExportButtons({ exportReport, pdfTestId }: { exportReport: (api: DeskApi, format: 'pdf' | 'html') => Promise<ReportFile>; pdfTestId: string }) {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { DrillReport, DrillVerdict } from '../../../../shared/api/drill-report';
 import { useDeskApi } from '../../../app/desk-context';
 import { Refusal } from '../../../app/Refusal';
-import { useCall } from '../../executions/use-call';
+import { useCall } from '../../../app/use-action';
 import { utc } from './report-format';
 
 const VERDICTS: Array<{ value: DrillVerdict; label: string }> = [

@@ -11,21 +11,25 @@ export interface PlanPreview {
   loading: boolean;
 }
 
-/** The runbook engine's plan for these inputs, exactly as it would be signed into the request. */
-export function usePlanPreview(runbook: RunbookId, site: string | null, currentPrimary: string | null): PlanPreview {
+/**
+ * The engine's plan for a runbook on this topology, exactly as it would be signed into a request; built
+ * again when an input (or `version`) changes. While it is rebuilt no plan is shown, so an old plan is never
+ * taken for the new inputs.
+ */
+export function usePlanPreview(runbook: RunbookId | null, site: string | null, currentPrimary: string | null, version = 0): PlanPreview {
   const api = useDeskApi();
-  const [state, setState] = useState<PlanPreview>({ plan: null, digest: null, error: null, loading: true });
+  const [state, setState] = useState<PlanPreview>({ plan: null, digest: null, error: null, loading: runbook !== null });
   useEffect(() => {
+    if (!runbook) return;
     let live = true;
     setState({ plan: null, digest: null, error: null, loading: true });
-    const input = runbook === 'switchover' ? { runbook, ...(site ? { site } : {}), ...(currentPrimary ? { currentPrimary } : {}) } : { runbook };
-    api.previewPlan(input).then(
+    api.previewPlan({ runbook, ...(site ? { site } : {}), ...(currentPrimary ? { currentPrimary } : {}) }).then(
       (r) => live && setState({ plan: r.plan, digest: r.digest, error: null, loading: false }),
       (err: unknown) => live && setState({ plan: null, digest: null, error: toDeskError(err), loading: false }),
     );
     return () => {
       live = false;
     };
-  }, [api, runbook, site, currentPrimary]);
+  }, [api, runbook, site, currentPrimary, version]);
   return state;
 }
