@@ -24,6 +24,13 @@ import { snapshot, startBed, waitFor } from '../../test/integration/backup/harne
 
 const [minutesLow, minutesHigh, highOps, sliceSeconds] = [3, 2, 2000, 5].map((d, i) => Number(process.argv[2 + i] ?? d));
 const WARMUP_MS = 15_000;
+// Two full runs died at the drain on an unhandled MongoNetworkError whose origin is not found yet: it is
+// reported (and counted) instead of ending the run, so the end-of-run checks still happen.
+let unhandled = 0;
+process.on('unhandledRejection', (err) => {
+  unhandled++;
+  console.log(`unhandled rejection #${unhandled}: ${(err as Error).message}`);
+});
 const lease = { ttlMs: 15_000, workstation: 'bench', identity: 'bench' };
 const bed = await startBed({ sandbox: { oplogSizeBytes: 768 * 1024 * 1024, periodicNoopIntervalMs: 10_000 }, service: { controlLease: lease } });
 const chainDoc = () => new ChainState(bed.dr, bed.service.pipeline.controlId).read();
@@ -120,6 +127,7 @@ try {
   for (const r of results) console.log(row(r));
   console.log(`\nDR equals DC at the end: ${equal ? 'yes' : 'NO'} (${user(dcSnap).length} collections)`);
   console.log(`acknowledged events ${acked.length}; found among DR's insert entries ${counted}; inserted more than once: ${twice}`);
+  console.log(`unhandled rejections during the run: ${unhandled}`);
   console.log(`uptime load after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } finally {
   await bed.close();
