@@ -14,7 +14,7 @@ import { BackupStore } from '../../src/main/backup/backup-store';
 import { captureIncrement } from '../../src/main/backup/capture';
 import { ProgressTracker } from '../../src/main/backup/progress';
 import { MANIFEST_FORMAT, manifestSha256, type Manifest } from '../../src/main/backup/manifest';
-import { tsToText } from '../../src/main/backup/oplog-ts';
+import { tsToText } from '../../src/main/connectors/oplog-ts';
 import { startSandbox } from '../../src/main/sandbox';
 
 const N = Number(process.argv[2] ?? 100_000);

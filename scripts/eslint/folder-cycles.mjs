@@ -3,8 +3,7 @@
 //
 // The rule reads every source file under `root` once per process to build the folder graph (a file directly
 // in `root` belongs to the folder "(root)"), then reports each import of the linted file that crosses into a
-// folder from which the linted file's folder can be reached again. Edges listed in `allow` ("a>b") are knots
-// known and not yet cut (docs/architecture.md lists them); a new one fails the lint.
+// folder from which the linted file's folder can be reached again.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -89,7 +88,7 @@ export default {
     schema: [
       {
         type: 'object',
-        properties: { root: { type: 'string' }, allow: { type: 'array', items: { type: 'string' } } },
+        properties: { root: { type: 'string' } },
         required: ['root'],
         additionalProperties: false,
       },
@@ -99,19 +98,18 @@ export default {
     },
   },
   create(context) {
-    const { root: rootOption, allow = [] } = context.options[0];
+    const { root: rootOption } = context.options[0];
     const root = resolve(context.cwd ?? process.cwd(), rootOption);
     const file = context.filename;
     if (relative(root, file).startsWith('..')) return {};
     if (!graphs.has(root)) graphs.set(root, folderGraph(root));
     const graph = graphs.get(root);
     const from = folderOf(root, file);
-    const allowed = new Set(allow);
     const check = (node) => {
       const specifier = node.source && typeof node.source.value === 'string' ? node.source.value : null;
       if (!specifier) return;
       const to = targetFolder(root, file, specifier);
-      if (!to || to === from || allowed.has(`${from}>${to}`)) return;
+      if (!to || to === from) return;
       const back = pathBetween(graph, to, from);
       if (back) context.report({ node: node.source, messageId: 'cycle', data: { from, to, root: rootOption, path: [from, ...back].join(' → ') } });
     };

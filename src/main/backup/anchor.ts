@@ -4,7 +4,7 @@ import type { Document, MongoClient, Timestamp } from 'mongodb';
 import { ArchiveWriter } from './archive';
 import { archiveName, publishSlice } from './capture';
 import { MANIFEST_FORMAT, type Manifest } from './manifest';
-import { textToTs, tsToText } from './oplog-ts';
+import { textToTs, tsToText } from '../connectors/oplog-ts';
 import { CONTROL_DATABASE } from '../control/names';
 
 /**

@@ -8,8 +8,8 @@ import type { ReplicaSetConfig } from '../../shared/topology';
 import { ArchiveWriter } from './archive';
 import { archiveName, entryHead, publishSlice, type CaptureDeps } from './capture';
 import { MANIFEST_FORMAT, type Manifest } from './manifest';
-import { connectMember, lastPosition, pickCopySource, serverVersion, type ClientOptions } from './mongo-endpoints';
-import { tsToText } from './oplog-ts';
+import { connectMember, lastPosition, pickCopySource, serverVersion, type ClientOptions } from '../connectors/mongo-endpoints';
+import { tsToText } from '../connectors/oplog-ts';
 import { checkAborted } from './scheduler';
 
 /**

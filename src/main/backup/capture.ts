@@ -7,7 +7,7 @@ import { CONTROL_DATABASE } from '../control/names';
 import { ArchiveWriter, type ArchiveSummary } from './archive';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
 import { encodeManifest, manifestSha256, MANIFEST_FORMAT, sliceBaseName, type Manifest } from './manifest';
-import { compareTs, textToTs, tsToText } from './oplog-ts';
+import { compareTs, textToTs, tsToText } from '../connectors/oplog-ts';
 import type { ProgressTracker } from './progress';
 import { checkAborted } from './scheduler';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalize } from '../../shared/canonical-json';
 import { DeskError } from '../../shared/errors';
-import { compareTs } from './oplog-ts';
+import { compareTs } from '../connectors/oplog-ts';
 
 /**
  * The manifest travels next to each archive and links it to the previous one: its sha256 (over canonical

@@ -20,7 +20,7 @@ import { DEFAULT_LEASE_TTL_MS, leaseSentence, localHolder, PipelineLease, type L
 import { LeaseSession } from '../control/lease-session';
 import { ChainState } from '../control/chain-state';
 import { ReplicaSetLedgers } from '../control/execution-ledgers';
-import { tsToText } from './oplog-ts';
+import { tsToText } from '../connectors/oplog-ts';
 import { ContinuousRunner, type ContinuousOptions } from './continuous/runner';
 
 /**

@@ -3,7 +3,7 @@ import type { DeskError } from '../../shared/errors';
 import type { Reason } from '../../shared/status';
 import type { HostKeyPins } from '../connectors/ssh-host-keys';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
-import type { BackupRoute, LandingTarget } from './mongo-endpoints';
+import type { BackupRoute, LandingTarget } from '../connectors/mongo-endpoints';
 import { backupLevel, backupReasons, computeRpo } from './rpo';
 
 /** The Backups page's and the CLI's view of the pipeline, built from SQLite (cheap: a few small queries). */

@@ -1,7 +1,7 @@
 import { Timestamp } from 'bson';
 import type { Document, MongoClient } from 'mongodb';
 import { CONTROL_DATABASE } from './names';
-import { textToTs, tsToText } from '../backup/oplog-ts';
+import { textToTs, tsToText } from '../connectors/oplog-ts';
 import { leaseLost, type HeldLease } from './lease';
 import { controlCollection, isDuplicateKey } from './majority';
 

@@ -3,7 +3,7 @@ import type { MongoClient } from 'mongodb';
 import { DeskError } from '../../shared/errors';
 import type { ReplicaSetConfig, Topology } from '../../shared/topology';
 import type { SecretStore } from '../store/secret-store';
-import { connectReplicaSet } from '../backup/mongo-endpoints';
+import { connectReplicaSet } from '../connectors/mongo-endpoints';
 import { ExecutionLedger, type LedgerClaim } from './ledger';
 
 /**

@@ -8,7 +8,7 @@ import { applyIncrementArchive } from '../../../src/main/backup/apply';
 import { ArchiveWriter } from '../../../src/main/backup/archive';
 import type { Manifest } from '../../../src/main/backup/manifest';
 import { ProgressTracker } from '../../../src/main/backup/progress';
-import { tsToText } from '../../../src/main/backup/oplog-ts';
+import { tsToText } from '../../../src/main/connectors/oplog-ts';
 import { startSandbox } from '../../../src/main/sandbox';
 import type { Sandbox } from '../../../src/main/sandbox/types';
 

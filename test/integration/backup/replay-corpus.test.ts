@@ -9,7 +9,7 @@ import { ArchiveWriter } from '../../../src/main/backup/archive';
 import type { Manifest } from '../../../src/main/backup/manifest';
 import { ProgressTracker } from '../../../src/main/backup/progress';
 import { NON_USER_DATABASES } from '../../../src/main/control/names';
-import { tsToText } from '../../../src/main/backup/oplog-ts';
+import { tsToText } from '../../../src/main/connectors/oplog-ts';
 import { sshdSkipReason } from '../../helpers/sshd';
 import { startBed, type Bed } from './harness';
 

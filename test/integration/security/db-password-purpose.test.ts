@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileRosterSource } from '../../../src/main/approvals/roster-source';
-import { connectMember } from '../../../src/main/backup/mongo-endpoints';
+import { connectMember } from '../../../src/main/connectors/mongo-endpoints';
 import { MongoMemberProbe } from '../../../src/main/connectors/mongo-member';
 import { createMongoAccess } from '../../../src/main/runbooks/steps/mongo-access';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';

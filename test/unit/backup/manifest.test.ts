@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chainProblems, encodeManifest, linkProblem, manifestSha256, parseManifest, type Manifest } from '../../../src/main/backup/manifest';
-import { compareTs, textToTs, tsToText } from '../../../src/main/backup/oplog-ts';
+import { compareTs, textToTs, tsToText } from '../../../src/main/connectors/oplog-ts';
 
 const sha = (c: string) => c.repeat(64);
 

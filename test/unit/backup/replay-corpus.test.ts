@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { classify, txnMeta } from '../../../src/main/backup/replay/entry-kind';
 import { TxnBuffer } from '../../../src/main/backup/replay/txn-buffer';
 import { MAX_BATCH_BYTES, OplogReplayer } from '../../../src/main/backup/replay/oplog-replayer';
-import { tsToText } from '../../../src/main/backup/oplog-ts';
+import { tsToText } from '../../../src/main/connectors/oplog-ts';
 
 const DIR = join(__dirname, '../../fixtures/oplog');
 interface Fixture {

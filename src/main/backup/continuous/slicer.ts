@@ -4,7 +4,7 @@ import { ArchiveWriter } from '../archive';
 import type { BackupStore, ChainRow, SliceRow } from '../backup-store';
 import { archiveName, publishSlice } from '../capture';
 import { manifestSha256, MANIFEST_FORMAT, type Manifest } from '../manifest';
-import { tsToText } from '../oplog-ts';
+import { tsToText } from '../../connectors/oplog-ts';
 import type { TailEntry } from './tailer';
 
 /**

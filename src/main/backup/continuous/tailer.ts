@@ -2,7 +2,7 @@ import { deserialize, type Timestamp } from 'bson';
 import type { FindCursor, MongoClient } from 'mongodb';
 import { DeskError } from '../../../shared/errors';
 import { CONTROL_DATABASE } from '../../control/names';
-import { compareTs, textToTs, tsToText } from '../oplog-ts';
+import { compareTs, textToTs, tsToText } from '../../connectors/oplog-ts';
 
 /**
  * DC's oplog as a stream: a tailable awaitData cursor on local.oplog.rs from a position. The read starts AT

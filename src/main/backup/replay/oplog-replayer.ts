@@ -1,7 +1,7 @@
 import { calculateObjectSize, UUID, type Document } from 'bson';
 import type { MongoClient } from 'mongodb';
 import { DeskError } from '../../../shared/errors';
-import { compareTs, tsToText } from '../oplog-ts';
+import { compareTs, tsToText } from '../../connectors/oplog-ts';
 import { checkAborted } from '../scheduler';
 import { classify, commandName } from './entry-kind';
 import { TxnBuffer } from './txn-buffer';

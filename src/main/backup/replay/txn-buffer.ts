@@ -1,6 +1,6 @@
 import type { Document, Timestamp } from 'bson';
 import { DeskError } from '../../../shared/errors';
-import { compareTs } from '../oplog-ts';
+import { compareTs } from '../../connectors/oplog-ts';
 import type { TxnMeta } from './entry-kind';
 
 /**
