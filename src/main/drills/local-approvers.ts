@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type { ApprovalAction } from '../../shared/api/approvals';
+import type { ApprovalAction, ExportedItem } from '../../shared/api/approvals';
 import { DeskError } from '../../shared/errors';
 import { DeskApprovals } from '../approvals/desk-approvals';
 import { FileRosterSource } from '../approvals/roster-source';
@@ -21,6 +21,8 @@ export interface LocalDrillDesks {
   operatorName: string;
   /** Has both test approvers approve a request the operator made (without authorizing its execution). */
   cosign(requestId: string): Promise<void>;
+  /** The IT approver's machine co-signs an operator's checkpoint export; returns what goes back. */
+  witness(text: string): Promise<ExportedItem>;
   close(): void;
 }
 
@@ -35,6 +37,8 @@ export interface TestApprovers {
   names: string[];
   /** Has both approve a request `operator` made: the request travels to each as a token, the approvals come back. */
   cosign(requestId: string): Promise<void>;
+  /** The IT approver's machine co-signs an operator's checkpoint export; returns what goes back. */
+  witness(text: string): Promise<ExportedItem>;
   close(): void;
 }
 
@@ -74,6 +78,8 @@ export async function enrollTestApprovers(operator: DeskApprovals, dir: string):
         await operator.importApproval(back.token, requestId);
       }
     },
+    /** The IT approver's machine co-signs an operator's checkpoint export; returns what goes back. */
+    witness: async (text) => (await it.a.witnessCheckpoint(text)).export,
     close: () => [it, biz].forEach((x) => x.db.close()),
   };
 }
@@ -104,6 +110,7 @@ export async function createLocalDrillDesks(dir: string): Promise<LocalDrillDesk
     audit,
     operatorName,
     cosign: (requestId) => approvers.cosign(requestId),
+    witness: (text) => approvers.witness(text),
     close: () => {
       approvers.close();
       op.db.close();

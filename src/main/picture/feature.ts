@@ -9,7 +9,8 @@ import { STANDING_FENCES } from '../runbooks/standing-fence';
 
 /** The headline's part of a backup status: its reasons and how far the target holds the source's writes. */
 export function backupHeadline(s: BackupStatus): BackupHeadline {
-  return { level: s.level, reasons: s.reasons, from: s.from, to: s.to, coveredUntil: s.rpo.coveredUntil, behindSeconds: s.rpo.seconds, targetSeconds: s.rpo.targetSeconds };
+  // In continuous mode the live figure (in DC's clock, from the tailer) is how far behind DR is now.
+  return { level: s.level, reasons: s.reasons, from: s.from, to: s.to, coveredUntil: s.rpo.coveredUntil, behindSeconds: s.live?.seconds ?? s.rpo.seconds, targetSeconds: s.rpo.targetSeconds };
 }
 
 /** Activation and readiness read through the backup routes' public methods, never their tables. */

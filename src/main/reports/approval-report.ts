@@ -27,11 +27,16 @@ export function approvalResult(detail: RequestDetail): DrillApprovalResult {
   };
 }
 
-/** A signed checkpoint of the operator's audit log now, with the signature that verifies it. */
-export async function auditCheckpoint(a: DeskApprovals): Promise<NonNullable<DrillReport['audit']['checkpoint']>> {
+/**
+ * A signed checkpoint of the operator's audit log now, with the signature that verifies it. For an
+ * execution's report (`forRequest`), the same checkpoint also travels as the export an approver's machine
+ * co-signs, so the head the approvers receive with the result is the head they attest.
+ */
+export async function auditCheckpoint(a: DeskApprovals, forRequest?: string | null): Promise<NonNullable<DrillReport['audit']['checkpoint']>> {
   const signer = await a.identity.signer();
   const ref = a.auditLog.checkpoint(signer);
   const env = a.auditLog.checkpoints().find((c) => c.count === ref.count && c.head === ref.head)?.envelope;
-  return { entries: ref.count, headHash: ref.head, signedBy: signer.name, fingerprint: ref.signer, signature: env?.signatures[0]?.sig ?? '', at: ref.time };
+  const token = forRequest === undefined ? undefined : (await a.exportCheckpoint(forRequest)).token;
+  return { entries: ref.count, headHash: ref.head, signedBy: signer.name, fingerprint: ref.signer, signature: env?.signatures[0]?.sig ?? '', at: ref.time, ...(token ? { token } : {}) };
 }
 

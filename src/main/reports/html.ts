@@ -120,6 +120,7 @@ function audit(r: DrillReport): string {
         ['Signed by', `${esc(c.signedBy)} <code class="fp">${esc(c.fingerprint)}</code>`],
         ['Signature', `<code class="wrap">${esc(c.signature)}</code>`],
         ['Time', dt(c.at)],
+        ...(c.token ? ([['For the approvers', `<code class="wrap">${esc(c.token)}</code><br>Each approver imports this on the Audit page (co-sign a colleague's head) or with <code>drdesk audit cosign</code>, and sends back what it prints: the head then stands on their machines too.`]] as Array<[string, string]>) : []),
       ])
     : '<p class="bad-text">No signed checkpoint covers this drill.</p>';
   return `<section class="keep"><h2>9. Signed audit checkpoint</h2>${body}<p class="muted">${esc(r.audit.note)}</p></section>`;

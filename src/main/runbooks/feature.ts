@@ -50,7 +50,7 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
         },
         operator: () => approvals.getIdentity()?.name ?? 'operator',
         describe: async (id) => approvalResult(await approvals.getRequest(id)),
-        checkpoint: () => auditCheckpoint(approvals).catch(() => null),
+        checkpoint: (requestId) => auditCheckpoint(approvals, requestId).catch(() => null),
       },
       ledger: (opts.ledger ? opts.ledger(ctx) : new ReplicaSetLedgers({ topology, secrets: ctx.secrets, workstation: ctx.dataDir })) ?? undefined,
     });

@@ -28,8 +28,8 @@ export interface ExecutionGate {
   operator(): string;
   /** The request's approvals and policy, as the report shows them. */
   describe(requestId: string): Promise<DrillApprovalResult>;
-  /** A signed checkpoint of the audit log as it is now. */
-  checkpoint(): Promise<DrillReport['audit']['checkpoint']>;
+  /** A signed checkpoint of the audit log as it is now, exported for the approvers of `requestId`. */
+  checkpoint(requestId: string | null): Promise<DrillReport['audit']['checkpoint']>;
 }
 
 /** Reads runbooks.json from the data directory (traffic hook, service commands, timings); absent = defaults. */
@@ -97,7 +97,7 @@ export class RunbookService {
   async report(id: string): Promise<DrillReport> {
     const e = this.executor.get(id);
     const approval = e.requestId && this.d.gate ? await this.d.gate.describe(e.requestId) : null;
-    return executionReport(e, { topology: this.d.topology, approval, checkpoint: this.d.gate ? await this.d.gate.checkpoint() : null });
+    return executionReport(e, { topology: this.d.topology, approval, checkpoint: this.d.gate ? await this.d.gate.checkpoint(e.requestId) : null });
   }
 
   async export(id: string, format: 'pdf' | 'html'): Promise<ReportFile> {

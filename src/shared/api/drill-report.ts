@@ -108,7 +108,16 @@ export interface DrillReport {
   cleanup: { ok: boolean; checks: ReportCheck[] };
   verdict: { verdict: DrillVerdict; tester: string; notes: string; at: string | null };
   audit: {
-    checkpoint: { entries: number; headHash: string; signedBy: string; fingerprint: string; signature: string; at: string } | null;
+    checkpoint: {
+      entries: number;
+      headHash: string;
+      signedBy: string;
+      fingerprint: string;
+      signature: string;
+      at: string;
+      /** An execution's report: the checkpoint as a token the approvers co-sign (Audit page, or drdesk audit cosign). */
+      token?: string;
+    } | null;
     firstSeq: number | null;
     lastSeq: number | null;
     note: string;

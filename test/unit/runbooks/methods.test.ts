@@ -39,7 +39,7 @@ beforeAll(async () => {
       },
       operator: () => desks.operatorName,
       describe: async (id) => approvalResult(await op.getRequest(id)),
-      checkpoint: () => auditCheckpoint(op),
+      checkpoint: (requestId) => auditCheckpoint(op, requestId),
     },
   });
   router = new RpcRouter();
@@ -74,10 +74,16 @@ describe('DeskApi runbook methods', () => {
     await expect(router.call('startExecution', { requestId: req.id })).rejects.toMatchObject({ message: expect.stringMatching(/xecuted/) });
     const list = (await router.call('listExecutions', {})) as Array<{ id: string }>;
     expect(list.map((e) => e.id)).toContain(started.id);
-    const report = (await router.call('getExecutionReport', { id: started.id })) as { approvals: Array<{ group: string }>; outcome: string; audit: { checkpoint: unknown } };
+    const report = (await router.call('getExecutionReport', { id: started.id })) as { approvals: Array<{ group: string }>; outcome: string; audit: { checkpoint: { entries: number; token?: string } | null } };
     expect(report.outcome).toBe('passed');
     expect(report.approvals.map((a) => a.group).sort()).toEqual(['IT', 'business']);
-    expect(report.audit.checkpoint).not.toBeNull();
+    // The result carries the operator's head for the approvers: one co-signs it, and it stands on the operator's side.
+    const head = report.audit.checkpoint;
+    expect(head?.token).toMatch(/^drdesk1\./);
+    const back = await desks.witness(head!.token!);
+    const kept = await desks.operator.importCosignedCheckpoint(back.token);
+    expect(kept).toMatchObject({ count: head!.entries, problem: null });
+    expect(kept.witnesses.join(' ')).toMatch(/Ivan/);
     const html = (await router.call('exportExecutionReport', { id: started.id, format: 'html' })) as { mime: string; base64: string };
     expect(html.mime).toBe('text/html');
     expect(Buffer.from(html.base64, 'base64').toString()).toContain('Local switchover of rs-dc on DC');

@@ -2,7 +2,7 @@ import type { BackupStatus } from '../../../shared/api/backup';
 import { LEVEL_RANK } from '../../../shared/status';
 import { LEVEL_LABEL } from '../../format/member-state';
 import { formatClock, formatLag } from '../../format/time';
-import { isLocalLanding, landingLabel } from './backup-format';
+import { isLocalLanding, landingLabel, liveRpoText } from './backup-format';
 import { Clock } from '../../format/Clock';
 
 /** The backup's verdict with its reasons, the RPO now, and where slices land (with the pinned host key). */
@@ -19,6 +19,11 @@ export function StatusCard({ status, now }: { status: BackupStatus; now: number 
             RPO {formatLag(status.rpo.seconds)} / target {formatLag(status.rpo.targetSeconds)}
             {status.rpo.coveredUntil && ` · DR holds every DC write up to ${formatClock(status.rpo.coveredUntil, now)}`}
           </div>
+          {status.live && (
+            <div className={`small live-rpo level-${status.live.level}`} data-testid="live-rpo" data-basis={status.live.basis}>
+              {liveRpoText(status.live)}
+            </div>
+          )}
         </div>
       </header>
       {reasons.length > 0 ? (

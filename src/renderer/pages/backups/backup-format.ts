@@ -1,6 +1,6 @@
-import type { BackupControlView, BackupPhase, LandingView, OplogTs, SliceState, SliceView } from '../../../shared/api/backup';
+import type { BackupControlView, BackupPhase, LandingView, LiveRpoView, OplogTs, SliceState, SliceView } from '../../../shared/api/backup';
 import type { DeskError } from '../../../shared/errors';
-import { formatClock } from '../../format/time';
+import { formatClock, formatDuration, formatLag } from '../../format/time';
 
 /** "812 B", "4.2 KiB", "17.3 MiB", "1.06 GiB". */
 export function formatBytes(n: number | null): string {
@@ -61,6 +61,14 @@ export const PHASE_LABEL: Record<BackupPhase, string> = {
   retention: 'Pruning old slices',
   done: 'Done',
 };
+
+/** Continuous mode's live RPO as the operator reads it: now, its spread over the window, and what it rests on. */
+export function liveRpoText(live: LiveRpoView): string {
+  const now = live.basis === 'stale' ? `${formatLag(live.seconds)} and growing — DC is unreachable` : formatLag(live.seconds);
+  const spread = live.samples > 0 ? ` · p50 ${formatLag(live.p50)}, p95 ${formatLag(live.p95)}, max ${formatLag(live.max)} over ${formatDuration(live.windowSeconds * 1000)}` : '';
+  const state = live.state === 'running' ? '' : ` · ${live.state === 'waiting' ? 'waiting for the lease' : live.state}`;
+  return `Live RPO ${now} / target ${formatLag(live.targetSeconds)}${spread}${state}`;
+}
 
 export function errorText(e: Pick<DeskError, 'code' | 'message'>): string {
   return `${e.code}: ${e.message}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SliceView } from '../../../../src/shared/api/backup';
-import { axisTop, formatBytes, formatTs, shortSha, sliceLook } from '../../../../src/renderer/pages/backups/backup-format';
+import { axisTop, formatBytes, formatTs, liveRpoText, shortSha, sliceLook } from '../../../../src/renderer/pages/backups/backup-format';
 
 const slice = (patch: Partial<SliceView>): SliceView => ({
   chainId: 'c',
@@ -56,5 +56,16 @@ describe('Backups page formatting', () => {
     expect(axisTop(500, 90)).toBe(600);
     expect(axisTop(5000, 90)).toBe(5400);
     expect(axisTop(40, 10)).toBe(40);
+  });
+});
+
+describe('liveRpoText', () => {
+  const live = { mode: 'continuous', state: 'running', seconds: 4.2, basis: 'tailer', level: 'green', targetSeconds: 90, dcNewestWrite: null, drNewestApplied: null, p50: 3.5, p95: 5.8, max: 7.1, samples: 600, windowSeconds: 900 } as const;
+  it('says the live figure, its spread over the window and the target', () => {
+    expect(liveRpoText({ ...live })).toBe('Live RPO 4.2 s / target 1 min 30 s · p50 3.5 s, p95 5.8 s, max 7.1 s over 15 min');
+  });
+  it('says when DC is lost and the figure grows, and when the desk waits for the lease', () => {
+    expect(liveRpoText({ ...live, basis: 'stale', seconds: 42 })).toMatch(/^Live RPO 42 s and growing — DC is unreachable/);
+    expect(liveRpoText({ ...live, state: 'waiting', samples: 0 })).toBe('Live RPO 4.2 s / target 1 min 30 s · waiting for the lease');
   });
 });

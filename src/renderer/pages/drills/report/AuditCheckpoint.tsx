@@ -41,6 +41,17 @@ export function AuditCheckpoint({ audit }: { audit: DrillReport['audit'] }) {
             <dt>Time</dt>
             <dd>{utc(c.at)}</dd>
           </div>
+          {c.token && (
+            <div className="field">
+              <dt>For the approvers</dt>
+              <dd>
+                <code className="wrap" data-testid="report-checkpoint-token">
+                  {c.token}
+                </code>
+                <p className="muted small">Each approver co-signs this head on the Audit page (or drdesk audit cosign) and sends back what it gives.</p>
+              </dd>
+            </div>
+          )}
         </dl>
       ) : (
         <p className="step-error">No signed checkpoint covers this run.</p>
