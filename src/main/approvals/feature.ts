@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DeskEvents } from '../../shared/desk-api';
 import { serviceId, type DeskFeature } from '../feature/contract';
 import { DeskApprovals } from './desk-approvals';
-import { approvalsMethods } from './handlers';
+import { approvalsMethods } from './methods';
 import { hostTrustMethods } from './host-trust';
 import { FileRosterSource } from './roster-source';
 

@@ -1,5 +1,51 @@
-import type { DeskFeature } from '../feature/contract';
-import { BACKUP_ROUTES, DeskBackup } from './desk-backup';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { BackupEvents } from '../../shared/api/backup';
+import type { Topology } from '../../shared/topology';
+import { serviceId, type DeskFeature } from '../feature/contract';
+import type { SecretStore } from '../store/secret-store';
+import { backupMethods } from './methods';
+import { BackupRoutes } from './routes';
+import type { BackupServiceOptions } from './service';
+
+/** What the feature needs from Desk's context (a subset of DeskContext in src/main/desk.ts). */
+export interface BackupFeatureContext {
+  dataDir: string;
+  database: { db: Database };
+  secrets: SecretStore;
+  topology: { topology: Topology };
+  /** The sandbox Desk started (no topology configured), else null: its sites are this machine. */
+  sandbox: { description: { control: string; topologyFile: string } } | null;
+  events: { emit<E extends keyof BackupEvents>(event: E, payload: BackupEvents[E]): void };
+}
+
+/** Where the sandbox's receiving sites get their local landing directories (DATA_DIR/sandbox-landing/SITE). */
+export const SANDBOX_LANDING_DIR = 'sandbox-landing';
+
+/**
+ * The backup routes on a Desk's database, secrets and topology (a local landing on the sandbox), reporting
+ * progress and status as DeskApi events. A one-shot command (drdesk status) builds its own and closes it.
+ */
+export function createBackupRoutes(ctx: BackupFeatureContext, options: BackupServiceOptions = {}): BackupRoutes {
+  return new BackupRoutes({
+    topology: ctx.topology.topology,
+    secrets: ctx.secrets,
+    db: ctx.database.db,
+    dataDir: ctx.dataDir,
+    options,
+    sandboxLandingRoot: ctx.sandbox ? join(ctx.dataDir, SANDBOX_LANDING_DIR) : null,
+    sandboxInstance: ctx.sandbox ? `${ctx.sandbox.description.control} ${ctx.sandbox.description.topologyFile}` : null,
+    onProgress: (p) => ctx.events.emit('backupProgress', p),
+    onStatus: (st) => ctx.events.emit('backupStatus', st),
+  });
+}
+
+/**
+ * The backup routes of a Desk: the backup feature schedules and serves them, the runbooks feature runs DR
+ * activation's and failback's backup steps through the same services (so their gates and locks cover both),
+ * and the operator's picture reads their readiness.
+ */
+export const BACKUP_ROUTES = serviceId<BackupRoutes>('backup routes', (ctx) => createBackupRoutes(ctx), (routes) => routes.close());
 
 /**
  * The backup feature: DeskApi's backup methods and events, and the schedule running while the app is open
@@ -8,5 +54,5 @@ import { BACKUP_ROUTES, DeskBackup } from './desk-backup';
 export const backupFeature: DeskFeature = (ctx) => {
   const routes = ctx.services.get(BACKUP_ROUTES);
   routes.forward.start();
-  return { methods: new DeskBackup(routes.forward).handlers() };
+  return { methods: backupMethods(routes.forward) };
 };

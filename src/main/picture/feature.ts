@@ -1,6 +1,6 @@
 import type { BackupStatus } from '../../shared/api/backup';
 import type { BackupHeadline } from '../../shared/monitor';
-import { BACKUP_ROUTES } from '../backup/desk-backup';
+import { BACKUP_ROUTES } from '../backup/feature';
 import type { BackupRoutes } from '../backup/routes';
 import type { DeskContext, FeatureParts, SitePictureSource } from '../feature/contract';
 import { fenceSite } from '../runbooks/steps/mongo-handlers';

@@ -4,7 +4,7 @@ import { HostKeyPins } from '../connectors/ssh-host-keys';
 import { approvalResult, auditCheckpoint } from '../reports/approval-report';
 import { runbookMethods } from './methods';
 import { createHandlers } from './steps/index';
-import { BACKUP_ROUTES } from '../backup/desk-backup';
+import { BACKUP_ROUTES } from '../backup/feature';
 import type { BackupPort } from './steps/backup-handlers';
 import { backupServicePort } from './steps/backup-service-port';
 import { createMongoAccess } from './steps/mongo-access';

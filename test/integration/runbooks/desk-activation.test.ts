@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVALS } from '../../../src/main/approvals/feature';
-import { BACKUP_ROUTES } from '../../../src/main/backup/desk-backup';
+import { BACKUP_ROUTES } from '../../../src/main/backup/feature';
 import { createDesk, type Desk } from '../../../src/main/desk';
 import { enrollTestApprovers, type TestApprovers } from '../../../src/main/drills/local-approvers';
 import type { Sandbox } from '../../../src/main/sandbox/types';

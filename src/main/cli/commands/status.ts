@@ -12,7 +12,7 @@ import { withDeadline } from '../../connectors/deadline';
 import { PROBE_SLACK_MS } from '../../monitor/collector';
 import { Monitor } from '../../monitor/monitor';
 import { pictureSource } from '../../picture/feature';
-import { createBackupRoutes } from '../../backup/desk-backup';
+import { createBackupRoutes } from '../../backup/feature';
 import type { BackupRoutes } from '../../backup/routes';
 import { DATABASE_FILE, openDatabase, type DeskDatabase } from '../../store/database';
 import type { Sandbox } from '../../sandbox/types';

@@ -6,7 +6,7 @@ import { sleep } from '../../connectors/deadline';
 import type { BackupPort, BackupStepContext } from './backup-handlers';
 
 /**
- * The runbooks' backup steps on the engine's own backup routes (BACKUP_ROUTES in src/main/backup/desk-backup.ts,
+ * The runbooks' backup steps on the engine's own backup routes (BACKUP_ROUTES in src/main/backup/feature.ts,
  * or a drill's): every step goes through the route's BackupService — its one-cycle-at-a-time gate, its
  * cross-process lock, its deadline, its cycle history — never around it. A step that finds a cycle
  * running (the schedule, `drdesk agent`) waits for it within the step's own deadline.

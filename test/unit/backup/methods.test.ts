@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeskBackup } from '../../../src/main/backup/desk-backup';
+import { backupMethods } from '../../../src/main/backup/methods';
 import { BackupService } from '../../../src/main/backup/service';
 import { RpcRouter } from '../../../src/main/rpc/router';
 import { MemorySecretStore } from '../../../src/main/store/memory-secret-store';
@@ -22,7 +22,7 @@ const site = (name: string, role: 'dc' | 'dr', port: number, ssh: TopologyInput[
 function router(input: TopologyInput) {
   const service = new BackupService({ topology: topologySchema.parse(input), secrets: new MemorySecretStore(), db: new Database(':memory:'), dataDir: dir });
   const r = new RpcRouter();
-  r.register(new DeskBackup(service).handlers());
+  r.register(backupMethods(service));
   return { r, service };
 }
 
