@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveRpoView } from '../../../src/shared/api/backup';
-import { exited, insertCounts, jsonChild, startLocalBed, type LocalBed } from '../control/local-bed';
+import { exited, insertCounts, jsonChild, until, startLocalBed, type LocalBed } from '../control/local-bed';
 
 /**
  * Continuous mode end to end over the wire: the sandbox's DC and DR, a desk process tailing DC's oplog with
@@ -19,13 +19,6 @@ let bed: LocalBed;
 const children = new Set<ChildProcess>();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, ms: number, cond: () => Promise<boolean> | boolean): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 interface Line {
   event: string;

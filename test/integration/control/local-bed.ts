@@ -127,3 +127,12 @@ export function jsonChild<L>(script: string, config: unknown, children: Set<Chil
 }
 
 export const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+
+/** Polls `cond` every 20 ms until it holds; fails naming `what` after `ms`. */
+export async function until(what: string, ms: number, cond: () => Promise<boolean> | boolean): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Timestamp, type Document } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { exited, insertCounts, jsonChild, startLocalBed, type LocalBed } from './local-bed';
+import { exited, insertCounts, jsonChild, startLocalBed, until, type LocalBed } from './local-bed';
 
 /**
  * Real processes against the sandbox over TCP: two workstations (two data directories, one topology) with
@@ -36,13 +36,6 @@ function child(name: string, opts: { batchEntries?: number } = {}): { proc: Chil
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, ms: number, cond: () => Promise<boolean> | boolean): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** A DC workload whose every write is majority-acknowledged: its ids are what DR must end up holding. */
 function workload(perTick = 10): { stop: () => Promise<number> } {
