@@ -12,3 +12,19 @@ export function niceMax(v: number): number {
 export function axisLabel(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2)));
 }
+
+/** An SVG path through the points; a null value lifts the pen, so a gap in the samples stays a gap. */
+export function linePath<P extends { t: number }>(points: readonly P[], pick: (p: P) => number | null, x: (t: number) => number, y: (v: number) => number): string {
+  let d = '';
+  let pen = false;
+  for (const p of points) {
+    const v = pick(p);
+    if (v === null) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(v).toFixed(1)} `;
+    pen = true;
+  }
+  return d.trim();
+}

@@ -1,5 +1,5 @@
 import type { ChartPoint } from '../../shared/api/drill-report';
-import { axisLabel as fmt, niceMax } from '../../shared/chart-scale';
+import { axisLabel as fmt, linePath, niceMax } from '../../shared/chart-scale';
 import { esc } from './escape';
 
 /**
@@ -32,18 +32,8 @@ function panel(points: ChartPoint[], pick: (p: ChartPoint) => number | null, y0:
       `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(target)}" y2="${y(target)}" stroke="#b42318" stroke-width="1.2" stroke-dasharray="6 3"/>`,
       `<text x="${W - RIGHT}" y="${y(target) - 4}" text-anchor="end" font-size="10" fill="#b42318">RPO target ${fmt(target)} s</text>`,
     );
-  let d = '';
-  let pen = false;
-  for (const p of points) {
-    const v = pick(p);
-    if (v === null) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(v).toFixed(1)} `;
-    pen = true;
-  }
-  if (d) parts.push(`<path d="${d.trim()}" fill="none" stroke="${color}" stroke-width="2"/>`);
+  const d = linePath(points, pick, x, y);
+  if (d) parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
   if (vals.length === 0) parts.push(`<text x="${(LEFT + W) / 2}" y="${y0 + PANEL_H / 2}" text-anchor="middle" font-size="11" fill="#555">no samples</text>`);
   parts.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y0 + PANEL_H}" y2="${y0 + PANEL_H}" stroke="#333" stroke-width="0.8"/>`);
   return parts.join('');

@@ -1,5 +1,5 @@
 import type { ChartPoint, DrillReport } from '../../../../shared/api/drill-report';
-import { axisLabel as fmt, niceMax } from '../../../../shared/chart-scale';
+import { axisLabel as fmt, linePath, niceMax } from '../../../../shared/chart-scale';
 
 const W = 760;
 const LEFT = 56;
@@ -34,17 +34,7 @@ function Panel({ points, pick, y0, x, label, className, target }: PanelProps) {
   const vals = points.map(pick).filter((v): v is number => v !== null);
   const yMax = niceMax(Math.max(target ?? 0, ...vals, 0) * 1.1);
   const y = (v: number) => y0 + PANEL_H - (v / yMax) * PANEL_H;
-  let d = '';
-  let pen = false;
-  for (const p of points) {
-    const v = pick(p);
-    if (v === null) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(v).toFixed(1)} `;
-    pen = true;
-  }
+  const d = linePath(points, pick, x, y);
   return (
     <g className={className}>
       <text x={LEFT} y={y0 - 8} className="chart-label">
@@ -66,7 +56,7 @@ function Panel({ points, pick, y0, x, label, className, target }: PanelProps) {
           </text>
         </g>
       )}
-      {d && <path d={d.trim()} className="chart-line" />}
+      {d && <path d={d} className="chart-line" />}
       {vals.length === 0 && (
         <text x={(LEFT + W) / 2} y={y0 + PANEL_H / 2} textAnchor="middle" className="chart-tick">
           no samples
