@@ -5,8 +5,8 @@ import type { ApprovalsEvents, AuditQuery, CreateRequestInput, DecisionView, Exp
 import type { SecretStore } from '../store/secret-store';
 import { AuditLog } from '../audit/audit-log';
 import { AuditTrail } from './audit-trail';
+import { AuditHeads } from './audit-heads';
 import { AuditAnchor } from '../audit/audit-anchor';
-import { checkAgainstWitnessed, cosignCheckpoint, headProblem, openCheckpoint, witnessesOf } from '../audit/witness';
 import { isBreakGlass } from '../audit/audit-entry';
 import type { Envelope } from '../signing/envelope';
 import { createEnrollmentToken } from './enrollment';
@@ -51,6 +51,7 @@ export class DeskApprovals {
   readonly audit: AuditTrail;
   /** The audit high-water mark in the keychain: the part of the log's history that lives off this file. */
   readonly anchor: AuditAnchor;
+  readonly heads: AuditHeads;
   private readonly clock: Clock;
 
   constructor(private readonly opts: DeskApprovalsOptions) {
@@ -73,6 +74,7 @@ export class DeskApprovals {
     this.auditLog = new AuditLog(opts.db, now);
     this.audit = new AuditTrail(this.auditLog, this.identity, this.roster, this.store);
     this.anchor = new AuditAnchor(this.auditLog, pins, now);
+    this.heads = new AuditHeads({ identity: this.identity, store: this.store, roster: this.roster, auditLog: this.auditLog, audit: this.audit, clock: this.clock });
     this.auditLog.onAppend((e) => {
       let details: Record<string, unknown> | null = null;
       try {
@@ -417,7 +419,7 @@ export class DeskApprovals {
       this.audit.append(signer, { action: 'execution.refused', subject: id, details: { code: 'REQUEST_ALREADY_EXECUTED', source: 'keychain high-water mark', breakGlass: detail.breakGlass } });
       throw new DeskError('REQUEST_ALREADY_EXECUTED', `Request ${id} has already run: this machine's keychain records its execution, although the database does not (an older copy of the database was restored). A request runs once; create a new one.`, { source: 'keychain' });
     }
-    const rolledBack = this.anchor.problem(mark) ?? (await this.cosignedProblem());
+    const rolledBack = this.anchor.problem(mark) ?? (await this.heads.problem());
     if (rolledBack) {
       this.audit.append(signer, { action: 'execution.refused', subject: id, details: { code: rolledBack.code, message: rolledBack.message, breakGlass: detail.breakGlass } });
       throw rolledBack;
@@ -435,105 +437,18 @@ export class DeskApprovals {
     return { ...after, verification: detail.verification, unlocked: true };
   }
 
-  // The audit log anchored off this machine (see audit/witness.ts)
+  // The audit log anchored off this machine: approvals/audit-heads.ts
 
-  /**
-   * The operator's signed checkpoint of the log as it is now, to send to approvers (after an execution, with
-   * its request id) so their machines co-sign the head they received.
-   */
-  async exportCheckpoint(requestId: string | null = null, dropDir?: string): Promise<ExportedItem> {
-    const signer = await this.identity.signer();
-    const ref = this.auditLog.checkpoint(signer);
-    const envelope = this.auditLog.checkpointEnvelope(ref.count);
-    if (!envelope) throw new DeskError('CHECKPOINT_MISSING', `The checkpoint at entry ${ref.count} could not be read back: run drdesk audit verify.`);
-    const item = exportItem({ format: 'drdesk-bundle/1', kind: 'checkpoint', checkpoint: envelope, requestId }, `drdesk-checkpoint-${this.auditLog.logId}-${ref.count}.json`);
-    if (dropDir) writeDrop(dropDir, item);
-    return item;
+  exportCheckpoint(requestId: string | null = null, dropDir?: string): Promise<ExportedItem> {
+    return this.heads.exportCheckpoint(requestId, dropDir);
   }
 
-  /** Heads of `logId` this machine attested: checkpoints it co-signed, and those its own decisions carried. */
-  private attested(logId: string, me: string): { count: number; head: string; what: string }[] {
-    const out = this.auditLog.witnessed(logId).filter((w) => w.witness === me).map((w) => ({ count: w.count, head: w.head, what: `co-signed here at ${w.receivedAt}` }));
-    for (const row of this.store.allDecisions()) {
-      try {
-        const d = openDecision(JSON.parse(row.envelope) as Envelope).value;
-        if (d.approver === me && d.checkpoint.logId === logId) out.push({ count: d.checkpoint.count, head: d.checkpoint.head, what: `carried by this machine's decision on ${d.requestId}` });
-      } catch {
-        // A decision that no longer verifies attests nothing.
-      }
-    }
-    return out;
+  witnessCheckpoint(text: string) {
+    return this.heads.witnessCheckpoint(text);
   }
 
-  /**
-   * On an approver's machine: checks an operator's checkpoint against every head of that log this machine
-   * attested before (CHECKPOINT_REGRESSED, CHECKPOINT_FORKED), keeps it, and co-signs it; the export goes
-   * back to the operator. The operator must be in the roster.
-   */
-  async witnessCheckpoint(text: string): Promise<{ logId: string; count: number; operator: string; export: ExportedItem }> {
-    const bundle = readTransport(text, 'checkpoint');
-    const signer = await this.identity.signer();
-    const roster = await this.roster.require();
-    const c = openCheckpoint(bundle.checkpoint);
-    const operator = roster.person(c.doc.signer);
-    const subject = `audit ${c.doc.logId}`;
-    if (c.doc.logId === this.auditLog.logId) throw new DeskError('CHECKPOINT_OWN_LOG', 'This is a checkpoint of this machine\'s own audit log: send it to an approver to co-sign, and import what comes back here (drdesk audit import-cosigned).');
-    if (!operator || operator.publicKey !== c.doc.signerKey)
-      throw this.refuseAudit(signer, subject, 'CHECKPOINT_SIGNER_UNKNOWN', `The audit checkpoint is signed by ${c.doc.signer}, which is not in the roster (version ${roster.doc.version}): only an enrolled colleague's log is co-signed.`);
-    try {
-      checkAgainstWitnessed(c, this.attested(c.doc.logId, signer.fingerprint), `"${operator.name}"`);
-    } catch (err) {
-      if (err instanceof DeskError) throw this.refuseAudit(signer, subject, err.code, err.message);
-      throw err;
-    }
-    const envelope = cosignCheckpoint(c, signer);
-    this.auditLog.addWitnessed({ logId: c.doc.logId, count: c.doc.count, head: c.doc.head, witness: signer.fingerprint, envelope: JSON.stringify(envelope), receivedAt: this.clock.now().toISOString() });
-    this.audit.append(signer, { action: 'audit.witnessed', subject, details: { logId: c.doc.logId, count: c.doc.count, head: c.doc.head, operator: c.doc.signer, requestId: bundle.requestId } });
-    const hex = Buffer.from(signer.fingerprint.replace(/^SHA256:/, ''), 'base64').toString('hex').slice(0, 12);
-    const item = exportItem({ format: 'drdesk-bundle/1', kind: 'checkpoint', checkpoint: envelope, requestId: bundle.requestId }, `drdesk-checkpoint-${c.doc.logId}-${c.doc.count}-${hex}.json`);
-    return { logId: c.doc.logId, count: c.doc.count, operator: operator.name, export: item };
-  }
-
-  private refuseAudit(signer: Signer, subject: string, code: string, message: string): DeskError {
-    this.audit.append(signer, { action: 'audit.witness-refused', subject, details: { code, message } });
-    return new DeskError(code, message);
-  }
-
-  /**
-   * On the operator's machine: a checkpoint of this log co-signed by colleagues, kept as a head the log must
-   * hold from now on. Returns who co-signed it, and the problem when the log no longer holds it.
-   */
-  async importCosignedCheckpoint(text: string): Promise<{ count: number; witnesses: string[]; problem: { code: string; message: string } | null }> {
-    const bundle = readTransport(text, 'checkpoint');
-    const signer = await this.identity.signer();
-    const c = openCheckpoint(bundle.checkpoint);
-    if (c.doc.logId !== this.auditLog.logId)
-      throw new DeskError('CHECKPOINT_OTHER_LOG', `This checkpoint is of another machine's audit log (${c.doc.logId}), not this one (${this.auditLog.logId}): co-sign it instead (drdesk audit cosign).`);
-    const mine = await this.identity.keysInKeychain();
-    if (mine.get(c.doc.signer) !== c.doc.signerKey)
-      throw new DeskError('CHECKPOINT_SIGNER_UNKNOWN', `The checkpoint of this log is signed by ${c.doc.signer}, which is not this machine's identity: this log's checkpoints are signed here.`);
-    const witnesses = witnessesOf(c, await this.rosterOrNull());
-    if (!witnesses.length) throw new DeskError('CHECKPOINT_NOT_COSIGNED', 'The checkpoint carries no signature of a colleague in the roster: send it to an approver to co-sign first.');
-    const at = this.clock.now().toISOString();
-    for (const w of witnesses) this.auditLog.addWitnessed({ logId: c.doc.logId, count: c.doc.count, head: c.doc.head, witness: w.fingerprint, envelope: JSON.stringify(c.envelope), receivedAt: at });
-    const problem = headProblem(this.auditLog, { count: c.doc.count, head: c.doc.head, by: witnesses.map((w) => `"${w.name}"`).join(', ') });
-    this.audit.append(signer, { action: 'audit.cosigned', subject: `audit ${c.doc.logId}`, details: { count: c.doc.count, head: c.doc.head, witnesses: witnesses.map((w) => w.fingerprint), requestId: bundle.requestId, ...(problem ? { problem: problem.code } : {}) } });
-    return { count: c.doc.count, witnesses: witnesses.map((w) => w.name), problem: problem ? { code: problem.code, message: problem.message } : null };
-  }
-
-  /** Heads of this log that colleagues co-signed (in their decisions' checkpoints or as witnessed heads), for checks. */
-  private async cosignedHeads(): Promise<{ count: number; head: string; by: string }[]> {
-    const roster = await this.rosterOrNull();
-    return this.auditLog.witnessed().map((w) => ({ count: w.count, head: w.head, by: `"${roster?.person(w.witness)?.name ?? w.witness}" (co-signed head)` }));
-  }
-
-  /** The first co-signed head the log no longer holds, or null. */
-  private async cosignedProblem(): Promise<DeskError | null> {
-    for (const h of await this.cosignedHeads()) {
-      const p = headProblem(this.auditLog, h);
-      if (p) return p;
-    }
-    return null;
+  importCosignedCheckpoint(text: string) {
+    return this.heads.importCosignedCheckpoint(text);
   }
 
   // Audit (delegated, so hosts reach it through one object)
@@ -562,7 +477,7 @@ export class DeskApprovals {
    */
   async checkAnchors(): Promise<void> {
     await this.anchor.check();
-    const cosigned = await this.cosignedProblem();
+    const cosigned = await this.heads.problem();
     if (cosigned) throw cosigned;
   }
 
@@ -577,7 +492,7 @@ export class DeskApprovals {
       problems.push({ code: err.code, message: err.message });
     };
     await this.anchor.check().catch(note);
-    const cosigned = await this.cosignedProblem();
+    const cosigned = await this.heads.problem();
     if (cosigned) note(cosigned);
     await this.roster.current().catch((err: unknown) => {
       if (!(err instanceof DeskError) || !['ROSTER_ROLLBACK', 'ROSTER_REPLACED', 'PIN_INVALID', 'ROSTER_UNREADABLE'].includes(err.code)) return;
