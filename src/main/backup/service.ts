@@ -16,12 +16,11 @@ import { ProgressTracker } from './progress';
 import { BackupScheduler, CycleGate } from './scheduler';
 import { buildStatus, notConfiguredStatus } from './status';
 import { verifyChain } from './verify';
-import { DEFAULT_LEASE_TTL_MS, leaseSentence, localHolder, PipelineLease, type LeaseDoc } from '../control/lease';
+import { DEFAULT_LEASE_TTL_MS, localHolder } from '../control/lease';
 import { LeaseSession } from '../control/lease-session';
 import { ChainState } from '../control/chain-state';
-import { ReplicaSetLedgers } from '../control/execution-ledgers';
-import { tsToText } from '../connectors/oplog-ts';
 import { ContinuousRunner, type ContinuousOptions } from './continuous/runner';
+import { controlStatus, controlView, leaseStatus, type ControlSources, type ControlStatus, type LeaseStatus } from './control-status';
 
 /**
  * The backup feature as one object: pipeline, one-at-a-time gate with deadlines, scheduler, status and
@@ -69,14 +68,6 @@ export interface ActivationRecord {
   targetTs: string | null;
 }
 
-export interface ControlStatus {
-  lease: Awaited<ReturnType<BackupService['leaseStatus']>>;
-  /** DR's chain document (authoritative for what DR applied), or null when DR has none or cannot be read. */
-  chain: { chainId: string; term: number; appliedSeq: number | null; appliedTs: string | null; appliedWall: string | null; startedAt: string; updatedAt: string; by: string } | null;
-  /** This data directory had no chain: its cache was rebuilt from DR's head. */
-  adopted: boolean;
-  executions: Awaited<ReturnType<ReplicaSetLedgers['list']>>;
-}
 
 /**
  * A failure as the cycle's record keeps it: a coded DeskError as it is; a server's bare numeric code
@@ -429,71 +420,22 @@ export class BackupService {
     }
   }
 
-  /** Who runs this pipeline's backups, as the target replica set says (majority read, server clock). */
-  async leaseStatus(): Promise<{ lease: LeaseDoc | null; sentence: string; heartbeatAgeSeconds: number | null; expired: boolean }> {
-    const client = await this.pipeline.connectTarget();
-    try {
-      const { lease, now } = await new PipelineLease(client, this.pipeline.controlId).read();
-      if (!lease) return { lease: null, sentence: 'no workstation or agent has taken the backup lease yet', heartbeatAgeSeconds: null, expired: true };
-      return { lease, sentence: leaseSentence(lease, now), heartbeatAgeSeconds: Math.max(0, (now.getTime() - lease.heartbeat.getTime()) / 1000), expired: now.getTime() >= lease.expiresAt.getTime() };
-    } finally {
-      await client.close(true).catch(() => undefined);
-    }
+  private control(): ControlSources {
+    return { pipeline: this.pipeline, store: this.store, topology: this.d.topology, secrets: this.d.secrets, dataDir: this.d.dataDir, options: this.d.options, cycleRunning: () => this.gate.running !== null };
   }
 
-  /**
-   * What the replica sets say, for every workstation alike: who holds the lease, DR's chain document (what
-   * DR applied, by whom), and the executions in the ledgers. A data directory without any chain (deleted,
-   * or new) has its cache rebuilt from DR's head here, unless a cycle of this directory is running.
-   */
-  async controlStatus(): Promise<ControlStatus> {
-    const lease = await this.leaseStatus().catch((err: Error) => ({ lease: null, sentence: `the lease on ${this.pipeline.route.to.name} cannot be read: ${err.message}`, heartbeatAgeSeconds: null, expired: false }));
-    let chain: ControlStatus['chain'] = null;
-    let adopted = false;
-    const client = await this.pipeline.connectTarget().catch(() => null);
-    if (client)
-      try {
-        const state = new ChainState(client, this.pipeline.controlId);
-        const doc = await state.read();
-        if (doc)
-          chain = {
-            chainId: doc.chainId,
-            term: doc.term,
-            appliedSeq: doc.appliedSeq,
-            appliedTs: doc.appliedTs ? tsToText(doc.appliedTs) : null,
-            appliedWall: doc.appliedWall?.toISOString() ?? null,
-            startedAt: doc.startedAt.toISOString(),
-            updatedAt: doc.updatedAt.toISOString(),
-            by: doc.by,
-          };
-        if (doc && !this.store.currentChain() && !this.store.liveLockHolder() && !this.gate.running) {
-          const held = { pipeline: this.pipeline.controlId, term: doc.term, token: '', expiresAt: new Date(0) };
-          adopted = await this.pipeline.adoptTargetChain({ cycleId: 0, progress: new ProgressTracker({ cycleId: 0, kind: 'cycle' }, () => undefined), control: { chain: state, lease: () => held, by: 'status' } });
-        }
-      } finally {
-        await client.close(true).catch(() => undefined);
-      }
-    const executions = await new ReplicaSetLedgers({ topology: this.d.topology, secrets: this.d.secrets, workstation: this.d.dataDir, timeoutMs: 5_000 }).list(20).catch(() => []);
-    return { lease, chain, adopted, executions };
+  /** Who runs this pipeline's backups, as the target replica set says (majority read, server clock). */
+  leaseStatus(): Promise<LeaseStatus> {
+    return leaseStatus(this.pipeline);
+  }
+
+  controlStatus(): Promise<ControlStatus> {
+    return controlStatus(this.control());
   }
 
   /** The control status as DeskApi shows it on the Backups page. */
-  async controlView(): Promise<BackupControlView> {
-    const c = await this.controlStatus();
-    const l = c.lease.lease;
-    const o = this.d.options?.controlLease;
-    const workstation = o?.workstation ?? this.d.dataDir;
-    return {
-      sentence: c.lease.sentence,
-      holder: l ? { ...l.holder } : null,
-      heartbeatAgeSeconds: c.lease.heartbeatAgeSeconds,
-      expired: c.lease.expired,
-      mine: l !== null && l.holder.workstation === workstation && l.holder.hostname === hostname(),
-      term: l?.term ?? null,
-      ttlSeconds: l ? l.ttlMs / 1000 : null,
-      chain: c.chain,
-      executions: c.executions,
-    };
+  controlView(): Promise<BackupControlView> {
+    return controlView(this.control());
   }
 
   /**
