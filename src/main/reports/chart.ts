@@ -11,9 +11,11 @@ const W = 680;
 const PANEL_H = 120;
 const LEFT = 56;
 const RIGHT = 16;
-const TOP = 58;
+/** Marker circles stack in up to MARK_ROWS rows above the first panel's title, never over it. */
+const MARK_ROWS = 3;
+const MARK_ROW_H = 14;
+const TOP = 9 + MARK_ROWS * MARK_ROW_H + 22;
 const GAP = 34;
-
 
 function panel(points: ChartPoint[], pick: (p: ChartPoint) => number | null, y0: number, tMax: number, label: string, color: string, target: number | null): string {
   const vals = points.map(pick).filter((v): v is number => v !== null);
@@ -26,7 +28,8 @@ function panel(points: ChartPoint[], pick: (p: ChartPoint) => number | null, y0:
     parts.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(v)}" y2="${y(v)}" stroke="#d0d4da" stroke-width="0.6"/>`);
     parts.push(`<text x="${LEFT - 6}" y="${y(v) + 3.5}" text-anchor="end" font-size="10" fill="#333">${fmt(v)}</text>`);
   }
-  parts.push(`<text x="${LEFT}" y="${y0 - 8}" font-size="11" font-weight="600" fill="#111">${esc(label)}</text>`);
+  // A white halo keeps the title legible where an event's dashed marker line crosses it.
+  parts.push(`<text x="${LEFT}" y="${y0 - 8}" font-size="11" font-weight="600" fill="#111" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(label)}</text>`);
   if (target !== null)
     parts.push(
       `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(target)}" y2="${y(target)}" stroke="#b42318" stroke-width="1.2" stroke-dasharray="6 3"/>`,
@@ -50,21 +53,24 @@ export function renderChart(points: ChartPoint[], events: Array<{ t: number; lab
   for (let t = 0; t <= tMax + 1e-9; t += step)
     ticks.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${bottom}" y2="${bottom + 4}" stroke="#333"/><text x="${x(t)}" y="${bottom + 15}" text-anchor="middle" font-size="10" fill="#333">${fmt(t)}</text>`);
   // Markers carry only their number (the legend under the chart has the text); close ones go on the next row.
+  // The dashed lines go under the panels' titles, the numbered circles over everything.
   const rows: number[] = [];
+  const lines: string[] = [];
   const marks = events.map((e, i) => {
     const px = x(e.t);
     let row = 0;
-    while (row < 2 && rows[row] !== undefined && px - rows[row] < 16) row++;
+    while (row < MARK_ROWS - 1 && rows[row] !== undefined && px - rows[row] < 16) row++;
     rows[row] = px;
-    const y = 9 + row * 14;
+    const y = 9 + row * MARK_ROW_H;
+    lines.push(`<line x1="${px}" x2="${px}" y1="${y + 6}" y2="${bottom}" stroke="#6b7280" stroke-width="0.9" stroke-dasharray="3 3"/>`);
     return (
-      `<line x1="${px}" x2="${px}" y1="${y + 6}" y2="${bottom}" stroke="#6b7280" stroke-width="0.9" stroke-dasharray="3 3"/>` +
       `<circle cx="${px}" cy="${y}" r="6" fill="#fff" stroke="#374151" stroke-width="0.9"/>` +
       `<text x="${px}" y="${y + 3.3}" text-anchor="middle" font-size="8.5" font-weight="700" fill="#111">${esc(String(i + 1))}</text>`
     );
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Lag and RPO chart" font-family="system-ui, sans-serif">`,
+    ...lines,
     panel(points, (p) => p.missingWrites, TOP, tMax, 'Acknowledged DC writes missing on the target', '#1d4ed8', null),
     panel(points, (p) => p.lagSeconds, p2, tMax, 'Target data lag behind the DC (seconds)', '#b45309', rpoTargetSeconds),
     ...ticks,
