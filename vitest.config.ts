@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The renderer's .tsx use React's automatic JSX runtime (tsconfig.web.json), so unit tests can render them.
+        esbuild: { jsx: 'automatic' },
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],

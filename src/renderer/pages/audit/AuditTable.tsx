@@ -3,6 +3,7 @@ import type { AuditEntryView } from '../../../shared/api/approvals';
 import { Fingerprint } from '../approvals-common/Fingerprint';
 import { auditSummary } from './audit-summary';
 import { Clock } from '../../format/Clock';
+import { DataTable } from '../../components/DataTable';
 
 /** The entry's summary in words; the signed details as JSON on demand. */
 function Details({ summary, value }: { summary: string | null; value: unknown }) {
@@ -18,44 +19,38 @@ function Details({ summary, value }: { summary: string | null; value: unknown })
 
 /** Audit entries, newest first, each with its chain hash: who did what, when, to what, and the details. */
 export function AuditTable({ entries, now, nameOf }: { entries: AuditEntryView[]; now: number; nameOf: (fingerprint: string) => string | null }) {
-  if (!entries.length) return <div className="empty">No entries match.</div>;
   return (
-    <table className="table audit-table" data-testid="audit-table">
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>Time</th>
-          <th>Actor</th>
-          <th>Action</th>
-          <th>Subject</th>
-          <th>Details</th>
-          <th>Hash</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={e.seq} data-testid={`audit-entry-${e.seq}`} data-action={e.action} className={e.breakGlass ? 'break-glass-row' : undefined}>
-            <td className="mono">{e.seq}</td>
-            <td className="nowrap"><Clock iso={e.time} now={now} /></td>
-            <td>
+    <DataTable
+      className="table audit-table"
+      testId="audit-table"
+      rows={entries}
+      empty="No entries match."
+      rowKey={(e) => e.seq}
+      rowProps={(e) => ({ 'data-testid': `audit-entry-${e.seq}`, 'data-action': e.action, className: e.breakGlass ? 'break-glass-row' : undefined })}
+      columns={[
+        { header: '#', cellClass: 'mono', cell: (e) => e.seq },
+        { header: 'Time', cellClass: 'nowrap', cell: (e) => <Clock iso={e.time} now={now} /> },
+        {
+          header: 'Actor',
+          cell: (e) => (
+            <>
               <strong>{e.actorName ?? 'unknown key'}</strong> <Fingerprint value={e.actor} />
-            </td>
-            <td>
+            </>
+          ),
+        },
+        {
+          header: 'Action',
+          cell: (e) => (
+            <>
               <code>{e.action}</code>
               {e.breakGlass && <span className="pill level-red break-glass-tag">break-glass</span>}
-            </td>
-            <td className="small subject">
-              <code>{e.subject}</code>
-            </td>
-            <td className="small">
-              <Details summary={auditSummary(e, nameOf)} value={e.details} />
-            </td>
-            <td className="mono small" title={e.hash}>
-              {e.hash.slice(0, 12)}…
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { header: 'Subject', cellClass: 'small subject', cell: (e) => <code>{e.subject}</code> },
+        { header: 'Details', cellClass: 'small', cell: (e) => <Details summary={auditSummary(e, nameOf)} value={e.details} /> },
+        { header: 'Hash', cellClass: 'mono small', cellProps: (e) => ({ title: e.hash }), cell: (e) => `${e.hash.slice(0, 12)}…` },
+      ]}
+    />
   );
 }

@@ -3,6 +3,7 @@ import type { SecretInfo } from '../../../shared/monitor';
 import { formatAgo } from '../../format/time';
 import type { SecretRef } from './secret-refs';
 import { Clock } from '../../format/Clock';
+import { DataTable } from '../../components/DataTable';
 
 export interface SecretRow {
   name: string;
@@ -30,60 +31,57 @@ export function mergeRows(secrets: SecretInfo[], refs: SecretRef[]): SecretRow[]
 
 export function SecretTable({ rows, now, onDelete, onSet }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
-  if (!rows.length) return <div className="empty">No secrets yet, and the topology refers to none.</div>;
   return (
-    <table className="table" data-testid="secret-table">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Kind</th>
-          <th>State</th>
-          <th>Used by</th>
-          <th aria-label="Actions" />
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.name} data-testid={`secret-${r.name}`}>
-            <td className="mono">{r.name}</td>
-            <td>{r.kind}</td>
-            <td className="state">
-              {r.info ? (
-                <span title={r.info.setAt}>
-                  <span className="tag tag-set">set</span> <Clock iso={r.info.setAt} now={now} /> · {formatAgo(r.info.setAt, now)}
-                </span>
-              ) : (
-                <span className="tag tag-missing">not set</span>
-              )}
-            </td>
-            <td className="muted">{r.usedBy.join('; ') || '—'}</td>
-            <td className="actions">
-              {confirming === r.name ? (
-                <span className="confirm" role="alertdialog" aria-label={`Delete ${r.name}?`}>
-                  Delete from the keychain?{' '}
-                  <button type="button" className="danger" onClick={() => onDelete(r.name).finally(() => setConfirming(null))}>
-                    Delete
-                  </button>{' '}
-                  <button type="button" onClick={() => setConfirming(null)}>
-                    Cancel
+    <DataTable
+      testId="secret-table"
+      rows={rows}
+      empty="No secrets yet, and the topology refers to none."
+      rowKey={(r) => r.name}
+      rowProps={(r) => ({ 'data-testid': `secret-${r.name}` })}
+      columns={[
+        { header: 'Name', cellClass: 'mono', cell: (r) => r.name },
+        { header: 'Kind', cell: (r) => r.kind },
+        {
+          header: 'State',
+          cellClass: 'state',
+          cell: (r) =>
+            r.info ? (
+              <span title={r.info.setAt}>
+                <span className="tag tag-set">set</span> <Clock iso={r.info.setAt} now={now} /> · {formatAgo(r.info.setAt, now)}
+              </span>
+            ) : (
+              <span className="tag tag-missing">not set</span>
+            ),
+        },
+        { header: 'Used by', cellClass: 'muted', cell: (r) => r.usedBy.join('; ') || '—' },
+        {
+          label: 'Actions',
+          cellClass: 'actions',
+          cell: (r) =>
+            confirming === r.name ? (
+              <span className="confirm" role="alertdialog" aria-label={`Delete ${r.name}?`}>
+                Delete from the keychain?{' '}
+                <button type="button" className="danger" onClick={() => onDelete(r.name).finally(() => setConfirming(null))}>
+                  Delete
+                </button>{' '}
+                <button type="button" onClick={() => setConfirming(null)}>
+                  Cancel
+                </button>
+              </span>
+            ) : (
+              <>
+                <button type="button" onClick={() => onSet(r)}>
+                  {r.info ? 'Replace…' : 'Set…'}
+                </button>{' '}
+                {r.info && (
+                  <button type="button" onClick={() => setConfirming(r.name)}>
+                    Delete…
                   </button>
-                </span>
-              ) : (
-                <>
-                  <button type="button" onClick={() => onSet(r)}>
-                    {r.info ? 'Replace…' : 'Set…'}
-                  </button>{' '}
-                  {r.info && (
-                    <button type="button" onClick={() => setConfirming(r.name)}>
-                      Delete…
-                    </button>
-                  )}
-                </>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+                )}
+              </>
+            ),
+        },
+      ]}
+    />
   );
 }

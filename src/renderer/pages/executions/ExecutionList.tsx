@@ -3,6 +3,7 @@ import { formatDuration } from '../../format/time';
 import { Refusal } from '../../app/Refusal';
 import { EXECUTION_LABEL, EXECUTION_LEVEL } from './status';
 import { Clock } from '../../format/Clock';
+import { DataTable } from '../../components/DataTable';
 
 /** Every execution this engine journaled, newest first; a crashed one reads "Interrupted", never "Running". */
 export function ExecutionList({ now, limit = 50 }: { now: number; limit?: number }) {
@@ -14,39 +15,36 @@ export function ExecutionList({ now, limit = 50 }: { now: number; limit?: number
         <span className="muted small">journaled step by step</span>
       </header>
       <Refusal error={q.error} testId="action-error" />
-      {q.data?.length ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Execution</th>
-              <th>State</th>
-              <th>Started</th>
-              <th>Duration</th>
-              <th>By</th>
-            </tr>
-          </thead>
-          <tbody>
-            {q.data.map((e) => (
-              <tr key={e.id} data-testid={`execution-row-${e.id}`} data-status={e.status}>
-                <td>
-                  <a href={`#/executions/${encodeURIComponent(e.id)}`}>{e.title}</a>
-                  <div className="muted small mono">{e.id}</div>
-                </td>
-                <td>
-                  <span className={`pill level-${EXECUTION_LEVEL[e.status]}`}>{EXECUTION_LABEL[e.status]}</span>
-                  {e.currentStep !== null && e.status !== 'succeeded' && <span className="muted small"> at step {e.currentStep}</span>}
-                  {e.mode === 'drill' && <span className="muted small"> · drill</span>}
-                </td>
-                <td className="mono small"><Clock iso={e.createdAt} now={now} /></td>
-                <td className="small">{formatDuration((e.finishedAt ? Date.parse(e.finishedAt) : now) - Date.parse(e.createdAt))}</td>
-                <td className="small">{e.initiator}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <div className="empty">{q.data ? 'No execution yet.' : 'Loading…'}</div>
-      )}
+      <DataTable
+        rows={q.data ?? []}
+        empty={q.data ? 'No execution yet.' : 'Loading…'}
+        rowKey={(e) => e.id}
+        rowProps={(e) => ({ 'data-testid': `execution-row-${e.id}`, 'data-status': e.status })}
+        columns={[
+          {
+            header: 'Execution',
+            cell: (e) => (
+              <>
+                <a href={`#/executions/${encodeURIComponent(e.id)}`}>{e.title}</a>
+                <div className="muted small mono">{e.id}</div>
+              </>
+            ),
+          },
+          {
+            header: 'State',
+            cell: (e) => (
+              <>
+                <span className={`pill level-${EXECUTION_LEVEL[e.status]}`}>{EXECUTION_LABEL[e.status]}</span>
+                {e.currentStep !== null && e.status !== 'succeeded' && <span className="muted small"> at step {e.currentStep}</span>}
+                {e.mode === 'drill' && <span className="muted small"> · drill</span>}
+              </>
+            ),
+          },
+          { header: 'Started', cellClass: 'mono small', cell: (e) => <Clock iso={e.createdAt} now={now} /> },
+          { header: 'Duration', cellClass: 'small', cell: (e) => formatDuration((e.finishedAt ? Date.parse(e.finishedAt) : now) - Date.parse(e.createdAt)) },
+          { header: 'By', cellClass: 'small', cell: (e) => e.initiator },
+        ]}
+      />
     </section>
   );
 }

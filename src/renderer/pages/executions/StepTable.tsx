@@ -1,10 +1,11 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import type { ExecutionView, StepView } from '../../../shared/api/runbooks';
 import { formatDuration, localizeTimes, utcTimes } from '../../format/time';
 import { targetText } from '../runbooks/plan-text';
 import { StepRuns } from './StepRuns';
 import { STEP_LABEL, STEP_LEVEL, stepDisplay } from './status';
 import { Clock } from '../../format/Clock';
+import { DataTable } from '../../components/DataTable';
 
 function duration(step: StepView, now: number): string {
   if (step.durationMs !== null) return step.durationMs < 1000 ? `${step.durationMs} ms` : `${(step.durationMs / 1000).toFixed(1)} s`;
@@ -18,43 +19,28 @@ function lastWords(step: StepView): string {
   return out.split('\n').at(-1) ?? '';
 }
 
-function StepRow({ step, e, open, onToggle, now }: { step: StepView; e: ExecutionView; open: boolean; onToggle: () => void; now: number }) {
-  const shown = stepDisplay(step, e.status);
-  const current = e.currentStep === step.n && shown === 'running';
+/** Title, kind and target, and the step's last words. */
+function StepSummary({ step, now }: { step: StepView; now: number }) {
   return (
-    <tr className={`step-row status-${shown}${current ? ' current' : ''}`} data-testid={`step-${step.n}`} data-status={shown}>
-      <td className="n">{step.n}</td>
-      <td>
-        <div className="step-title">
-          <strong>{step.title}</strong>
-          {!step.idempotent && (
-            <span className="not-idempotent" title="Re-run only after an explicit confirmation">
-              not idempotent
-            </span>
-          )}
-        </div>
-        <div className="muted small">
-          <span className="kind-word">{step.kind}</span> · {targetText(step.target)}
-          {step.hasCompensation && ' · has a compensation'}
-        </div>
-        {lastWords(step) && (
-          <div className={step.error ? 'step-error small' : 'step-last small'} title={utcTimes(lastWords(step))}>
-            {localizeTimes(lastWords(step), now)}
-          </div>
+    <>
+      <div className="step-title">
+        <strong>{step.title}</strong>
+        {!step.idempotent && (
+          <span className="not-idempotent" title="Re-run only after an explicit confirmation">
+            not idempotent
+          </span>
         )}
-      </td>
-      <td>
-        <span className={`step-pill lvl-${STEP_LEVEL[shown]}`}>{STEP_LABEL[shown]}</span>
-        {step.attempts.length > 1 && <div className="muted small">{step.attempts.length} attempts</div>}
-      </td>
-      <td className="mono small"><Clock iso={step.startedAt} now={now} /></td>
-      <td className="mono small num">{duration(step, now)}</td>
-      <td className="actions">
-        <button type="button" className="link-button" onClick={onToggle} aria-expanded={open} data-testid={`step-toggle-${step.n}`}>
-          {open ? 'Hide' : 'Details'}
-        </button>
-      </td>
-    </tr>
+      </div>
+      <div className="muted small">
+        <span className="kind-word">{step.kind}</span> · {targetText(step.target)}
+        {step.hasCompensation && ' · has a compensation'}
+      </div>
+      {lastWords(step) && (
+        <div className={step.error ? 'step-error small' : 'step-last small'} title={utcTimes(lastWords(step))}>
+          {localizeTimes(lastWords(step), now)}
+        </div>
+      )}
+    </>
   );
 }
 
@@ -73,33 +59,50 @@ export function StepTable({ e, now }: { e: ExecutionView; now: number }) {
         <h2>Steps</h2>
         <span className="muted small">journaled before and after each step</span>
       </header>
-      <table className="table step-table" data-testid="step-table">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Step</th>
-            <th>State</th>
-            <th>Started</th>
-            <th className="num">Time</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {e.steps.map((s) => (
-            <Fragment key={s.n}>
-              <StepRow step={s} e={e} open={open.has(s.n)} onToggle={() => toggle(s.n)} now={now} />
-              {open.has(s.n) && (
-                <tr className="step-detail-row">
-                  <td />
-                  <td colSpan={5}>
-                    <StepRuns step={s} now={now} />
-                  </td>
-                </tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        className="table step-table"
+        testId="step-table"
+        rows={e.steps}
+        rowKey={(s) => s.n}
+        rowProps={(s) => {
+          const shown = stepDisplay(s, e.status);
+          const current = e.currentStep === s.n && shown === 'running';
+          return { className: `step-row status-${shown}${current ? ' current' : ''}`, 'data-testid': `step-${s.n}`, 'data-status': shown };
+        }}
+        columns={[
+          { header: '#', cellClass: 'n', cell: (s) => s.n },
+          { header: 'Step', cell: (s) => <StepSummary step={s} now={now} /> },
+          {
+            header: 'State',
+            cell: (s) => (
+              <>
+                <span className={`step-pill lvl-${STEP_LEVEL[stepDisplay(s, e.status)]}`}>{STEP_LABEL[stepDisplay(s, e.status)]}</span>
+                {s.attempts.length > 1 && <div className="muted small">{s.attempts.length} attempts</div>}
+              </>
+            ),
+          },
+          { header: 'Started', cellClass: 'mono small', cell: (s) => <Clock iso={s.startedAt} now={now} /> },
+          { header: 'Time', headerClass: 'num', cellClass: 'mono small num', cell: (s) => duration(s, now) },
+          {
+            cellClass: 'actions',
+            cell: (s) => (
+              <button type="button" className="link-button" onClick={() => toggle(s.n)} aria-expanded={open.has(s.n)} data-testid={`step-toggle-${s.n}`}>
+                {open.has(s.n) ? 'Hide' : 'Details'}
+              </button>
+            ),
+          },
+        ]}
+        below={(s) =>
+          open.has(s.n) && (
+            <tr className="step-detail-row">
+              <td />
+              <td colSpan={5}>
+                <StepRuns step={s} now={now} />
+              </td>
+            </tr>
+          )
+        }
+      />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ROSTER_ROLES, type RosterPerson, type RosterRole, type RosterView } from '../../../shared/api/approvals';
 import { Fingerprint } from '../approvals-common/Fingerprint';
+import { DataTable } from '../../components/DataTable';
 
 function RemoveButton({ person, onRemove }: { person: RosterPerson; onRemove: (p: RosterPerson) => void }) {
   const [asking, setAsking] = useState(false);
@@ -64,43 +65,43 @@ export function RosterTable({
   onSetRoles: (p: RosterPerson, roles: RosterRole[]) => void;
 }) {
   return (
-    <table className="table" data-testid="roster-table">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Roles</th>
-          <th>Approver group</th>
-          <th>Key fingerprint</th>
-          {isAdmin && <th aria-label="Actions" />}
-        </tr>
-      </thead>
-      <tbody>
-        {roster.people.map((p) => (
-          <tr key={p.fingerprint} data-testid={`roster-person-${p.name}`}>
-            <td>
+    <DataTable
+      testId="roster-table"
+      rows={roster.people}
+      rowKey={(p) => p.fingerprint}
+      rowProps={(p) => ({ 'data-testid': `roster-person-${p.name}` })}
+      columns={[
+        {
+          header: 'Name',
+          cell: (p) => (
+            <>
               <strong>{p.name}</strong>
               {p.fingerprint === me && <span className="you-tag">you</span>}
-            </td>
-            <td>
-              {p.roles.map((r) => (
-                <span key={r} className={`role-tag role-${r}`}>
-                  {r}
-                </span>
-              ))}
-            </td>
-            <td>{p.group ?? <span className="muted">—</span>}</td>
-            <td>
-              <Fingerprint value={p.fingerprint} full />
-            </td>
-            {isAdmin && (
-              <td className="actions">
-                <RolesButton person={p} onSetRoles={onSetRoles} />
-                {p.fingerprint !== me && <RemoveButton person={p} onRemove={onRemove} />}
-              </td>
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        {
+          header: 'Roles',
+          cell: (p) =>
+            p.roles.map((r) => (
+              <span key={r} className={`role-tag role-${r}`}>
+                {r}
+              </span>
+            )),
+        },
+        { header: 'Approver group', cell: (p) => p.group ?? <span className="muted">—</span> },
+        { header: 'Key fingerprint', cell: (p) => <Fingerprint value={p.fingerprint} full /> },
+        isAdmin && {
+          label: 'Actions',
+          cellClass: 'actions',
+          cell: (p) => (
+            <>
+              <RolesButton person={p} onSetRoles={onSetRoles} />
+              {p.fingerprint !== me && <RemoveButton person={p} onRemove={onRemove} />}
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }

@@ -2,6 +2,7 @@ import type { Plan } from '../../../shared/api/runbook-plan';
 import { formatDuration } from '../../format/time';
 import type { PlanNote } from './plan-notes';
 import { targetText } from './plan-text';
+import { DataTable } from '../../components/DataTable';
 
 /** The exact plan as a table: what each step does, where, the command as sent, and whether it is safe to repeat. */
 export function PlanTable({ plan, digest, notes }: { plan: Plan; digest: string; notes: PlanNote[] }) {
@@ -19,40 +20,31 @@ export function PlanTable({ plan, digest, notes }: { plan: Plan; digest: string;
           ))}
         </ul>
       )}
-      <table className="table plan-table">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Kind</th>
-            <th>Step and target</th>
-            <th>Exact command</th>
-            <th>Idempotent</th>
-            <th>Compensation</th>
-          </tr>
-        </thead>
-        <tbody>
-          {plan.steps.map((s) => (
-            <tr key={s.n} className={`kind-${s.kind}`} data-testid={`plan-row-${s.n}`} data-op={s.operation.op}>
-              <td className="n">{s.n}</td>
-              <td>
-                <span className="kind-word">{s.kind}</span>
-              </td>
-              <td>
+      <DataTable
+        className="table plan-table"
+        rows={plan.steps}
+        rowKey={(s) => s.n}
+        rowProps={(s) => ({ className: `kind-${s.kind}`, 'data-testid': `plan-row-${s.n}`, 'data-op': s.operation.op })}
+        columns={[
+          { header: '#', cellClass: 'n', cell: (s) => s.n },
+          { header: 'Kind', cell: (s) => <span className="kind-word">{s.kind}</span> },
+          {
+            header: 'Step and target',
+            cell: (s) => (
+              <>
                 <strong>{s.title}</strong>
                 <div className="muted small">
                   {targetText(s.target)} · deadline {formatDuration(s.timeoutMs)}
                   {s.retries > 0 && ` · ${s.retries} ${s.retries === 1 ? 'retry' : 'retries'}`}
                 </div>
-              </td>
-              <td>
-                <code className="step-command">{s.command}</code>
-              </td>
-              <td>{s.idempotent ? <span className="yes">yes</span> : <span className="not-idempotent">no — asks before re-running</span>}</td>
-              <td className="small">{s.compensation ? s.compensation.title : <span className="muted">—</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: 'Exact command', cell: (s) => <code className="step-command">{s.command}</code> },
+          { header: 'Idempotent', cell: (s) => (s.idempotent ? <span className="yes">yes</span> : <span className="not-idempotent">no — asks before re-running</span>) },
+          { header: 'Compensation', cellClass: 'small', cell: (s) => (s.compensation ? s.compensation.title : <span className="muted">—</span>) },
+        ]}
+      />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { DrillReport } from '../../../../shared/api/drill-report';
 import { utc } from './report-format';
+import { DataTable } from '../../../components/DataTable';
 
 /** The request, who approved it (name, group, key, comment, time) and the policy it satisfied. */
 export function ReportApprovals({ r }: { r: DrillReport }) {
@@ -39,32 +40,19 @@ export function ReportApprovals({ r }: { r: DrillReport }) {
         </dl>
       )}
       {r.approvals.length ? (
-        <table className="table report-table">
-          <thead>
-            <tr>
-              <th>Approver</th>
-              <th>Group</th>
-              <th>Key fingerprint</th>
-              <th>Comment</th>
-              <th>Time</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.approvals.map((a) => (
-              <tr key={a.fingerprint} data-testid="report-approver">
-                <td>
-                  <strong>{a.name}</strong>
-                </td>
-                <td>{a.group}</td>
-                <td>
-                  <code className="fp-code">{a.fingerprint}</code>
-                </td>
-                <td>{a.comment}</td>
-                <td className="small mono">{utc(a.at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="table report-table"
+          rows={r.approvals}
+          rowKey={(a) => a.fingerprint}
+          rowProps={() => ({ 'data-testid': 'report-approver' })}
+          columns={[
+            { header: 'Approver', cell: (a) => <strong>{a.name}</strong> },
+            { header: 'Group', cell: (a) => a.group },
+            { header: 'Key fingerprint', cell: (a) => <code className="fp-code">{a.fingerprint}</code> },
+            { header: 'Comment', cell: (a) => a.comment },
+            { header: 'Time', cellClass: 'small mono', cell: (a) => utc(a.at) },
+          ]}
+        />
       ) : (
         <p className="muted">{r.plan ? 'No approvals are recorded.' : 'No approvals: this scenario runs no runbook.'}</p>
       )}

@@ -1,5 +1,6 @@
 import type { DrillReport } from '../../../../shared/api/drill-report';
 import { millis } from './report-format';
+import { DataTable } from '../../../components/DataTable';
 
 const LEVEL: Record<string, string> = { succeeded: 'green', failed: 'red', 'timed-out': 'red', interrupted: 'red', cancelled: 'unknown', running: 'yellow' };
 
@@ -26,39 +27,31 @@ export function ReportSteps({ r }: { r: DrillReport }) {
           </span>
         )}
       </header>
-      <table className="table report-table">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Step</th>
-            <th>Status</th>
-            <th>Start (UTC)</th>
-            <th>Finish (UTC)</th>
-            <th className="num">Time</th>
-            <th>Error</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.steps.map((s) => (
-            <tr key={`${s.n}-${s.title}`} data-testid={`report-step-${s.n}`} data-status={s.status}>
-              <td className="n">{s.n}</td>
-              <td>
+      <DataTable
+        className="table report-table"
+        rows={r.steps}
+        rowKey={(s) => `${s.n}-${s.title}`}
+        rowProps={(s) => ({ 'data-testid': `report-step-${s.n}`, 'data-status': s.status })}
+        columns={[
+          { header: '#', cellClass: 'n', cell: (s) => s.n },
+          {
+            header: 'Step',
+            cell: (s) => (
+              <>
                 {s.title}
                 <div className="muted small">
                   {s.kind} · {s.target}
                 </div>
-              </td>
-              <td>
-                <span className={`pill level-${LEVEL[s.status] ?? 'unknown'}`}>{s.status}</span>
-              </td>
-              <td className="mono small">{clock(s.startedAt)}</td>
-              <td className="mono small">{clock(s.finishedAt)}</td>
-              <td className="mono small num">{millis(s.durationMs)}</td>
-              <td className="step-error small">{s.error ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: 'Status', cell: (s) => <span className={`pill level-${LEVEL[s.status] ?? 'unknown'}`}>{s.status}</span> },
+          { header: 'Start (UTC)', cellClass: 'mono small', cell: (s) => clock(s.startedAt) },
+          { header: 'Finish (UTC)', cellClass: 'mono small', cell: (s) => clock(s.finishedAt) },
+          { header: 'Time', headerClass: 'num', cellClass: 'mono small num', cell: (s) => millis(s.durationMs) },
+          { header: 'Error', cellClass: 'step-error small', cell: (s) => s.error ?? '' },
+        ]}
+      />
       {r.notRun.length ? (
         <div className="not-run" data-testid="report-not-run">
           <h3 className="subhead">Steps that did not run</h3>
