@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { DecisionView, ExportedItem } from '../../../shared/api/approvals';
-import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
-import { toDeskError } from '../../desk-client/bridge-client';
+import { useCall } from '../../app/use-action';
 import { Refusal } from '../../app/Refusal';
+import { Field } from '../../components/form';
 
 /**
  * Approve or deny with a comment. The decision is a signature over the request's digest (and the
@@ -13,26 +13,23 @@ export function DecisionForm({ requestId, onDecided }: { requestId: string; onDe
   const api = useDeskApi();
   const [comment, setComment] = useState('');
   const [checked, setChecked] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<DeskError | null>(null);
+  const { busy, error, run } = useCall();
   const decide = async (kind: 'approve' | 'deny') => {
-    setBusy(true);
-    setError(null);
-    try {
-      const input = { id: requestId, comment: comment.trim() };
-      onDecided(kind === 'approve' ? await api.approveRequest(input) : await api.denyRequest(input));
-    } catch (err) {
-      setError(toDeskError(err));
-    } finally {
-      setBusy(false);
-    }
+    const input = { id: requestId, comment: comment.trim() };
+    const decided = await run(() => (kind === 'approve' ? api.approveRequest(input) : api.denyRequest(input)));
+    if (decided) onDecided(decided);
   };
   return (
     <div className="decision-form" data-testid="decision-form">
-      <label className="field-label">
-        Comment <span className="muted small">(signed with your decision; the requester and the audit log keep it)</span>
+      <Field
+        label={
+          <>
+            Comment <span className="muted small">(signed with your decision; the requester and the audit log keep it)</span>
+          </>
+        }
+      >
         <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={3} maxLength={4000} data-testid="decision-comment" />
-      </label>
+      </Field>
       <label className="check">
         <input type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} data-testid="decision-checked" /> I read the plan, the reason and the
         status of both sites above.

@@ -1,4 +1,5 @@
 import type { AuditQuery, RosterPerson } from '../../../shared/api/approvals';
+import { Field, Select, SuggestInput } from '../../components/form';
 
 const ACTIONS = ['request', 'request.created', 'request.imported', 'request.approved', 'request.denied', 'request.refused', 'request.executed', 'execution', 'roster', 'identity', 'break-glass', 'drill'];
 
@@ -18,34 +19,30 @@ export function AuditFilters({ query, people, onChange }: { query: AuditQuery; p
   const set = (patch: Partial<AuditQuery>) => onChange({ ...query, ...patch, beforeSeq: undefined });
   return (
     <div className="audit-filters" data-testid="audit-filters">
-      <label className="field-label">
-        Actor
-        <select value={query.actor ?? ''} onChange={(e) => set({ actor: e.target.value || undefined })} data-testid="audit-actor">
-          <option value="">anyone</option>
-          {people.map((p) => (
-            <option key={p.fingerprint} value={p.fingerprint}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field-label">
-        Action
-        <input list="audit-actions" value={query.action ?? ''} onChange={(e) => set({ action: e.target.value.trim() || undefined })} placeholder="any (e.g. request)" data-testid="audit-action" />
-        <datalist id="audit-actions">
-          {ACTIONS.map((a) => (
-            <option key={a} value={a} />
-          ))}
-        </datalist>
-      </label>
-      <label className="field-label">
-        From
+      <Field label="Actor">
+        <Select
+          value={query.actor ?? ''}
+          onChange={(e) => set({ actor: e.target.value || undefined })}
+          options={[{ value: '', label: 'anyone' }, ...people.map((p) => ({ value: p.fingerprint, label: p.name }))]}
+          data-testid="audit-actor"
+        />
+      </Field>
+      <Field label="Action">
+        <SuggestInput
+          listId="audit-actions"
+          suggestions={ACTIONS}
+          value={query.action ?? ''}
+          onChange={(e) => set({ action: e.target.value.trim() || undefined })}
+          placeholder="any (e.g. request)"
+          data-testid="audit-action"
+        />
+      </Field>
+      <Field label="From">
         <input type="datetime-local" value={toLocal(query.since)} onChange={(e) => set({ since: toIso(e.target.value) })} data-testid="audit-since" />
-      </label>
-      <label className="field-label">
-        Until
+      </Field>
+      <Field label="Until">
         <input type="datetime-local" value={toLocal(query.until)} onChange={(e) => set({ until: toIso(e.target.value) })} data-testid="audit-until" />
-      </label>
+      </Field>
       <label className="check">
         <input type="checkbox" checked={query.breakGlassOnly ?? false} onChange={(e) => set({ breakGlassOnly: e.target.checked || undefined })} /> break-glass only
       </label>

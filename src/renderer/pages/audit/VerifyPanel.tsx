@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import type { AuditVerifyReport } from '../../../shared/api/approvals';
-import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
-import { toDeskError } from '../../desk-client/bridge-client';
+import { useCall } from '../../app/use-action';
 import { Refusal } from '../../app/Refusal';
 
 function Result({ report: r }: { report: AuditVerifyReport }) {
@@ -40,18 +39,11 @@ function Result({ report: r }: { report: AuditVerifyReport }) {
 export function VerifyPanel() {
   const api = useDeskApi();
   const [report, setReport] = useState<AuditVerifyReport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<DeskError | null>(null);
+  const call = useCall();
+  const busy = call.busy;
   const run = async (full: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
-      setReport(await api.verifyAudit({ full }));
-    } catch (err) {
-      setError(toDeskError(err));
-    } finally {
-      setBusy(false);
-    }
+    const checked = await call.run(() => api.verifyAudit({ full }));
+    if (checked) setReport(checked);
   };
   return (
     <section className="card" data-testid="verify-panel">
@@ -67,7 +59,7 @@ export function VerifyPanel() {
         </div>
       </header>
       {report ? <Result report={report} /> : <p className="muted small">Detects an edited, deleted, inserted or reordered entry and names it.</p>}
-      <Refusal error={error} />
+      <Refusal error={call.error} />
     </section>
   );
 }

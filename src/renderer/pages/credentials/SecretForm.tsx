@@ -4,6 +4,7 @@ import { useDeskApi } from '../../app/desk-context';
 import { toDeskError } from '../../desk-client/bridge-client';
 import { formatClock } from '../../format/time';
 import { isReservedSecretName } from './secret-refs';
+import { Field, Select } from '../../components/form';
 
 const KINDS: Array<{ id: SecretInfo['kind']; label: string }> = [
   { id: 'password', label: 'Password' },
@@ -58,28 +59,19 @@ export function SecretForm({ preset, onSaved }: { preset: FormPreset | null; onS
       <header className="card-header">
         <h2>Set a secret</h2>
       </header>
-      <label>
-        Name
+      <Field label="Name" className="">
         <input value={name} onChange={(e) => setName(e.target.value)} pattern="[A-Za-z0-9._\-]{1,64}" required autoComplete="off" spellCheck={false} placeholder="dc-db-password" />
-      </label>
-      <label>
-        Kind
-        <select value={kind} onChange={(e) => setKind(e.target.value as SecretInfo['kind'])}>
-          {KINDS.map((k) => (
-            <option key={k.id} value={k.id}>
-              {k.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Value
+      </Field>
+      <Field label="Kind" className="">
+        <Select value={kind} onChange={(e) => setKind(e.target.value as SecretInfo['kind'])} options={KINDS.map((k) => ({ value: k.id, label: k.label }))} />
+      </Field>
+      <Field label="Value" className="">
         {multiline ? (
           <textarea value={value} onChange={(e) => setValue(e.target.value)} required rows={5} autoComplete="off" spellCheck={false} className="secret-value" data-testid="secret-value" />
         ) : (
           <input type="password" value={value} onChange={(e) => setValue(e.target.value)} required autoComplete="new-password" data-testid="secret-value" />
         )}
-      </label>
+      </Field>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save to keychain'}

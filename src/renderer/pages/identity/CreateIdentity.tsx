@@ -1,27 +1,17 @@
 import { useState, type FormEvent } from 'react';
-import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
-import { toDeskError } from '../../desk-client/bridge-client';
+import { useCall } from '../../app/use-action';
 import { Refusal } from '../../app/Refusal';
+import { Field } from '../../components/form';
 
 /** Makes this workstation's Ed25519 key pair; the private half goes straight into the OS keychain. */
 export function CreateIdentity({ onCreated }: { onCreated: () => void }) {
   const api = useDeskApi();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<DeskError | null>(null);
+  const { busy, error, run } = useCall();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.createIdentity({ name: name.trim() });
-      onCreated();
-    } catch (err) {
-      setError(toDeskError(err));
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => api.createIdentity({ name: name.trim() }))) onCreated();
   };
   return (
     <form className="card form-card" onSubmit={submit} data-testid="create-identity">
@@ -32,10 +22,9 @@ export function CreateIdentity({ onCreated }: { onCreated: () => void }) {
         One key pair per person on this workstation. Your requests and approvals are signed with it; the private key is stored in the OS keychain and never leaves
         this machine. Colleagues recognise you by the fingerprint.
       </p>
-      <label className="field-label">
-        Your name, as colleagues know it
+      <Field label="Your name, as colleagues know it">
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} placeholder="Ana Silva (IT)" autoComplete="name" />
-      </label>
+      </Field>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy || !name.trim()}>
           {busy ? 'Creating key…' : 'Create identity'}

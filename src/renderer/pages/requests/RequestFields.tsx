@@ -4,6 +4,8 @@ import type { Overview } from '../../../shared/monitor';
 import { formatDuration } from '../../format/time';
 import { ACTION_LABEL } from '../approvals-common/labels';
 import { RUNBOOK_IDS, type RequestInputs } from './request-inputs';
+import { Field, Select } from '../../components/form';
+import { SiteSelect } from '../../components/SiteSelect';
 
 const RUNBOOK_LABEL: Record<RunbookId, string> = { switchover: 'Local switchover', 'dr-activation': 'DR activation', failback: 'Failback' };
 
@@ -12,44 +14,27 @@ export function RequestFields({ value, onChange, policy, overview }: { value: Re
   const reasonLen = value.reason.trim().length;
   return (
     <div className="request-fields">
-      <label className="field-label">
-        Action
-        <select value={value.action} onChange={(e) => onChange({ action: e.target.value as ApprovalAction, targetEdited: false })} data-testid="request-action">
-          {APPROVAL_ACTIONS.map((a) => (
-            <option key={a} value={a}>
-              {ACTION_LABEL[a]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Field label="Action">
+        <Select
+          value={value.action}
+          onChange={(e) => onChange({ action: e.target.value as ApprovalAction, targetEdited: false })}
+          options={APPROVAL_ACTIONS.map((a) => ({ value: a, label: ACTION_LABEL[a] }))}
+          data-testid="request-action"
+        />
+      </Field>
       {(value.action === 'drill' || value.action === 'break-glass') && (
-        <label className="field-label">
-          Runbook it runs
-          <select value={value.runbook} onChange={(e) => onChange({ runbook: e.target.value as RunbookId, targetEdited: false })}>
-            {RUNBOOK_IDS.map((r) => (
-              <option key={r} value={r}>
-                {RUNBOOK_LABEL[r]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label="Runbook it runs">
+          <Select value={value.runbook} onChange={(e) => onChange({ runbook: e.target.value as RunbookId, targetEdited: false })} options={RUNBOOK_IDS.map((r) => ({ value: r, label: RUNBOOK_LABEL[r] }))} />
+        </Field>
       )}
       {value.action === 'switchover' && overview && (
-        <label className="field-label">
-          Site
-          <select value={value.site ?? ''} onChange={(e) => onChange({ site: e.target.value || null, targetEdited: false })}>
-            {overview.sites.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name} ({s.role.toUpperCase()})
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label="Site">
+          <SiteSelect sites={overview.sites} value={value.site} onChange={(site) => onChange({ site, targetEdited: false })} />
+        </Field>
       )}
-      <label className="field-label">
-        Target
+      <Field label="Target">
         <input value={value.target} onChange={(e) => onChange({ target: e.target.value, targetEdited: true })} maxLength={200} required data-testid="request-target" />
-      </label>
+      </Field>
       <label className="field-label">
         Reason <span className="muted small">(at least {policy.minReasonLength} characters; approvers read it)</span>
         <textarea value={value.reason} onChange={(e) => onChange({ reason: e.target.value })} rows={3} maxLength={4000} required data-testid="request-reason-input" />

@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ROSTER_ROLES, type ExportedItem, type RosterPending, type RosterRole, type RosterView } from '../../../shared/api/approvals';
-import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
-import { toDeskError } from '../../desk-client/bridge-client';
+import { useCall } from '../../app/use-action';
 import { fingerprintHex, readEnrollmentClaim } from '../approvals-common/fingerprint-text';
 import { Refusal } from '../../app/Refusal';
+import { Field, SuggestInput } from '../../components/form';
 
 /** Groups the policy names (IT, business…) offered first; any other group can be typed. */
 function policyGroups(roster: RosterView): string[] {
@@ -18,8 +18,7 @@ export function AddPerson({ roster, onAdded, onPending }: { roster: RosterView; 
   const [roles, setRoles] = useState<RosterRole[]>(['approver']);
   const [group, setGroup] = useState('');
   const [claim, setClaim] = useState<{ name: string; fingerprint: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<DeskError | null>(null);
+  const { busy, error, run } = useCall();
   const groups = policyGroups(roster);
 
   useEffect(() => {
@@ -33,20 +32,13 @@ export function AddPerson({ roster, onAdded, onPending }: { roster: RosterView; 
   const toggle = (r: RosterRole) => setRoles((rs) => (rs.includes(r) ? rs.filter((x) => x !== r) : ROSTER_ROLES.filter((x) => x === r || rs.includes(x))));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api.proposeRosterChange({ changes: [{ op: 'add', enrollmentToken: token.trim(), roles, group: roles.includes('approver') ? group.trim() || null : null }] });
-      const added = res.roster.people.find((p) => p.fingerprint === claim?.fingerprint);
-      if (res.pending) onPending({ pending: res.pending, export: res.export });
-      else onAdded(`${added?.name ?? 'The person'} is in roster version ${res.roster.version}, signed by you.`);
-      setToken('');
-      setGroup('');
-    } catch (err) {
-      setError(toDeskError(err));
-    } finally {
-      setBusy(false);
-    }
+    const res = await run(() => api.proposeRosterChange({ changes: [{ op: 'add', enrollmentToken: token.trim(), roles, group: roles.includes('approver') ? group.trim() || null : null }] }));
+    if (!res) return;
+    const added = res.roster.people.find((p) => p.fingerprint === claim?.fingerprint);
+    if (res.pending) onPending({ pending: res.pending, export: res.export });
+    else onAdded(`${added?.name ?? 'The person'} is in roster version ${res.roster.version}, signed by you.`);
+    setToken('');
+    setGroup('');
   };
 
   return (
@@ -54,10 +46,9 @@ export function AddPerson({ roster, onAdded, onPending }: { roster: RosterView; 
       <header className="card-header">
         <h2>Add a person</h2>
       </header>
-      <label className="field-label">
-        Their enrollment token (from their Identity page)
+      <Field label="Their enrollment token (from their Identity page)">
         <textarea className="token" rows={3} value={token} onChange={(e) => setToken(e.target.value)} spellCheck={false} placeholder="drdesk-enroll1.…" data-testid="add-person-token" />
-      </label>
+      </Field>
       {claim && (
         <div className="claim small" data-testid="enrollment-claim">
           <strong>{claim.name}</strong>, key <code>{claim.fingerprint}</code>
@@ -77,15 +68,17 @@ export function AddPerson({ roster, onAdded, onPending }: { roster: RosterView; 
           </label>
         ))}
       </fieldset>
-      <label className="field-label">
-        Approver group {roles.includes('approver') ? '' : '(only for approvers)'}
-        <input list="roster-groups" value={group} onChange={(e) => setGroup(e.target.value)} placeholder={groups.join(' or ') || 'IT'} disabled={!roles.includes('approver')} data-testid="add-person-group" />
-        <datalist id="roster-groups">
-          {groups.map((g) => (
-            <option key={g} value={g} />
-          ))}
-        </datalist>
-      </label>
+      <Field label={`Approver group ${roles.includes('approver') ? '' : '(only for approvers)'}`}>
+        <SuggestInput
+          listId="roster-groups"
+          suggestions={groups}
+          value={group}
+          onChange={(e) => setGroup(e.target.value)}
+          placeholder={groups.join(' or ') || 'IT'}
+          disabled={!roles.includes('approver')}
+          data-testid="add-person-group"
+        />
+      </Field>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy || !token.trim() || roles.length === 0}>
           {busy ? 'Signing…' : 'Sign and add'}

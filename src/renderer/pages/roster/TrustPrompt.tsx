@@ -1,7 +1,5 @@
-import { useState } from 'react';
-import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
-import { toDeskError } from '../../desk-client/bridge-client';
+import { useCall } from '../../app/use-action';
 import { fingerprintHex } from '../approvals-common/fingerprint-text';
 import { Refusal } from '../../app/Refusal';
 
@@ -28,20 +26,14 @@ export function TrustPrompt({
   verb?: string;
 }) {
   const api = useDeskApi();
-  const [error, setError] = useState<DeskError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useCall();
   const trust = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    const done = await run(async () => {
       if (act) await act(question.text, question.adminFingerprint);
       else await api.applyRosterChange({ text: question.text, trustAdminFingerprint: question.adminFingerprint });
-      onTrusted();
-    } catch (err) {
-      setError(toDeskError(err));
-    } finally {
-      setBusy(false);
-    }
+      return true;
+    });
+    if (done) onTrusted();
   };
   return (
     <div className="trust-prompt banner banner-yellow" data-testid="trust-prompt" data-code="ROSTER_TRUST_REQUIRED">

@@ -5,6 +5,8 @@ import { useNow, useOverview } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { Refusal } from '../../app/Refusal';
+import { Field } from '../../components/form';
+import { SiteSelect } from '../../components/SiteSelect';
 import { ExecutionList } from '../executions/ExecutionList';
 import { hrefOf, useSubPath } from '../../app/hash-route';
 import { planNotes } from './plan-notes';
@@ -31,16 +33,9 @@ function PlanCard({ runbook }: { runbook: RunbookId }) {
         <h2>Plan preview</h2>
         <div className="form-actions">
           {runbook === 'switchover' && overview && (
-            <label className="inline-label small">
-              Site{' '}
-              <select value={switchSite ?? ''} onChange={(e) => setSite(e.target.value || null)}>
-                {overview.sites.map((s) => (
-                  <option key={s.name} value={s.name}>
-                    {s.name} ({s.role.toUpperCase()})
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field label="Site " className="inline-label small">
+              <SiteSelect sites={overview.sites} value={switchSite} onChange={setSite} />
+            </Field>
           )}
           <button type="button" onClick={() => setVersion((v) => v + 1)} disabled={preview.loading}>
             {preview.loading ? 'Building…' : 'Rebuild'}
