@@ -3,7 +3,7 @@ import type { HistoryRange } from '../../../shared/monitor';
 import type { Topology } from '../../../shared/topology';
 import { useDeskApi } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
-import { RANGE_CHOICES } from '../../format/ranges';
+import { RangePicker } from '../../components/RangePicker';
 import { formatHours, formatLag } from '../../format/time';
 import { HistoryChart, type Threshold } from './HistoryChart';
 import { useHistory } from './use-history';
@@ -49,13 +49,7 @@ function ReplicationPage() {
     <div className="replication">
       <header className="page-header">
         <h1>Replication</h1>
-        <div className="segmented" role="group" aria-label="Time range">
-          {RANGE_CHOICES.map((r) => (
-            <button key={r.id} type="button" className={r.id === range ? 'active' : ''} aria-pressed={r.id === range} onClick={() => setRange(r.id)}>
-              {r.label}
-            </button>
-          ))}
-        </div>
+        <RangePicker range={range} onChange={setRange} label="Time range" />
       </header>
       {error && (
         <div className="banner banner-red" role="alert">

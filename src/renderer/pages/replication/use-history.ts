@@ -1,8 +1,5 @@
-import { useEffect, useState } from 'react';
 import type { HistoryMetric, HistoryRange, Series } from '../../../shared/monitor';
-import { toDeskError } from '../../desk-client/bridge-client';
-import { RANGE_REFRESH_MS } from '../../format/ranges';
-import { useDeskApi } from '../../app/desk-context';
+import { useRangeHistory } from '../../components/use-range-history';
 import { markDataReceived } from './chart-timing';
 
 /** About one point per two pixels of a wide chart; the engine downsamples to this. */
@@ -16,29 +13,9 @@ export interface HistoryState {
 }
 
 export function useHistory(metric: HistoryMetric, range: HistoryRange): HistoryState {
-  const api = useDeskApi();
-  const [state, setState] = useState<HistoryState>({ series: null, receivedAt: Date.now(), error: null });
-  useEffect(() => {
-    let live = true;
-    const load = () =>
-      api.getHistory({ metric, range, maxPoints: MAX_POINTS }).then(
-        (series) => {
-          if (!live) return;
-          markDataReceived(metric);
-          setState({ series, receivedAt: Date.now(), error: null });
-        },
-        (err: unknown) => {
-          const e = toDeskError(err);
-          if (live) setState((s) => ({ ...s, error: `${e.code}: ${e.message}` }));
-        },
-      );
-    setState((s) => ({ ...s, series: null }));
-    load();
-    const timer = setInterval(load, RANGE_REFRESH_MS[range]);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [api, metric, range]);
-  return state;
+  const h = useRangeHistory((api) => api.getHistory({ metric, range, maxPoints: MAX_POINTS }), range, metric, {
+    clearOnChange: true,
+    onData: () => markDataReceived(metric),
+  });
+  return { series: h.data, receivedAt: h.receivedAt, error: h.error };
 }
