@@ -2,6 +2,7 @@ import { Timestamp } from 'bson';
 import type { Document, MongoClient } from 'mongodb';
 import { CONTROL_DATABASE } from './names';
 import { textToTs, tsToText } from '../connectors/oplog-ts';
+import { fenceOp } from './data-fence';
 import { leaseLost, type HeldLease } from './lease';
 import { controlCollection, isDuplicateKey } from './majority';
 
@@ -114,6 +115,11 @@ export class ChainState {
    */
   positionOp(ts: string): Document {
     return { op: 'u', ns: `${CONTROL_DATABASE}.chain`, o2: { _id: this.pipeline }, o: { $v: 2, diff: { u: { appliedTs: textToTs(ts), updatedAt: new Date() } } } };
+  }
+
+  /** The first entry of each batch of the holder's term: refused by DR once a newer term took over. */
+  fenceOp(held: HeldLease): Document {
+    return fenceOp(this.pipeline, held.term);
   }
 
   /** A slice is fully applied: it becomes the head the next slice links to. */

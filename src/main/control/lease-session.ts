@@ -1,5 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import { ChainState } from './chain-state';
+import { installDataFence } from './data-fence';
 import { leaseLost, PipelineLease, type HeldLease, type LeaseHolder } from './lease';
 
 /**
@@ -39,6 +40,8 @@ export class LeaseSession {
     const s = new LeaseSession(client, lease, held, ttlMs, holder.identity);
     s.armExpiry(sentAt);
     await new ChainState(client, pipeline).fence(held, holder.identity);
+    // Before anything of this term is applied, the older terms' batches are made to stop at their first entry.
+    await installDataFence(client, pipeline, held.term);
     s.timer = setInterval(() => void s.beat(), Math.max(200, Math.floor(ttlMs / 3)));
     return s;
   }

@@ -2,6 +2,7 @@ import { calculateObjectSize, UUID, type Document } from 'bson';
 import type { MongoClient } from 'mongodb';
 import { DeskError } from '../../../shared/errors';
 import { compareTs, tsToText } from '../../connectors/oplog-ts';
+import { fenceRefusal, stoppedAtFence } from '../../control/data-fence';
 import { checkAborted } from '../scheduler';
 import { classify, commandName } from './entry-kind';
 import { TxnBuffer } from './txn-buffer';
@@ -28,6 +29,8 @@ export interface ReplayOptions {
   maxBatchBytes?: number;
   /** An op sent in the same applyOps as a CRUD batch, recording the position it completes with the data. */
   positionOp?: (ts: string) => Document;
+  /** The first entry of every CRUD batch: DR refuses the batch there once a newer lease term took over. */
+  fenceOp?: () => Document;
 }
 
 const MAJORITY = { w: 'majority', wtimeout: 60_000 } as const;
@@ -196,11 +199,15 @@ export class OplogReplayer {
     const pending = this.batch;
     this.batch = [];
     this.batchBytes = 0;
+    const fence = this.opts.fenceOp?.();
     try {
       const completes = this.opts.positionOp ? [...pending].reverse().find((p) => p.doneTs)?.doneTs : undefined;
-      await this.dr.db('admin').command({ applyOps: [...pending.map((p) => p.op), ...(completes ? [this.opts.positionOp!(completes)] : [])], writeConcern: MAJORITY });
+      await this.dr.db('admin').command({ applyOps: [...(fence ? [fence] : []), ...pending.map((p) => p.op), ...(completes ? [this.opts.positionOp!(completes)] : [])], writeConcern: MAJORITY });
     } catch (err) {
-      const results = failedResults(err);
+      const all = failedResults(err);
+      // Stopped at the fence: nothing of the batch applied, and this holder must not send another.
+      if (stoppedAtFence(err, fence, all)) throw await fenceRefusal(this.dr, fence!);
+      const results = fence && all ? all.slice(1) : all;
       const ok = results ? results.findIndex((r) => !r) : 0;
       const appliedCount = ok < 0 ? (results?.length ?? 0) : ok;
       this.applied += appliedCount;
