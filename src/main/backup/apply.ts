@@ -26,6 +26,8 @@ export interface ApplyDeps {
   onBatchApplied?: (lastTs: string) => void | Promise<void>;
   /** Recorded in the same applyOps as each batch (DR's chain document), so a crash between them repeats nothing. */
   positionOp?: (ts: string) => Document;
+  /** First entry of each batch: DR refuses the batch once a newer lease term took over. */
+  fenceOp?: () => Document;
   batchEntries?: number;
   batchBytes?: number;
 }
@@ -39,7 +41,7 @@ export interface ApplyOutcome {
 const BSON_OPTIONS = { promoteValues: false } as const;
 
 function replayer(dr: MongoClient, deps: ApplyDeps, upsertUpdates: boolean, resumeAfterTs: string | null | undefined): OplogReplayer {
-  return new OplogReplayer(dr, { signal: deps.signal, resumeAfterTs, onApplied: deps.onBatchApplied, positionOp: deps.positionOp, upsertUpdates, maxBatchEntries: deps.batchEntries, maxBatchBytes: deps.batchBytes });
+  return new OplogReplayer(dr, { signal: deps.signal, resumeAfterTs, onApplied: deps.onBatchApplied, positionOp: deps.positionOp, fenceOp: deps.fenceOp, upsertUpdates, maxBatchEntries: deps.batchEntries, maxBatchBytes: deps.batchBytes });
 }
 
 export async function applyIncrementArchive(dr: MongoClient, path: string, m: Manifest, deps: ApplyDeps): Promise<ApplyOutcome> {

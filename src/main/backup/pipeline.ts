@@ -407,6 +407,7 @@ export class BackupPipeline {
         resumeAfterTs,
         batchEntries: this.d.options?.applyBatchEntries,
         positionOp: ctl && m.kind === 'increment' ? (ts: string) => ctl.chain.positionOp(ts) : undefined,
+        fenceOp: ctl && m.kind === 'increment' ? () => ctl.chain.fenceOp(ctl.lease()) : undefined,
         onBatchApplied: async (ts: string) => {
           this.d.store.setApplyProgress(s.chainId, s.seq, ts);
           if (ctl && m.kind === 'increment') await ctl.chain.recordApplied(ctl.lease(), s.chainId, ts, null);
