@@ -17,6 +17,8 @@ import type { CommandContext } from './context';
  *   later entries still run, and the command ends with UnknownError and the `results` array;
  * - an insert or update on a namespace that does not exist throws NamespaceNotFound and stops there, as does
  *   every command failure; the reply then carries `applied` (counting the failed entry) and `results`.
+ * - `preCondition` is not read: 6.2 removed it (SERVER-67116) and 7.0's apply_ops.cpp never looks at it, while
+ *   the command's IDL struct is not strict, so the field is accepted and ignored — it fences nothing.
  */
 const OP_TYPES = new Set(['i', 'u', 'd', 'c', 'n']);
 const INDEX_BUILD_COMMANDS = new Set(['createIndexes', 'startIndexBuild', 'commitIndexBuild', 'abortIndexBuild']);
