@@ -42,6 +42,10 @@ export interface HealthInput {
   now: number;
   rpo: RpoView;
   intervalMinutes: number;
+  /** Continuous mode's period is the slice (a slice every sliceSeconds), not the interval. Default interval. */
+  mode?: 'interval' | 'continuous';
+  /** The continuous slice period in seconds (continuous mode only). */
+  sliceSeconds?: number;
   enabled: boolean;
   chain: ChainRow | null;
   slices: SliceRow[];
@@ -69,6 +73,15 @@ function failingStage(input: HealthInput): { stage: 'transfer' | 'apply'; messag
   return { stage, message, level: consecutive >= 3 ? 'red' : 'yellow', consecutive };
 }
 
+/** How often DR receives data: the interval, or in continuous mode the slice period (default 5 s). */
+function backupPeriod(input: HealthInput): { seconds: number; label: string; continuous: boolean } {
+  if (input.mode === 'continuous') {
+    const seconds = input.sliceSeconds ?? 5;
+    return { seconds, label: `slice period (${seconds} s)`, continuous: true };
+  }
+  return { seconds: input.intervalMinutes * 60, label: `interval (${input.intervalMinutes} min)`, continuous: false };
+}
+
 export function backupReasons(input: HealthInput): Reason[] {
   const { subject, rpo } = input;
   const reasons: Reason[] = [];
@@ -91,7 +104,7 @@ export function backupReasons(input: HealthInput): Reason[] {
       subject,
       message: `${failing.stage === 'transfer' ? 'Transfer to DR failing' : 'Apply on DR failing'}${failing.consecutive > 1 ? ` (${failing.consecutive} cycles in a row)` : ''}: ${failing.message}`,
     });
-  const intervalSeconds = input.intervalMinutes * 60;
+  const period = backupPeriod(input);
   if (rpo.level === 'yellow' || rpo.level === 'red') {
     const why = !input.enabled
       ? 'the schedule is paused'
@@ -101,21 +114,26 @@ export function backupReasons(input: HealthInput): Reason[] {
           ? failing.stage === 'transfer'
             ? 'the transfer is failing'
             : 'the apply is failing'
-          : intervalSeconds >= rpo.targetSeconds
-            ? `the interval (${input.intervalMinutes} min) is too long for the target`
-            : 'cycles are late (is the scheduler or `drdesk agent` running?)';
+          : period.seconds >= rpo.targetSeconds
+            ? `the ${period.label} is too long for the target`
+            : period.continuous
+              ? 'continuous backup is behind (is the app or `drdesk agent --continuous` running, and does DR apply as fast as DC writes?)'
+              : 'cycles are late (is the scheduler or `drdesk agent` running?)';
     reasons.push({
       code: 'BACKUP_RPO',
       level: rpo.level,
       subject,
       message: `Cross-site RPO is ${Math.round(rpo.seconds ?? 0)} s against a target of ${rpo.targetSeconds} s: ${why}.`,
     });
-  } else if (input.enabled && intervalSeconds >= rpo.targetSeconds) {
+  } else if (input.enabled && period.seconds >= rpo.targetSeconds) {
+    const most = Math.floor((rpo.targetSeconds * 2) / 3);
     reasons.push({
       code: 'BACKUP_RPO',
       level: 'yellow',
       subject,
-      message: `The backup interval (${input.intervalMinutes} min) cannot hold the RPO target of ${rpo.targetSeconds} s: set an interval of at most ${Math.max(1, Math.floor((rpo.targetSeconds * 2) / 3 / 60))} min or raise the target.`,
+      message: period.continuous
+        ? `The continuous slice period (${period.seconds} s) cannot hold the RPO target of ${rpo.targetSeconds} s: set slices of at most ${Math.max(1, most)} s or raise the target.`
+        : `The backup interval (${input.intervalMinutes} min) cannot hold the RPO target of ${rpo.targetSeconds} s: set an interval of at most ${Math.max(1, Math.floor(most / 60))} min or raise the target.`,
     });
   }
   return reasons;

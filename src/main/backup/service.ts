@@ -168,6 +168,13 @@ export class BackupService {
     return this.d.options?.mode ?? (this.store.setting('mode') === 'continuous' ? 'continuous' : 'interval');
   }
 
+  /** The agent's flags, else the slice limits set from the app ("sliceSeconds", "sliceMiB" settings). */
+  continuousOptions(): ContinuousOptions {
+    const setting = (k: string): number | undefined => (this.store.setting(k) ? Number(this.store.setting(k)) : undefined);
+    const o = this.d.options?.continuous;
+    return { ...o, sliceSeconds: o?.sliceSeconds ?? setting('sliceSeconds'), sliceMiB: o?.sliceMiB ?? setting('sliceMiB') };
+  }
+
   private cycleDeadlineMs(intervalMinutes: number): number {
     return this.d.options?.cycleDeadlineMs ?? Math.min(2 * 3_600_000, Math.max(60_000, intervalMinutes * 60_000));
   }
@@ -196,7 +203,7 @@ export class BackupService {
   }
 
   private buildStatus(): BackupStatus {
-    return buildStatus({ store: this.store, route: this.pipeline.route, pins: this.pins, schedule: this.schedule(), targetSeconds: this.d.topology.targets.rpoSeconds, running: this.running, activation: this.activation(), now: this.pipeline.clock(), dcNow: this.pipeline.dcNow() });
+    return buildStatus({ store: this.store, route: this.pipeline.route, pins: this.pins, schedule: this.schedule(), targetSeconds: this.d.topology.targets.rpoSeconds, continuous: this.mode() === 'continuous' ? { sliceSeconds: this.continuousOptions().sliceSeconds ?? 5 } : null, running: this.running, activation: this.activation(), now: this.pipeline.clock(), dcNow: this.pipeline.dcNow() });
   }
 
   private emitStatus(): void {
@@ -509,7 +516,7 @@ export class BackupService {
         openLease: () => this.openLease(false),
         targetSeconds: this.d.topology.targets.rpoSeconds,
         trigger: 'agent',
-        options: this.d.options?.continuous,
+        options: this.continuousOptions(),
         gzipLevel: this.d.options?.gzipLevel,
         onProgress: this.d.onProgress,
         onChange: () => this.emitStatus(),

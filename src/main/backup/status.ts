@@ -64,6 +64,8 @@ export interface StatusInput {
   pins: HostKeyPins;
   schedule: BackupSchedule;
   targetSeconds: number;
+  /** Continuous mode reasons with its slice period instead of the interval. */
+  continuous?: { sliceSeconds: number } | null;
   running: BackupProgress | null;
   /** The target site was activated (it takes the writes): the route is stopped. */
   activation?: { at: string; label: string } | null;
@@ -85,6 +87,7 @@ export function buildStatus(i: StatusInput): BackupStatus {
     now,
     rpo,
     intervalMinutes: i.schedule.intervalMinutes,
+    ...(i.continuous ? { mode: 'continuous' as const, sliceSeconds: i.continuous.sliceSeconds } : {}),
     enabled: i.schedule.enabled,
     chain,
     slices: slices.filter((s) => s.seq > (chain?.appliedSeq ?? -1)),

@@ -85,4 +85,28 @@ describe('cross-site RPO', () => {
     expect(backupReasons({ ...base, rpo: fresh, chain: null })[0].message).toMatch(/No baseline/);
     expect(backupReasons({ ...base, rpo: fresh, chain: chain(), recentCycles: [cycle('ok')] })).toEqual([]);
   });
+
+  it('reasons with the slice period in continuous mode and with the interval in interval mode', () => {
+    const fresh = computeRpo(T0, 90, chain(), applied(T0 - 10_000));
+    const slow = computeRpo(T0, 90, chain({ appliedWall: T0 - 150_000 }), applied(T0 - 150_000));
+    const continuous = { ...base, mode: 'continuous' as const, intervalMinutes: 30, chain: chain(), recentCycles: [cycle('ok')] };
+    // A 30-minute interval setting does not matter while continuous slices arrive every 5 s.
+    expect(backupReasons({ ...continuous, rpo: fresh, sliceSeconds: 5 })).toEqual([]);
+    const behind = backupReasons({ ...continuous, rpo: slow, sliceSeconds: 5 });
+    expect(behind).toHaveLength(1);
+    expect(behind[0].message).toMatch(/continuous backup is behind/);
+    expect(behind[0].message).not.toMatch(/interval|cycles are late/);
+    // A slice period at or over the target cannot hold it, whatever the interval says.
+    const long = backupReasons({ ...continuous, intervalMinutes: 1, rpo: fresh, sliceSeconds: 90 });
+    expect(long).toHaveLength(1);
+    expect(long[0]).toMatchObject({ code: 'BACKUP_RPO', level: 'yellow' });
+    expect(long[0].message).toMatch(/slice period \(90 s\) cannot hold the RPO target of 90 s: set slices of at most 60 s/);
+    expect(backupReasons({ ...continuous, rpo: slow, sliceSeconds: 120 })[0].message).toMatch(/slice period \(120 s\) is too long/);
+    // Without a slice setting continuous mode uses the runner's default of 5 s.
+    expect(backupReasons({ ...continuous, rpo: fresh })).toEqual([]);
+    // Interval mode with the same inputs still reasons with the interval.
+    const interval = backupReasons({ ...continuous, mode: 'interval', rpo: fresh, sliceSeconds: 5 });
+    expect(interval[0].message).toMatch(/backup interval \(30 min\) cannot hold/);
+    expect(backupReasons({ ...continuous, mode: 'interval', rpo: slow })[0].message).toMatch(/interval \(30 min\) is too long/);
+  });
 });
