@@ -1,4 +1,6 @@
 import { Fragment, type ReactNode } from 'react';
+import { Refusal } from '../app/Refusal';
+import type { DeskQuery } from '../app/use-desk-query';
 
 /** One column: its header cell and how a row fills its cell. */
 export interface Column<T> {
@@ -16,7 +18,7 @@ export interface Column<T> {
 
 type RowAttrs = Record<string, string | undefined>;
 
-interface Props<T> {
+export interface DataTableProps<T> {
   rows: readonly T[];
   /** `false` leaves a column out, for columns only some users see. */
   columns: readonly (Column<T> | false)[];
@@ -32,7 +34,7 @@ interface Props<T> {
 }
 
 /** The app's table markup (`.table` with a head row and one body row per item), written once. */
-export function DataTable<T>({ rows, columns, rowKey, rowProps, below, className = 'table', testId, empty }: Props<T>) {
+export function DataTable<T>({ rows, columns, rowKey, rowProps, below, className = 'table', testId, empty }: DataTableProps<T>) {
   if (!rows.length && empty !== undefined) return <div className="empty">{empty}</div>;
   const cols = columns.filter((c): c is Column<T> => c !== false);
   return (
@@ -60,6 +62,25 @@ export function DataTable<T>({ rows, columns, rowKey, rowProps, below, className
           </Fragment>
         ))}
       </tbody>
+    </table>
+  );
+}
+
+/** A DeskQuery's rows as a table: its refusal above, "Loading…" until the first answer, then the rows or the empty text. */
+export function QueryTable<T>({ query, empty, ...table }: { query: DeskQuery<T[]>; empty: ReactNode } & Omit<DataTableProps<T>, 'rows' | 'empty'>) {
+  return (
+    <>
+      <Refusal error={query.error} testId="action-error" />
+      <DataTable rows={query.data ?? []} empty={query.data ? empty : 'Loading…'} {...table} />
+    </>
+  );
+}
+
+/** A table of rows that draw themselves (each a component with its own buttons), with no head row. */
+export function RowTable<T>({ rows, row }: { rows: readonly T[]; row: (r: T) => ReactNode }) {
+  return (
+    <table className="table">
+      <tbody>{rows.map(row)}</tbody>
     </table>
   );
 }

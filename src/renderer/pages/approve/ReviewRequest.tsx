@@ -11,6 +11,7 @@ import { requestRisks } from '../approvals-common/risks';
 import { asOverview, SitesStatus } from '../approvals-common/SitesStatus';
 import { DecisionForm } from './DecisionForm';
 import { MyDecision } from './MyDecision';
+import { Card } from '../../components/Card';
 
 /**
  * The approver's view of one request: the requester's reason, the risks, both sites as THIS workstation
@@ -33,42 +34,25 @@ export function ReviewRequest({ request: r, me, onDecided }: { request: RequestD
           {r.reason}
         </blockquote>
       </section>
-      <section className="card">
-        <header className="card-header">
-          <h2>Risks</h2>
-        </header>
+      <Card title="Risks">
         <RiskList risks={requestRisks(r, overview, now)} />
-      </section>
+      </Card>
       <div className="two-columns">
-        <section className="card">
-          <header className="card-header">
-            <h2>Both sites now</h2>
-            <span className="muted small">as this workstation sees them</span>
-          </header>
+        <Card title="Both sites now" aside={<span className="muted small">as this workstation sees them</span>}>
           {overview ? <SitesStatus overview={overview} now={now} caption="This workstation's view" testId="approver-status" /> : <div className="empty">No status yet.</div>}
-        </section>
-        <section className="card">
-          <header className="card-header">
-            <h2>When requested</h2>
-            <span className="muted small">as the requester saw them</span>
-          </header>
+        </Card>
+        <Card title="When requested" aside={<span className="muted small">as the requester saw them</span>}>
           {snapshot ? (
             <SitesStatus overview={snapshot} now={now} caption="The requester's view, signed into the request" testId="requester-snapshot" />
           ) : (
             <div className="empty">The request did not carry the requester's status (only its digest).</div>
           )}
-        </section>
+        </Card>
       </div>
-      <section className="card">
-        <header className="card-header">
-          <h2>What it will do</h2>
-        </header>
+      <Card title="What it will do">
         <PlanSteps plan={r.plan} digest={r.planDigest} />
-      </section>
-      <section className="card" data-testid="decide">
-        <header className="card-header">
-          <h2>Your decision</h2>
-        </header>
+      </Card>
+      <Card title="Your decision" testId="decide">
         {mine ? (
           <MyDecision decision={mine} now={now} />
         ) : own ? (
@@ -81,20 +65,14 @@ export function ReviewRequest({ request: r, me, onDecided }: { request: RequestD
             <p className="muted">This request is {r.state}: it can no longer be decided on. It stays on record.</p>
           </>
         )}
-      </section>
+      </Card>
       <div className="two-columns">
-        <section className="card">
-          <header className="card-header">
-            <h2>Requirements, as seen here</h2>
-          </header>
+        <Card title="Requirements, as seen here">
           <RequirementList verification={r.verification} />
-        </section>
-        <section className="card">
-          <header className="card-header">
-            <h2>Decisions received here</h2>
-          </header>
+        </Card>
+        <Card title="Decisions received here">
           <DecisionList decisions={r.decisionsList} now={now} />
-        </section>
+        </Card>
       </div>
       <RequestFactsCard request={r} now={now} />
     </div>

@@ -8,6 +8,7 @@ import { Refusal } from '../../app/Refusal';
 import { RequestTable } from '../approvals-common/RequestTable';
 import { ReviewRequest } from './ReviewRequest';
 import '../approvals-common/approvals.css';
+import { Card } from '../../components/Card';
 
 function Inbox({ me }: { me: Me }) {
   const api = useDeskApi();
@@ -24,20 +25,14 @@ function Inbox({ me }: { me: Me }) {
       {!me.person?.roles.includes('approver') && (
         <div className="banner banner-yellow">You are not an approver in roster version {me.roster.version}: decisions signed here will not count.</div>
       )}
-      <section className="card">
-        <header className="card-header">
-          <h2>Import a request</h2>
-        </header>
+      <Card title="Import a request">
         <p className="muted small">Paste the token the requester sent, or choose the request file. Its signature, requester and policy are checked before it is shown.</p>
         <ImportBox label="Request token or file" button="Import request" onImport={importRequest} testId="request-import" />
-      </section>
-      <section className="card">
-        <header className="card-header">
-          <h2>Requests from others</h2>
-        </header>
+      </Card>
+      <Card title="Requests from others">
         <Refusal error={q.error} />
         {q.data && <RequestTable requests={others} pageId="approve" now={now} empty="Nothing imported yet." />}
-      </section>
+      </Card>
     </>
   );
 }

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import type { ExportedItem } from '../../../shared/api/approvals';
 import { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
-import { toDeskError } from '../../desk-client/bridge-client';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { ImportBox } from '../approvals-common/ImportBox';
+import { useExport } from '../approvals-common/use-export';
 import { Refusal } from '../../app/Refusal';
+import { Card } from '../../components/Card';
 
 /**
  * The log anchored on colleagues' machines: send this log's signed head to an approver (after an execution,
@@ -14,17 +15,8 @@ import { Refusal } from '../../app/Refusal';
  */
 export function AnchorPanel() {
   const api = useDeskApi();
-  const [item, setItem] = useState<ExportedItem | null>(null);
+  const { item, error, exportNow } = useExport(() => api.exportCheckpoint());
   const [back, setBack] = useState<ExportedItem | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
-  const exportNow = async () => {
-    setError(null);
-    try {
-      setItem(await api.exportCheckpoint());
-    } catch (err) {
-      setError(toDeskError(err));
-    }
-  };
   const cosign = async (text: string) => {
     setBack(null);
     const r = await api.witnessCheckpoint({ text });
@@ -38,13 +30,11 @@ export function AnchorPanel() {
     return `Kept: entry ${r.count}, co-signed by ${r.witnesses.join(', ')}. Verify checks the log against it from now on.`;
   };
   return (
-    <section className="card" data-testid="audit-anchor">
-      <header className="card-header">
-        <h2>Heads co-signed on other machines</h2>
-        <button type="button" onClick={exportNow}>
-          Export this log&apos;s head
-        </button>
-      </header>
+    <Card
+      title="Heads co-signed on other machines"
+      testId="audit-anchor"
+      aside={<button type="button" onClick={exportNow}>Export this log&apos;s head</button>}
+    >
       <p className="muted small">
         After an execution, send this log&apos;s signed head to an approver. Their machine co-signs it (and refuses one that goes back on a head it co-signed
         before); keep what comes back here. A deleted tail or a restored older database then shows however this machine&apos;s own records were changed.
@@ -62,6 +52,6 @@ export function AnchorPanel() {
           <ImportBox label="Co-signed checkpoint (token or file)" button="Keep" onImport={keep} testId="audit-keep-box" />
         </div>
       </div>
-    </section>
+    </Card>
   );
 }

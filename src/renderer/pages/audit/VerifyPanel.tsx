@@ -3,6 +3,7 @@ import type { AuditVerifyReport } from '../../../shared/api/approvals';
 import { useDeskApi } from '../../app/desk-context';
 import { useCall } from '../../app/use-action';
 import { Refusal } from '../../app/Refusal';
+import { Card } from '../../components/Card';
 
 function Result({ report: r }: { report: AuditVerifyReport }) {
   if (r.ok)
@@ -46,9 +47,10 @@ export function VerifyPanel() {
     if (checked) setReport(checked);
   };
   return (
-    <section className="card" data-testid="verify-panel">
-      <header className="card-header">
-        <h2>Verify the log</h2>
+    <Card
+      title="Verify the log"
+      testId="verify-panel"
+      aside={
         <div className="form-actions">
           <button type="button" className="primary" onClick={() => run(false)} disabled={busy} data-testid="verify-button">
             {busy ? 'Verifying…' : 'Verify'}
@@ -57,9 +59,10 @@ export function VerifyPanel() {
             Verify every signature
           </button>
         </div>
-      </header>
+      }
+    >
       {report ? <Result report={report} /> : <p className="muted small">Detects an edited, deleted, inserted or reordered entry and names it.</p>}
       <Refusal error={call.error} />
-    </section>
+    </Card>
   );
 }

@@ -13,6 +13,7 @@ import { AuditTable } from './AuditTable';
 import { AnchorPanel } from './AnchorPanel';
 import { VerifyPanel } from './VerifyPanel';
 import '../approvals-common/approvals.css';
+import { Card } from '../../components/Card';
 
 const PAGE = 200;
 
@@ -48,9 +49,9 @@ function AuditPage() {
       <IntegrityBanner />
       <VerifyPanel />
       <AnchorPanel />
-      <section className="card">
-        <header className="card-header">
-          <h2>Trail</h2>
+      <Card
+        title="Trail"
+        aside={
           <div className="form-actions">
             {exported && (
               <span className="outcome ok small" role="status">
@@ -61,7 +62,8 @@ function AuditPage() {
               Export (JSON lines)
             </button>
           </div>
-        </header>
+        }
+      >
         <AuditFilters query={query} people={people.data?.people ?? []} onChange={setQuery} />
         <Refusal error={q.error ?? error} />
         <p className="muted small" data-testid="audit-count">
@@ -80,7 +82,7 @@ function AuditPage() {
             </button>
           )}
         </div>
-      </section>
+      </Card>
     </div>
   );
 }

@@ -3,14 +3,12 @@ import { formatDuration } from '../../format/time';
 import { errorText, formatBytes } from './backup-format';
 import { Clock } from '../../format/Clock';
 import { DataTable } from '../../components/DataTable';
+import { Card } from '../../components/Card';
 
 /** The last cycles with their outcome; a failed one shows its error code and message in full. */
 export function CycleHistory({ cycles, now }: { cycles: CycleRecord[]; now: number }) {
   return (
-    <section className="card" aria-label="Recent cycles" data-testid="cycle-history">
-      <header className="card-header">
-        <h2>Recent cycles</h2>
-      </header>
+    <Card title="Recent cycles" label="Recent cycles" testId="cycle-history">
       <DataTable
         className="table cycles"
         rows={cycles}
@@ -43,6 +41,6 @@ export function CycleHistory({ cycles, now }: { cycles: CycleRecord[]; now: numb
           { header: 'Sent', cellClass: 'mono', cell: (c) => formatBytes(c.bytes) },
         ]}
       />
-    </section>
+    </Card>
   );
 }

@@ -6,6 +6,7 @@ import { toDeskError } from '../../desk-client/bridge-client';
 import { errorText, leaseLook } from './backup-format';
 import { useAction } from '../../app/use-action';
 import { Clock } from '../../format/Clock';
+import { Card } from '../../components/Card';
 
 /** The lease is read from DR this often: a heartbeat is renewed every third of its time to live. */
 const POLL_MS = 5_000;
@@ -39,11 +40,14 @@ export function LeaseCard({ now, lastCycleId }: { now: number; lastCycleId: numb
   const v = view?.v ?? null;
   const look = v && view ? leaseLook(v, view.at, now) : null;
   return (
-    <section className="card lease-card" aria-label="Lease" data-testid="backup-lease" data-stopped={look ? String(look.pill?.label === 'heartbeat stopped') : undefined}>
-      <header className="card-header">
-        <h2>Who runs the backups</h2>
-        {look?.pill && <span className={`pill level-${look.pill.level}`}>{look.pill.label}</span>}
-      </header>
+    <Card
+      title="Who runs the backups"
+      className="lease-card"
+      label="Lease"
+      testId="backup-lease"
+      data-stopped={look ? String(look.pill?.label === 'heartbeat stopped') : undefined}
+      aside={look?.pill && <span className={`pill level-${look.pill.level}`}>{look.pill.label}</span>}
+    >
       {error && (
         <div className="banner banner-yellow" role="alert">
           The lease on the DR replica set could not be read ({error}).
@@ -76,6 +80,6 @@ export function LeaseCard({ now, lastCycleId }: { now: number; lastCycleId: numb
           {take.kind === 'done' && <p className="small">Cycle #{take.value.id}: {take.value.state === 'ok' ? 'ok' : `${take.value.state}${take.value.error ? ` — ${take.value.error.code}` : ''}`}</p>}
         </>
       )}
-    </section>
+    </Card>
   );
 }

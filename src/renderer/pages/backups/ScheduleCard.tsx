@@ -5,6 +5,8 @@ import { formatClock, formatDuration } from '../../format/time';
 import { errorText } from './backup-format';
 import { useAction } from '../../app/use-action';
 import { Clock } from '../../format/Clock';
+import { Fact } from '../../components/Fact';
+import { Card } from '../../components/Card';
 
 interface Props {
   schedule: BackupSchedule;
@@ -48,11 +50,13 @@ export function ScheduleCard({ schedule, recentCycles, configured, now }: Props)
   const toggle = () => run(schedule.enabled ? 'Schedule paused' : 'Schedule resumed', () => api.setBackupSchedule({ enabled: !schedule.enabled }));
   const next = schedule.nextRunAt ? Date.parse(schedule.nextRunAt) : null;
   return (
-    <section className="card schedule-card" aria-label="Schedule" data-testid="backup-schedule">
-      <header className="card-header">
-        <h2>Schedule</h2>
-        <span className={`pill ${schedule.enabled ? 'level-green' : 'level-unknown'}`}>{schedule.enabled ? 'on' : 'paused'}</span>
-      </header>
+    <Card
+      title="Schedule"
+      className="schedule-card"
+      label="Schedule"
+      testId="backup-schedule"
+      aside={<span className={`pill ${schedule.enabled ? 'level-green' : 'level-unknown'}`}>{schedule.enabled ? 'on' : 'paused'}</span>}
+    >
       <dl className="fields">
         <div className="field">
           <dt>Interval</dt>
@@ -73,14 +77,8 @@ export function ScheduleCard({ schedule, recentCycles, configured, now }: Props)
             <LastRun cycle={last} now={now} />
           </dd>
         </div>
-        <div className="field">
-          <dt>Deadline</dt>
-          <dd>{formatDuration(schedule.deadlineSeconds * 1000)} per cycle</dd>
-        </div>
-        <div className="field">
-          <dt>Kept</dt>
-          <dd>last {schedule.keep} slices on each side</dd>
-        </div>
+        <Fact label="Deadline">{formatDuration(schedule.deadlineSeconds * 1000)} per cycle</Fact>
+        <Fact label="Kept">last {schedule.keep} slices on each side</Fact>
       </dl>
       <form className="schedule-form" onSubmit={submit} noValidate>
         <label>
@@ -100,6 +98,6 @@ export function ScheduleCard({ schedule, recentCycles, configured, now }: Props)
         {save.kind === 'done' && <span className="outcome ok">{save.label}.</span>}
         {save.kind === 'failed' && <span className="outcome error">{errorText(save)}</span>}
       </div>
-    </section>
+    </Card>
   );
 }

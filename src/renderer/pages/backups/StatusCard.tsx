@@ -4,6 +4,7 @@ import { LEVEL_LABEL } from '../../format/member-state';
 import { formatClock, formatLag } from '../../format/time';
 import { isLocalLanding, landingLabel, liveRpoText } from './backup-format';
 import { Clock } from '../../format/Clock';
+import { Fact } from '../../components/Fact';
 
 /** The backup's verdict with its reasons, the RPO now, and where slices land (with the pinned host key). */
 export function StatusCard({ status, now }: { status: BackupStatus; now: number }) {
@@ -43,31 +44,22 @@ export function StatusCard({ status, now }: { status: BackupStatus; now: number 
       )}
       {l && (
         <dl className="fields landing-fields">
-          <div className="field">
-            <dt>Route</dt>
-            <dd>
-              {status.from} → {status.to} {isLocalLanding(l) ? 'on this machine (sandbox)' : 'over SSH'}
-            </dd>
-          </div>
-          <div className="field">
-            <dt>Landing</dt>
-            <dd className="mono" data-testid="landing">
-              {landingLabel(l)}
-            </dd>
-          </div>
+          <Fact label="Route">
+            {status.from} → {status.to} {isLocalLanding(l) ? 'on this machine (sandbox)' : 'over SSH'}
+          </Fact>
+          <Fact label="Landing" className="mono" testId="landing">
+            {landingLabel(l)}
+          </Fact>
           {!isLocalLanding(l) && (
-            <div className="field">
-              <dt>Host key</dt>
-              <dd>
-                {l.fingerprint ? (
-                  <>
-                    <code>{l.fingerprint}</code> <span className="muted small">pinned <Clock iso={l.pinnedAt} now={now} /></span>
-                  </>
-                ) : (
-                  <span className="muted">not pinned yet: pinned on first connection</span>
-                )}
-              </dd>
-            </div>
+            <Fact label="Host key">
+              {l.fingerprint ? (
+                <>
+                  <code>{l.fingerprint}</code> <span className="muted small">pinned <Clock iso={l.pinnedAt} now={now} /></span>
+                </>
+              ) : (
+                <span className="muted">not pinned yet: pinned on first connection</span>
+              )}
+            </Fact>
           )}
         </dl>
       )}

@@ -18,6 +18,7 @@ import { isLocalLanding } from './backup-format';
 import { isConfigured, useCycleActions } from './use-cycle-actions';
 import './backups.css';
 import { Clock } from '../../format/Clock';
+import { Card } from '../../components/Card';
 
 function BackupsPage() {
   const { status, running, error } = useBackupStatus();
@@ -79,12 +80,9 @@ function BackupsView({ status, running, error, now }: ViewProps) {
           {chain ? (
             <ChainTimeline chain={chain} selected={slice ? slice.seq : null} onSelect={(seq) => setSelected(seq === null ? null : { chainId: chain.chainId, seq })} now={now} />
           ) : (
-            <section className="card" data-testid="chain-timeline" data-chain-state="none">
-              <header className="card-header">
-                <h2>Chain</h2>
-              </header>
+            <Card title="Chain" testId="chain-timeline" data-chain-state="none">
               <div className="empty">No chain yet: the baseline starts one.</div>
-            </section>
+            </Card>
           )}
           {slice && chain && <SliceDetails slice={slice} prev={chain.slices.find((p) => p.seq === slice.seq - 1) ?? null} now={now} onClose={() => setSelected(null)} />}
           <RpoChart rpo={status.rpo} version={`${lastCycle?.id ?? 0}-${lastCycle?.state ?? ''}`} />

@@ -4,6 +4,7 @@ import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { toDeskError } from '../../desk-client/bridge-client';
+import { Card } from '../../components/Card';
 
 /** A refusal with its code and sentence (the page's own, so it depends on no other page's components). */
 function Refused({ error, testId }: { error: DeskError | null; testId: string }) {
@@ -96,10 +97,7 @@ export function HostKeys() {
   if (q.error) return <Refused error={q.error} testId="ssh-hosts-refusal" />;
   if (!q.data) return null;
   return (
-    <section className="card" data-testid="ssh-hosts">
-      <header className="card-header">
-        <h2>SSH host keys</h2>
-      </header>
+    <Card title="SSH host keys" testId="ssh-hosts">
       {q.data.length === 0 ? (
         <div className="empty">The topology names no SSH hosts.</div>
       ) : (
@@ -111,6 +109,6 @@ export function HostKeys() {
           </tbody>
         </table>
       )}
-    </section>
+    </Card>
   );
 }

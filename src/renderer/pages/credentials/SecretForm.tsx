@@ -5,6 +5,7 @@ import { toDeskError } from '../../desk-client/bridge-client';
 import { formatClock } from '../../format/time';
 import { isReservedSecretName } from './secret-refs';
 import { Field, Select } from '../../components/form';
+import { Card } from '../../components/Card';
 
 const KINDS: Array<{ id: SecretInfo['kind']; label: string }> = [
   { id: 'password', label: 'Password' },
@@ -55,10 +56,7 @@ export function SecretForm({ preset, onSaved }: { preset: FormPreset | null; onS
 
   const multiline = kind === 'ssh-key';
   return (
-    <form className="card secret-form" onSubmit={submit} aria-label="Set a secret" data-testid="secret-form">
-      <header className="card-header">
-        <h2>Set a secret</h2>
-      </header>
+    <Card title="Set a secret" as="form" className="secret-form" onSubmit={submit} label="Set a secret" testId="secret-form">
       <Field label="Name" className="">
         <input value={name} onChange={(e) => setName(e.target.value)} pattern="[A-Za-z0-9._\-]{1,64}" required autoComplete="off" spellCheck={false} placeholder="dc-db-password" />
       </Field>
@@ -83,6 +81,6 @@ export function SecretForm({ preset, onSaved }: { preset: FormPreset | null; onS
         )}
       </div>
       <p className="muted small">The value is sent once to the engine, stored in the keychain and never shown again.</p>
-    </form>
+    </Card>
   );
 }

@@ -7,6 +7,7 @@ import { HostKeys } from './HostKeys';
 import { secretBackendLabel, secretRefs, type SecretRef } from './secret-refs';
 import { SecretForm, type FormPreset } from './SecretForm';
 import { mergeRows, SecretTable } from './SecretTable';
+import { Card } from '../../components/Card';
 
 function CredentialsPage() {
   const api = useDeskApi();
@@ -58,12 +59,9 @@ function CredentialsPage() {
         </div>
       )}
       <div className="credentials-grid">
-        <section className="card">
-          <header className="card-header">
-            <h2>Secrets</h2>
-          </header>
+        <Card title="Secrets">
           {secrets === null ? <div className="empty">Loading…</div> : <SecretTable rows={mergeRows(secrets, refs)} now={now} onDelete={remove} onSet={(r) => setPreset((p) => ({ n: p.n + 1, value: { name: r.name, kind: r.kind } }))} />}
-        </section>
+        </Card>
         <SecretForm key={preset.n} preset={preset.value} onSaved={reload} />
       </div>
       <HostKeys />

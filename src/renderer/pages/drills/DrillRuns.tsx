@@ -1,11 +1,12 @@
 import type { DrillRunSummary } from '../../../shared/api/drill-report';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatDuration } from '../../format/time';
-import { Refusal } from '../../app/Refusal';
 import { hrefOf } from '../../app/hash-route';
 import { seconds } from './report/report-format';
 import { Clock } from '../../format/Clock';
-import { DataTable } from '../../components/DataTable';
+import { QueryTable } from '../../components/DataTable';
+import { NamedId } from '../../components/NamedId';
+import { Card } from '../../components/Card';
 
 const OUTCOME_LEVEL: Record<DrillRunSummary['outcome'], string> = { passed: 'green', failed: 'red', error: 'red', running: 'yellow' };
 
@@ -16,25 +17,16 @@ export function DrillRuns({ now, version }: { now: number; version: string }) {
     pollWhile: (runs) => runs.some((d) => d.outcome === 'running'),
   });
   return (
-    <section className="card" data-testid="drill-runs">
-      <header className="card-header">
-        <h2>Past drills</h2>
-      </header>
-      <Refusal error={q.error} testId="action-error" />
-      <DataTable
-        rows={q.data ?? []}
-        empty={q.data ? 'No drill has run on this workstation yet.' : 'Loading…'}
+    <Card title="Past drills" testId="drill-runs">
+      <QueryTable
+        query={q}
+        empty="No drill has run on this workstation yet."
         rowKey={(d) => d.drillId}
         rowProps={(d) => ({ 'data-testid': `drill-run-${d.drillId}`, 'data-outcome': d.outcome })}
         columns={[
           {
             header: 'Drill',
-            cell: (d) => (
-              <>
-                {d.outcome === 'running' ? <strong>{d.scenario}</strong> : <a href={hrefOf('drills', d.drillId)}>{d.scenario}</a>}
-                <div className="muted small mono">{d.drillId}</div>
-              </>
-            ),
+            cell: (d) => <NamedId id={d.drillId}>{d.outcome === 'running' ? <strong>{d.scenario}</strong> : <a href={hrefOf('drills', d.drillId)}>{d.scenario}</a>}</NamedId>,
           },
           { header: 'Outcome', cell: (d) => <span className={`pill level-${OUTCOME_LEVEL[d.outcome]}`}>{d.outcome}</span> },
           { header: 'Started', cellClass: 'mono small', cell: (d) => <Clock iso={d.startedAt} now={now} /> },
@@ -53,6 +45,6 @@ export function DrillRuns({ now, version }: { now: number; version: string }) {
           },
         ]}
       />
-    </section>
+    </Card>
   );
 }

@@ -5,6 +5,7 @@ import { useDeskQuery } from '../../app/use-desk-query';
 import { Refusal } from '../../app/Refusal';
 import { useCall } from '../../app/use-action';
 import { RUNBOOK_LABEL } from '../runbooks/plan-text';
+import { Card } from '../../components/Card';
 
 function Scenario({ s, tester, busy, onStarted }: { s: DrillScenarioInfo; tester: string; busy: boolean; onStarted: (drillId: string, scenario: string) => void }) {
   const api = useDeskApi();
@@ -37,14 +38,16 @@ export function ScenarioList({ busy, onStarted, defaultTester }: { busy: boolean
   const [tester, setTester] = useState<string | null>(null);
   const who = tester ?? defaultTester;
   return (
-    <section className="card" data-testid="scenarios">
-      <header className="card-header">
-        <h2>Scenarios</h2>
+    <Card
+      title="Scenarios"
+      testId="scenarios"
+      aside={
         <label className="inline-label small">
           Tester{' '}
           <input value={who} onChange={(e) => setTester(e.target.value)} maxLength={80} placeholder="your name" data-testid="drill-tester" />
         </label>
-      </header>
+      }
+    >
       <Refusal error={q.error} testId="action-error" />
       {busy && <p className="muted small">A drill is running: the next one starts once it has finished and cleaned up.</p>}
       {q.data ? (
@@ -56,6 +59,6 @@ export function ScenarioList({ busy, onStarted, defaultTester }: { busy: boolean
       ) : (
         !q.error && <div className="empty">Loading…</div>
       )}
-    </section>
+    </Card>
   );
 }

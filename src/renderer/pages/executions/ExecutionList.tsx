@@ -1,33 +1,28 @@
 import { useDeskQuery } from '../../app/use-desk-query';
 import { formatDuration } from '../../format/time';
-import { Refusal } from '../../app/Refusal';
 import { EXECUTION_LABEL, EXECUTION_LEVEL } from './status';
 import { Clock } from '../../format/Clock';
-import { DataTable } from '../../components/DataTable';
+import { QueryTable } from '../../components/DataTable';
+import { NamedId } from '../../components/NamedId';
+import { Card } from '../../components/Card';
 
 /** Every execution this engine journaled, newest first; a crashed one reads "Interrupted", never "Running". */
 export function ExecutionList({ now, limit = 50 }: { now: number; limit?: number }) {
   const q = useDeskQuery((api) => api.listExecutions({ limit }), `executions-${limit}`, ['executionProgress'], { settleMs: 500 });
   return (
-    <section className="card" data-testid="execution-list">
-      <header className="card-header">
-        <h2>Executions</h2>
-        <span className="muted small">journaled step by step</span>
-      </header>
-      <Refusal error={q.error} testId="action-error" />
-      <DataTable
-        rows={q.data ?? []}
-        empty={q.data ? 'No execution yet.' : 'Loading…'}
+    <Card title="Executions" testId="execution-list" aside={<span className="muted small">journaled step by step</span>}>
+      <QueryTable
+        query={q}
+        empty="No execution yet."
         rowKey={(e) => e.id}
         rowProps={(e) => ({ 'data-testid': `execution-row-${e.id}`, 'data-status': e.status })}
         columns={[
           {
             header: 'Execution',
             cell: (e) => (
-              <>
+              <NamedId id={e.id}>
                 <a href={`#/executions/${encodeURIComponent(e.id)}`}>{e.title}</a>
-                <div className="muted small mono">{e.id}</div>
-              </>
+              </NamedId>
             ),
           },
           {
@@ -45,6 +40,6 @@ export function ExecutionList({ now, limit = 50 }: { now: number; limit?: number
           { header: 'By', cellClass: 'small', cell: (e) => e.initiator },
         ]}
       />
-    </section>
+    </Card>
   );
 }

@@ -4,6 +4,8 @@ import { useDeskQuery } from '../../app/use-desk-query';
 import { Refusal } from '../../app/Refusal';
 import { useCall } from '../../app/use-action';
 import { Clock } from '../../format/Clock';
+import { Card } from '../../components/Card';
+import { RowTable } from '../../components/DataTable';
 
 const ACTION_TITLE: Record<string, string> = { switchover: 'Switchover', 'dr-activation': 'DR activation', failback: 'Failback', drill: 'Drill', 'break-glass': 'Break-glass' };
 const RUNS_A_PLAN = new Set(Object.keys(ACTION_TITLE));
@@ -65,20 +67,10 @@ export function ReadyToRun({ onStarted, now }: { onStarted: (executionId: string
   const q = useDeskQuery((api) => api.listRequests({ limit: 100 }), 'requests', ['approvalsChanged'], { settleMs: 500 });
   const rows = (q.data ?? []).filter((r) => RUNS_A_PLAN.has(r.action) && (r.state === 'approved' || r.state === 'pending'));
   return (
-    <section className="card" data-testid="ready-to-run">
-      <header className="card-header">
-        <h2>Requests to run</h2>
-        <span className="muted small">Start runs the exact plan the approvers signed</span>
-      </header>
+    <Card title="Requests to run" testId="ready-to-run" aside={<span className="muted small">Start runs the exact plan the approvers signed</span>}>
       <Refusal error={q.error} testId="action-error" />
       {rows.length ? (
-        <table className="table">
-          <tbody>
-            {rows.map((r) => (
-              <RequestRow key={r.id} r={r} onStarted={onStarted} now={now} />
-            ))}
-          </tbody>
-        </table>
+        <RowTable rows={rows} row={(r) => <RequestRow key={r.id} r={r} onStarted={onStarted} now={now} />} />
       ) : (
         <div className="empty">
           {q.data ? 'No approved or pending request. Preview a plan on the ' : 'Loading… '}
@@ -86,6 +78,6 @@ export function ReadyToRun({ onStarted, now }: { onStarted: (executionId: string
           {q.data && ' page and request approval.'}
         </div>
       )}
-    </section>
+    </Card>
   );
 }

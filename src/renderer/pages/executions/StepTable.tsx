@@ -6,6 +6,7 @@ import { StepRuns } from './StepRuns';
 import { STEP_LABEL, STEP_LEVEL, stepDisplay } from './status';
 import { Clock } from '../../format/Clock';
 import { DataTable } from '../../components/DataTable';
+import { Card } from '../../components/Card';
 
 function duration(step: StepView, now: number): string {
   if (step.durationMs !== null) return step.durationMs < 1000 ? `${step.durationMs} ms` : `${(step.durationMs / 1000).toFixed(1)} s`;
@@ -54,11 +55,7 @@ export function StepTable({ e, now }: { e: ExecutionView; now: number }) {
       return next;
     });
   return (
-    <section className="card">
-      <header className="card-header">
-        <h2>Steps</h2>
-        <span className="muted small">journaled before and after each step</span>
-      </header>
+    <Card title="Steps" aside={<span className="muted small">journaled before and after each step</span>}>
       <DataTable
         className="table step-table"
         testId="step-table"
@@ -103,6 +100,6 @@ export function StepTable({ e, now }: { e: ExecutionView; now: number }) {
           )
         }
       />
-    </section>
+    </Card>
   );
 }

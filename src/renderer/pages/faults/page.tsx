@@ -5,6 +5,7 @@ import type { PageDefinition } from '../../app/pages';
 import { useDeskQuery } from '../../app/use-desk-query';
 import { toDeskError } from '../../desk-client/bridge-client';
 import './faults.css';
+import { RowTable } from '../../components/DataTable';
 
 /** Replication delay the "Lag" button injects: long enough to cross the lag thresholds of the sandbox. */
 const LAG_MS = 15_000;
@@ -118,13 +119,7 @@ function FaultsPage() {
                   application {s.appRunning ? (s.appHealthy ? 'running' : 'running, not healthy') : 'stopped'}
                 </span>
               </div>
-              <table className="table">
-                <tbody>
-                  {members.map((m) => (
-                    <MemberRow key={m.name} m={m} other={other} onDone={onDone} />
-                  ))}
-                </tbody>
-              </table>
+              <RowTable rows={members} row={(m) => <MemberRow key={m.name} m={m} other={other} onDone={onDone} />} />
               <div className="site-actions">
                 <FaultButton label={`Kill all of ${s.name}`} danger fault={{ action: 'kill', target: s.name }} onDone={onDone} testId={`fault-kill-${s.name}`} />
                 <FaultButton label={`Revive ${s.name}`} fault={{ action: 'revive', target: s.name }} onDone={onDone} testId={`fault-revive-${s.name}`} />

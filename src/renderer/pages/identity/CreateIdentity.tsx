@@ -3,6 +3,7 @@ import { useDeskApi } from '../../app/desk-context';
 import { useCall } from '../../app/use-action';
 import { Refusal } from '../../app/Refusal';
 import { Field } from '../../components/form';
+import { Card } from '../../components/Card';
 
 /** Makes this workstation's Ed25519 key pair; the private half goes straight into the OS keychain. */
 export function CreateIdentity({ onCreated }: { onCreated: () => void }) {
@@ -14,10 +15,7 @@ export function CreateIdentity({ onCreated }: { onCreated: () => void }) {
     if (await run(() => api.createIdentity({ name: name.trim() }))) onCreated();
   };
   return (
-    <form className="card form-card" onSubmit={submit} data-testid="create-identity">
-      <header className="card-header">
-        <h2>Create your identity</h2>
-      </header>
+    <Card title="Create your identity" as="form" className="form-card" onSubmit={submit} testId="create-identity">
       <p className="muted">
         One key pair per person on this workstation. Your requests and approvals are signed with it; the private key is stored in the OS keychain and never leaves
         this machine. Colleagues recognise you by the fingerprint.
@@ -31,6 +29,6 @@ export function CreateIdentity({ onCreated }: { onCreated: () => void }) {
         </button>
       </div>
       <Refusal error={error} />
-    </form>
+    </Card>
   );
 }

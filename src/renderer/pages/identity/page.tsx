@@ -8,6 +8,8 @@ import { Refusal } from '../../app/Refusal';
 import { CreateIdentity } from './CreateIdentity';
 import '../approvals-common/approvals.css';
 import { Clock } from '../../format/Clock';
+import { Fact } from '../../components/Fact';
+import { Card } from '../../components/Card';
 
 function EnrollmentToken() {
   const q = useDeskQuery((api) => api.exportEnrollmentToken(), 'enroll', []);
@@ -56,40 +58,21 @@ function IdentityPage() {
       {q.data && !identity && <CreateIdentity onCreated={q.reload} />}
       {identity && (
         <>
-          <section className="card" data-testid="identity">
-            <header className="card-header">
-              <h2>{identity.name}</h2>
-              <span className="muted small">since <Clock iso={identity.createdAt} /></span>
-            </header>
+          <Card title={identity.name} testId="identity" aside={<span className="muted small">since <Clock iso={identity.createdAt} /></span>}>
             <dl className="fields">
-              <div className="field">
-                <dt>Fingerprint</dt>
-                <dd>
-                  <code data-testid="my-fingerprint">{identity.fingerprint}</code> <CopyButton text={identity.fingerprint} />
-                </dd>
-              </div>
-              <div className="field">
-                <dt>To read aloud</dt>
-                <dd className="mono fp-hex">{identity.fingerprintHex}</dd>
-              </div>
-              <div className="field">
-                <dt>Private key</dt>
-                <dd>In the {identity.keyStorage}; it never leaves this machine.</dd>
-              </div>
-              <div className="field">
-                <dt>Roster</dt>
-                <dd>
-                  <RosterEntry identity={identity} roster={q.data?.roster ?? null} />
-                </dd>
-              </div>
+              <Fact label="Fingerprint">
+                <code data-testid="my-fingerprint">{identity.fingerprint}</code> <CopyButton text={identity.fingerprint} />
+              </Fact>
+              <Fact label="To read aloud" className="mono fp-hex">{identity.fingerprintHex}</Fact>
+              <Fact label="Private key">In the {identity.keyStorage}; it never leaves this machine.</Fact>
+              <Fact label="Roster">
+                <RosterEntry identity={identity} roster={q.data?.roster ?? null} />
+              </Fact>
             </dl>
-          </section>
-          <section className="card">
-            <header className="card-header">
-              <h2>Enrollment token</h2>
-            </header>
+          </Card>
+          <Card title="Enrollment token">
             <EnrollmentToken />
-          </section>
+          </Card>
         </>
       )}
     </div>

@@ -5,6 +5,7 @@ import type { HistoryRange, Series } from '../../../shared/monitor';
 import { useDrawTiming } from './chart-timing';
 import { timeTicks } from './time-ticks';
 import { RANGE_MS } from '../../../shared/monitor';
+import { Card } from '../../components/Card';
 
 /** Series colours: distinct hues that carry no status meaning (green/yellow/red are kept for status). */
 const PALETTE = ['#2f5fd0', '#7a4cc2', '#0f7d99', '#9c3f8f', '#4a5568', '#4f46e5', '#0369a1', '#6b4f2a'];
@@ -72,11 +73,13 @@ export function HistoryChart({ id, title, unit, series, range, endAt, thresholds
   // 4 h window are both readable, and the bands keep their height whatever the data.
   const yDomain = (bands && yellow !== undefined ? [LOG_FLOOR, (max: number) => Math.max(max, yellow * 3)] : [0, 'auto']) as never;
   return (
-    <section className="card chart-card" data-testid={`${id}-chart`} aria-label={title}>
-      <header className="card-header">
-        <h2>{title}</h2>
-        <span className="muted">{thresholds.map((t) => `${t.level} ${t.label}`).join(' · ')}</span>
-      </header>
+    <Card
+      title={title}
+      className="chart-card"
+      testId={`${id}-chart`}
+      label={title}
+      aside={<span className="muted">{thresholds.map((t) => `${t.level} ${t.label}`).join(' · ')}</span>}
+    >
       <div className="chart-area" ref={ref} onPointerEnter={() => setHovered(true)}>
         {series === null ? (
           <div className="empty">Loading…</div>
@@ -138,6 +141,6 @@ export function HistoryChart({ id, title, unit, series, range, endAt, thresholds
           </li>
         ))}
       </ul>
-    </section>
+    </Card>
   );
 }

@@ -12,6 +12,7 @@ import { SitesStatus } from '../approvals-common/SitesStatus';
 import { observedPrimary, runbookOf, targetOfPlan, type RequestInputs } from './request-inputs';
 import { RequestFields } from './RequestFields';
 import { usePlanPreview } from '../runbooks/use-plan-preview';
+import { Card } from '../../components/Card';
 
 /**
  * Creating a request: the requester sees the exact plan (step by step, targets and commands) and the status
@@ -73,28 +74,17 @@ export function NewRequest({ roster }: { roster: RosterView }) {
   return (
     <form className="new-request" onSubmit={submit} data-testid="new-request">
       <div className="two-columns">
-        <section className="card">
-          <header className="card-header">
-            <h2>What and why</h2>
-          </header>
+        <Card title="What and why">
           <RequestFields value={v} onChange={change} policy={policy} overview={overview} />
           <p className="muted small">
             Needs, together: {policy.requirements.map((r) => `${r.count} approver${r.count === 1 ? '' : 's'} from ${r.group ?? 'any group'}`).join(' AND ')}.
           </p>
-        </section>
-        <section className="card">
-          <header className="card-header">
-            <h2>Status snapshot</h2>
-            <span className="muted small">signed into the request</span>
-          </header>
+        </Card>
+        <Card title="Status snapshot" aside={<span className="muted small">signed into the request</span>}>
           {overview ? <SitesStatus overview={overview} now={now} caption="What this workstation sees now" testId="request-snapshot" /> : <div className="empty">No status yet.</div>}
-        </section>
+        </Card>
       </div>
-      <section className="card" data-testid="plan-preview">
-        <header className="card-header">
-          <h2>Plan preview</h2>
-          <span className="muted small">exactly what approvers sign and the executor runs</span>
-        </header>
+      <Card title="Plan preview" testId="plan-preview" aside={<span className="muted small">exactly what approvers sign and the executor runs</span>}>
         {preview.loading && <div className="empty">Building the plan…</div>}
         <Refusal error={preview.error} testId="plan-refusal" />
         {preview.plan && (
@@ -103,7 +93,7 @@ export function NewRequest({ roster }: { roster: RosterView }) {
             <PlanSteps plan={preview.plan} digest={preview.digest ?? undefined} />
           </>
         )}
-      </section>
+      </Card>
       <div className="submit-bar">
         <Refusal error={error} testId="create-refusal" />
         <button type="submit" className="primary" disabled={busy || !preview.plan} data-testid="create-request">

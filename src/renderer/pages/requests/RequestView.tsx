@@ -13,18 +13,16 @@ import { LockBanner, RequestTitle } from '../approvals-common/RequestState';
 import { RefusalList, RequirementList } from '../approvals-common/RequirementList';
 import { asOverview, SitesStatus } from '../approvals-common/SitesStatus';
 import { Clock } from '../../format/Clock';
+import { Card } from '../../components/Card';
 
 function SendToApprovers({ id }: { id: string }) {
   const q = useDeskQuery((api) => api.exportRequest({ id }), `export-${id}`, []);
   return (
-    <section className="card" data-testid="send-request">
-      <header className="card-header">
-        <h2>Send to approvers</h2>
-      </header>
+    <Card title="Send to approvers" testId="send-request">
       <p className="muted small">Approvers import it on their own workstation (Approve page), check it against what they see, and send back their signed decision.</p>
       <Refusal error={q.error} />
       {q.data && <ExportPanel item={q.data} testId="request-export" what="approvers" />}
-    </section>
+    </Card>
   );
 }
 
@@ -74,44 +72,28 @@ export function RequestView({ request: r }: { request: RequestDetail }) {
         </div>
       )}
       <div className="two-columns">
-        <section className="card">
-          <header className="card-header">
-            <h2>Approval requirements</h2>
-            <span className="muted small">checked <Clock iso={r.verification.checkedAt} now={now} /></span>
-          </header>
+        <Card title="Approval requirements" aside={<span className="muted small">checked <Clock iso={r.verification.checkedAt} now={now} /></span>}>
           <RequirementList verification={r.verification} />
           <RefusalList refusals={r.verification.refusals} />
-        </section>
-        <section className="card">
-          <header className="card-header">
-            <h2>Import approvals</h2>
-          </header>
+        </Card>
+        <Card title="Import approvals">
           <ImportBox label="An approver's token or file" button="Import approval" onImport={importApproval} testId="approval-import" />
-        </section>
+        </Card>
       </div>
       <div className="two-columns">
         <SendToApprovers id={r.id} />
-        <section className="card">
-          <header className="card-header">
-            <h2>Decisions</h2>
-          </header>
+        <Card title="Decisions">
           <DecisionList decisions={r.decisionsList} now={now} />
-        </section>
+        </Card>
       </div>
       <RequestFactsCard request={r} now={now} />
-      <section className="card">
-        <header className="card-header">
-          <h2>Plan</h2>
-        </header>
+      <Card title="Plan">
         <PlanSteps plan={r.plan} digest={r.planDigest} />
-      </section>
+      </Card>
       {snapshot && (
-        <section className="card">
-          <header className="card-header">
-            <h2>Status when requested</h2>
-          </header>
+        <Card title="Status when requested">
           <SitesStatus overview={snapshot} now={now} caption="The requester's view, signed into the request" testId="requester-snapshot" />
-        </section>
+        </Card>
       )}
     </div>
   );

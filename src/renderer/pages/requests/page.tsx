@@ -8,19 +8,16 @@ import { RequestTable } from '../approvals-common/RequestTable';
 import { NewRequest } from './NewRequest';
 import { RequestView } from './RequestView';
 import '../approvals-common/approvals.css';
+import { Card } from '../../components/Card';
 
 function RequestList() {
   const now = useNow(10_000);
   const q = useDeskQuery((api) => api.listRequests({ limit: 500 }), 'list');
   return (
-    <section className="card">
-      <header className="card-header">
-        <h2>Requests</h2>
-        <span className="muted small">Expired, denied and executed requests stay listed.</span>
-      </header>
+    <Card title="Requests" aside={<span className="muted small">Expired, denied and executed requests stay listed.</span>}>
       <Refusal error={q.error} />
       {q.data ? <RequestTable requests={q.data} pageId="requests" now={now} empty="No requests yet." /> : !q.error && <div className="empty">Loading…</div>}
-    </section>
+    </Card>
   );
 }
 

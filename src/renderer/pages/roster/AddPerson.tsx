@@ -5,6 +5,7 @@ import { useCall } from '../../app/use-action';
 import { fingerprintHex, readEnrollmentClaim } from '../approvals-common/fingerprint-text';
 import { Refusal } from '../../app/Refusal';
 import { Field, SuggestInput } from '../../components/form';
+import { Card } from '../../components/Card';
 
 /** Groups the policy names (IT, business…) offered first; any other group can be typed. */
 function policyGroups(roster: RosterView): string[] {
@@ -42,10 +43,7 @@ export function AddPerson({ roster, onAdded, onPending }: { roster: RosterView; 
   };
 
   return (
-    <form className="card form-card" onSubmit={submit} data-testid="add-person">
-      <header className="card-header">
-        <h2>Add a person</h2>
-      </header>
+    <Card title="Add a person" as="form" className="form-card" onSubmit={submit} testId="add-person">
       <Field label="Their enrollment token (from their Identity page)">
         <textarea className="token" rows={3} value={token} onChange={(e) => setToken(e.target.value)} spellCheck={false} placeholder="drdesk-enroll1.…" data-testid="add-person-token" />
       </Field>
@@ -85,6 +83,6 @@ export function AddPerson({ roster, onAdded, onPending }: { roster: RosterView; 
         </button>
       </div>
       <Refusal error={error} testId="add-person-refusal" />
-    </form>
+    </Card>
   );
 }

@@ -1,5 +1,6 @@
 import type { ExportedItem, RosterPending } from '../../../shared/api/approvals';
 import { ExportPanel } from '../approvals-common/ExportPanel';
+import { Card } from '../../components/Card';
 
 /**
  * A roster version that carries fewer admins' signatures than its change needs: not applied here, shown
@@ -8,10 +9,12 @@ import { ExportPanel } from '../approvals-common/ExportPanel';
  */
 export function PendingChange({ pending, item, testId }: { pending: RosterPending; item: ExportedItem; testId: string }) {
   return (
-    <section className="card banner banner-yellow" data-testid={testId} data-version={pending.version}>
-      <header className="card-header">
-        <h2>Roster version {pending.version} waits for a second admin</h2>
-      </header>
+    <Card
+      title={<>Roster version {pending.version} waits for a second admin</>}
+      className="banner banner-yellow"
+      testId={testId}
+      data-version={pending.version}
+    >
       <p>
         It needs the signatures of {pending.needed} admins (each person counts once) and carries {pending.signedBy.length}: {pending.signedBy.join(', ')}. Nothing changed here yet, because:
       </p>
@@ -21,6 +24,6 @@ export function PendingChange({ pending, item, testId }: { pending: RosterPendin
         ))}
       </ul>
       <ExportPanel item={item} testId={`${testId}-export`} what="other admin (Roster page, Co-sign a change)" />
-    </section>
+    </Card>
   );
 }

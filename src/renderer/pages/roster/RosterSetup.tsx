@@ -6,6 +6,7 @@ import { ImportBox } from '../approvals-common/ImportBox';
 import { Refusal } from '../../app/Refusal';
 import { CosignBox } from './CosignBox';
 import { TrustPrompt, type TrustQuestion } from './TrustPrompt';
+import { Card } from '../../components/Card';
 
 /** No roster here yet: start the team's roster (becoming its admin), or import the one an admin sent. */
 export function RosterSetup({ onDone, onJoining }: { onDone: () => void; /** A join is under way: keep this page until it is done. */ onJoining: () => void }) {
@@ -45,18 +46,12 @@ export function RosterSetup({ onDone, onJoining }: { onDone: () => void; /** A j
 
   return (
     <div className="two-columns">
-      <section className="card" data-testid="roster-import">
-        <header className="card-header">
-          <h2>Import the team's roster</h2>
-        </header>
+      <Card title="Import the team's roster" testId="roster-import">
         <p className="muted">Paste the roster token an admin sent you, or choose the roster file. The first import asks you to confirm the admin's key.</p>
         <ImportBox label="Roster token or file" button="Import roster" onImport={importRoster} testId="roster-import-box" />
         {trust && <TrustPrompt question={trust} onTrusted={onDone} />}
-      </section>
-      <section className="card" data-testid="roster-init">
-        <header className="card-header">
-          <h2>Start a new roster</h2>
-        </header>
+      </Card>
+      <Card title="Start a new roster" testId="roster-init">
         <p className="muted">
           For the first workstation of a team only. You become the roster's first admin — and only that. Alone you can sign one change: adding a second admin, who
           co-signs it. From then on, adding a key or an approver, giving a role or weakening a policy takes two admins. The default policy asks one IT and one
@@ -68,14 +63,11 @@ export function RosterSetup({ onDone, onJoining }: { onDone: () => void; /** A j
           </button>
         </div>
         <Refusal error={error} />
-      </section>
-      <section className="card" data-testid="roster-join-card">
-        <header className="card-header">
-          <h2>Join as an admin</h2>
-        </header>
+      </Card>
+      <Card title="Join as an admin" testId="roster-join-card">
         <p className="muted">An admin proposed a roster version that makes you an admin: read it, compare their key, and co-sign it.</p>
         <CosignBox testId="roster-join" onDone={onDone} deferDone onStart={onJoining} />
-      </section>
+      </Card>
     </div>
   );
 }

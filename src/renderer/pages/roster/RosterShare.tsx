@@ -1,12 +1,10 @@
-import { useState } from 'react';
-import type { ExportedItem } from '../../../shared/api/approvals';
-import type { DeskError } from '../../../shared/errors';
 import { useDeskApi } from '../../app/desk-context';
-import { toDeskError } from '../../desk-client/bridge-client';
 import { ExportPanel } from '../approvals-common/ExportPanel';
 import { ImportBox } from '../approvals-common/ImportBox';
+import { useExport } from '../approvals-common/use-export';
 import { Refusal } from '../../app/Refusal';
 import { CosignBox } from './CosignBox';
+import { Card } from '../../components/Card';
 
 /**
  * Rosters travel like requests: the whole signed chain as a token or file to send to colleagues, and an
@@ -14,29 +12,14 @@ import { CosignBox } from './CosignBox';
  */
 export function RosterShare({ version, onApplied, isAdmin }: { version: number; onApplied: () => void; isAdmin: boolean }) {
   const api = useDeskApi();
-  const [item, setItem] = useState<ExportedItem | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
-  const exportNow = async () => {
-    setError(null);
-    try {
-      setItem(await api.exportRoster());
-    } catch (err) {
-      setError(toDeskError(err));
-    }
-  };
+  const { item, error, exportNow } = useExport(() => api.exportRoster());
   const apply = async (text: string) => {
     const r = await api.applyRosterChange({ text });
     onApplied();
     return `Roster is at version ${r.version}.`;
   };
   return (
-    <section className="card" data-testid="roster-share">
-      <header className="card-header">
-        <h2>Share the roster</h2>
-        <button type="button" onClick={exportNow}>
-          Export roster v{version}
-        </button>
-      </header>
+    <Card title="Share the roster" testId="roster-share" aside={<button type="button" onClick={exportNow}>Export roster v{version}</button>}>
       {item && item.fileName.includes(`-v${version}.`) && <ExportPanel item={item} testId="roster-export" what="colleagues (Roster page, Import)" />}
       <Refusal error={error} />
       <h3 className="subhead">Apply an update from an admin</h3>
@@ -47,6 +30,6 @@ export function RosterShare({ version, onApplied, isAdmin }: { version: number; 
           <CosignBox testId="roster-cosign" onDone={onApplied} />
         </>
       )}
-    </section>
+    </Card>
   );
 }

@@ -18,6 +18,7 @@ import { RosterShare } from './RosterShare';
 import { RosterTable } from './RosterTable';
 import '../approvals-common/approvals.css';
 import { Clock } from '../../format/Clock';
+import { Card } from '../../components/Card';
 
 function RosterPage() {
   const api = useDeskApi();
@@ -83,27 +84,24 @@ function RosterPage() {
           )}
           <Refusal error={error} />
           {pending && <PendingChange pending={pending.pending} item={pending.export} testId="roster-pending" />}
-          <section className="card">
-            <header className="card-header">
-              <h2>People</h2>
-              {!isAdmin && <span className="muted small">Only an admin can change the roster.</span>}
-            </header>
+          <Card title="People" aside={!isAdmin && <span className="muted small">Only an admin can change the roster.</span>}>
             <RosterTable roster={roster} me={identity.fingerprint} isAdmin={isAdmin} onRemove={remove} onSetRoles={setRoles} />
-          </section>
+          </Card>
           <div className="two-columns">
             {isAdmin && <AddPerson roster={roster} onAdded={(m) => (setNote(m), q.reload())} onPending={(x) => (setNote(null), setPending(x))} />}
             <RosterShare version={roster.version} onApplied={() => (setPending(null), q.reload())} isAdmin={isAdmin} />
           </div>
-          <section className="card">
-            <header className="card-header">
-              <h2>Approval policy</h2>
+          <Card
+            title="Approval policy"
+            aside={
               <span className="muted small">
                 Part of the signed roster:{' '}
                 {roster.adminThreshold === null ? 'one admin signs any change (a roster from before the two-admin rule).' : `weakening it takes ${roster.adminThreshold} admins' signatures.`}
               </span>
-            </header>
+            }
+          >
             <PolicyTable policy={roster.policy} />
-          </section>
+          </Card>
         </>
       )}
     </div>

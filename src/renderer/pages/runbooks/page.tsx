@@ -15,6 +15,7 @@ import { RequestApproval } from './RequestApproval';
 import { usePlanPreview } from './use-plan-preview';
 import '../executions/executions.css';
 import './runbooks.css';
+import { Card } from '../../components/Card';
 
 /** The primary a switchover on this site starts from, as this workstation sees it now. */
 function primaryOf(overview: Overview | null, site: string | null): string | null {
@@ -28,9 +29,10 @@ function PlanCard({ runbook }: { runbook: RunbookId }) {
   const switchSite = runbook === 'switchover' ? (site ?? overview?.sites.find((s) => s.role === 'dc')?.name ?? null) : null;
   const preview = usePlanPreview(runbook, switchSite, runbook === 'switchover' ? primaryOf(overview, switchSite) : null, version);
   return (
-    <section className="card" data-testid="plan-card">
-      <header className="card-header">
-        <h2>Plan preview</h2>
+    <Card
+      title="Plan preview"
+      testId="plan-card"
+      aside={
         <div className="form-actions">
           {runbook === 'switchover' && overview && (
             <Field label="Site " className="inline-label small">
@@ -41,7 +43,8 @@ function PlanCard({ runbook }: { runbook: RunbookId }) {
             {preview.loading ? 'Building…' : 'Rebuild'}
           </button>
         </div>
-      </header>
+      }
+    >
       <p className="muted small">Exactly what the approvers sign and the executor runs: every target and command is written out.</p>
       <Refusal error={preview.error} testId="preview-error" />
       {preview.plan && preview.digest && (
@@ -52,7 +55,7 @@ function PlanCard({ runbook }: { runbook: RunbookId }) {
         </>
       )}
       {!preview.plan && preview.loading && <div className="empty">Building the plan…</div>}
-    </section>
+    </Card>
   );
 }
 

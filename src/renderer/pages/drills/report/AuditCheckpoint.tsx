@@ -1,15 +1,16 @@
 import type { DrillReport } from '../../../../shared/api/drill-report';
 import { utc } from './report-format';
+import { Card } from '../../../components/Card';
 
 /** The signed audit checkpoint that covers the run: anyone can check the report against the log with it. */
 export function AuditCheckpoint({ audit }: { audit: DrillReport['audit'] }) {
   const c = audit.checkpoint;
   return (
-    <section className="card" data-testid="report-checkpoint">
-      <header className="card-header">
-        <h2>Signed audit checkpoint</h2>
-        {c ? <span className="pill level-green">signed</span> : <span className="pill level-red">missing</span>}
-      </header>
+    <Card
+      title="Signed audit checkpoint"
+      testId="report-checkpoint"
+      aside={c ? <span className="pill level-green">signed</span> : <span className="pill level-red">missing</span>}
+    >
       {c ? (
         <dl className="fields report-fields">
           <div className="field">
@@ -57,6 +58,6 @@ export function AuditCheckpoint({ audit }: { audit: DrillReport['audit'] }) {
         <p className="step-error">No signed checkpoint covers this run.</p>
       )}
       <p className="muted small">{audit.note}</p>
-    </section>
+    </Card>
   );
 }

@@ -4,6 +4,7 @@ import { Refusal } from '../../../app/Refusal';
 import { ExportButtons } from './ExportButtons';
 import { ReportView } from './ReportView';
 import { VerdictView } from './VerdictForm';
+import { Card } from '../../../components/Card';
 
 /** An execution's report (the drill report's layout), re-read whenever the execution moves on. */
 export function ExecutionReport({ id, version }: { id: string; version: string }) {
@@ -14,13 +15,10 @@ export function ExecutionReport({ id, version }: { id: string; version: string }
       r={q.data}
       actions={<ExportButtons pdfTestId="report-export-pdf" exportReport={(api, format) => api.exportExecutionReport({ id, format })} />}
       verdict={
-        <section className="card">
-          <header className="card-header">
-            <h2>Verdict</h2>
-          </header>
+        <Card title="Verdict">
           <VerdictView v={q.data.verdict} />
           <p className="muted small">An execution outside a drill carries no tester's verdict; the PDF leaves the lines to sign on paper.</p>
-        </section>
+        </Card>
       }
     />
   );

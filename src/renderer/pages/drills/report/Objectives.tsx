@@ -1,6 +1,7 @@
 import type { DrillReport } from '../../../../shared/api/drill-report';
 import { Checks } from './Checks';
 import { metLevel, seconds, utc } from './report-format';
+import { Card } from '../../../components/Card';
 
 function Objective({ name, target, value, sub, met, how }: { name: string; target: number; value: number | null; sub?: string; met: boolean | null; how: string }) {
   const m = metLevel(met);
@@ -25,11 +26,7 @@ export function Objectives({ r }: { r: DrillReport }) {
   const m = r.measured;
   const writes = m.rpoWrites === null ? undefined : `${m.rpoWrites} of ${m.acknowledgedWrites} acknowledged write${m.acknowledgedWrites === 1 ? '' : 's'} missing`;
   return (
-    <section className="card" data-testid="objectives">
-      <header className="card-header">
-        <h2>Recovery objectives</h2>
-        <span className="muted small">targets from the topology</span>
-      </header>
+    <Card title="Recovery objectives" testId="objectives" aside={<span className="muted small">targets from the topology</span>}>
       <div className="objectives">
         <Objective name="RTO" target={r.targets.rtoSeconds} value={m.rtoSeconds} met={m.rtoMet} how={`from ${m.rtoFrom} to ${m.rtoTo}`} />
         <Objective name="RPO" target={r.targets.rpoSeconds} value={m.rpoSeconds} sub={writes} met={m.rpoMet} how={m.rpoHow ?? (m.rpoSeconds === null && m.rpoWrites === null ? 'not measured: no workload ledger to compare with (see the warnings)' : 'acknowledged DC writes absent on the target, from the workload ledger')} />
@@ -43,6 +40,6 @@ export function Objectives({ r }: { r: DrillReport }) {
           <Checks checks={r.expectations} testId="expectations" />
         </>
       )}
-    </section>
+    </Card>
   );
 }

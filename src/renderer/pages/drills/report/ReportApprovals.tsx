@@ -1,19 +1,25 @@
 import type { DrillReport } from '../../../../shared/api/drill-report';
 import { utc } from './report-format';
 import { DataTable } from '../../../components/DataTable';
+import { Fact } from '../../../components/Fact';
+import { Card } from '../../../components/Card';
 
 /** The request, who approved it (name, group, key, comment, time) and the policy it satisfied. */
 export function ReportApprovals({ r }: { r: DrillReport }) {
   return (
-    <section className="card" data-testid="report-approvals">
-      <header className="card-header">
-        <h2>Request and approvals</h2>
-        {r.policy && (
-          <span className={`pill level-${r.policy.satisfied ? 'green' : 'red'}`} title={r.policy.description}>
-            Policy {r.policy.satisfied ? 'satisfied' : 'not satisfied'}
-          </span>
-        )}
-      </header>
+    <Card
+      title="Request and approvals"
+      testId="report-approvals"
+      aside={
+        <>
+          {r.policy && (
+            <span className={`pill level-${r.policy.satisfied ? 'green' : 'red'}`} title={r.policy.description}>
+              Policy {r.policy.satisfied ? 'satisfied' : 'not satisfied'}
+            </span>
+          )}
+        </>
+      }
+    >
       {r.breakGlass && (
         <div className="banner banner-red">
           Break-glass: {r.breakGlass.reason} — signed by {r.breakGlass.approvers.join(', ')}
@@ -21,21 +27,12 @@ export function ReportApprovals({ r }: { r: DrillReport }) {
       )}
       {r.request && (
         <dl className="fields report-fields">
-          <div className="field">
-            <dt>Request</dt>
-            <dd>
-              <span className="mono">{r.request.id}</span> · created {utc(r.request.createdAt)} · expires {utc(r.request.expiresAt)}
-            </dd>
-          </div>
-          <div className="field">
-            <dt>Reason</dt>
-            <dd>{r.request.reason}</dd>
-          </div>
+          <Fact label="Request">
+            <span className="mono">{r.request.id}</span> · created {utc(r.request.createdAt)} · expires {utc(r.request.expiresAt)}
+          </Fact>
+          <Fact label="Reason">{r.request.reason}</Fact>
           {r.policy && (
-            <div className="field">
-              <dt>Policy</dt>
-              <dd>{r.policy.description}</dd>
-            </div>
+            <Fact label="Policy">{r.policy.description}</Fact>
           )}
         </dl>
       )}
@@ -56,6 +53,6 @@ export function ReportApprovals({ r }: { r: DrillReport }) {
       ) : (
         <p className="muted">{r.plan ? 'No approvals are recorded.' : 'No approvals: this scenario runs no runbook.'}</p>
       )}
-    </section>
+    </Card>
   );
 }

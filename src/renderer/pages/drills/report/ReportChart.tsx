@@ -1,5 +1,6 @@
 import type { ChartPoint, DrillReport } from '../../../../shared/api/drill-report';
 import { axisLabel as fmt, linePath, niceMax } from '../../../../shared/chart-scale';
+import { Card } from '../../../components/Card';
 
 const W = 760;
 const LEFT = 56;
@@ -80,11 +81,7 @@ export function ReportChart({ r }: { r: DrillReport }) {
   const ticks: number[] = [];
   for (let t = 0; t <= tMax + 1e-9; t += step) ticks.push(t);
   return (
-    <section className="card" data-testid="report-chart">
-      <header className="card-header">
-        <h2>Lag and RPO over the drill</h2>
-        <span className="muted small">seconds since the drill started</span>
-      </header>
+    <Card title="Lag and RPO over the drill" testId="report-chart" aside={<span className="muted small">seconds since the drill started</span>}>
       <svg viewBox={`0 0 ${W} ${bottom + 30}`} className="report-chart" role="img" aria-label="Missing writes and lag of the target over the drill">
         <Panel points={points} pick={(p) => p.missingWrites} y0={top} x={x} label="Acknowledged writes missing on the target" className="panel-writes" target={null} />
         <Panel points={points} pick={(p) => p.lagSeconds} y0={p2} x={x} label="Target data lag (s)" className="panel-lag" target={r.targets.rpoSeconds} />
@@ -112,6 +109,6 @@ export function ReportChart({ r }: { r: DrillReport }) {
           ))}
         </ol>
       )}
-    </section>
+    </Card>
   );
 }

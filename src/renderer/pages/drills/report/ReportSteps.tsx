@@ -1,6 +1,7 @@
 import type { DrillReport } from '../../../../shared/api/drill-report';
 import { millis } from './report-format';
 import { DataTable } from '../../../components/DataTable';
+import { Card } from '../../../components/Card';
 
 const LEVEL: Record<string, string> = { succeeded: 'green', failed: 'red', 'timed-out': 'red', interrupted: 'red', cancelled: 'unknown', running: 'yellow' };
 
@@ -10,23 +11,24 @@ const clock = (iso: string | null) => (iso ? iso.slice(11, 19) : '—');
 export function ReportSteps({ r }: { r: DrillReport }) {
   if (!r.steps.length && !r.notRun.length)
     return (
-      <section className="card">
-        <header className="card-header">
-          <h2>Steps</h2>
-        </header>
+      <Card title="Steps">
         <p className="muted">No runbook steps: the scenario observes the automatic election.</p>
-      </section>
+      </Card>
     );
   return (
-    <section className="card" data-testid="report-steps">
-      <header className="card-header">
-        <h2>Steps</h2>
-        {r.plan && (
-          <span className="muted small">
-            {r.plan.title} · {r.plan.steps} steps · plan <code title={r.plan.digest}>{r.plan.digest.slice(0, 19)}…</code>
-          </span>
-        )}
-      </header>
+    <Card
+      title="Steps"
+      testId="report-steps"
+      aside={
+        <>
+          {r.plan && (
+            <span className="muted small">
+              {r.plan.title} · {r.plan.steps} steps · plan <code title={r.plan.digest}>{r.plan.digest.slice(0, 19)}…</code>
+            </span>
+          )}
+        </>
+      }
+    >
       <DataTable
         className="table report-table"
         rows={r.steps}
@@ -66,6 +68,6 @@ export function ReportSteps({ r }: { r: DrillReport }) {
       ) : (
         <p className="muted small">Every step ran.</p>
       )}
-    </section>
+    </Card>
   );
 }

@@ -7,6 +7,7 @@ import { ReportApprovals } from './ReportApprovals';
 import { ReportChart } from './ReportChart';
 import { ReportSteps } from './ReportSteps';
 import { OUTCOME_LEVEL, millis, utc } from './report-format';
+import { Fact } from '../../../components/Fact';
 
 function Summary({ r, actions }: { r: DrillReport; actions: ReactNode }) {
   return (
@@ -22,38 +23,20 @@ function Summary({ r, actions }: { r: DrillReport; actions: ReactNode }) {
         </div>
       </div>
       <dl className="fields report-fields">
-        <div className="field">
-          <dt>Scenario</dt>
-          <dd>
-            <strong>{r.scenario.name}</strong> — {r.scenario.description}
-          </dd>
-        </div>
-        <div className="field">
-          <dt>Expected</dt>
-          <dd>{r.scenario.expectation}</dd>
-        </div>
-        <div className="field">
-          <dt>Topology</dt>
-          <dd>
-            {r.topology.name}: {r.topology.sites.map((s) => `${s.name} (${s.role}, ${s.replicaSets.map((rs) => `${rs.name} × ${rs.members.length}`).join(', ')})`).join(' · ')}
-          </dd>
-        </div>
-        <div className="field">
-          <dt>Initiator</dt>
-          <dd data-testid="report-initiator">{r.initiator}</dd>
-        </div>
-        <div className="field">
-          <dt>Started → finished</dt>
-          <dd>
-            {utc(r.startedAt)} → {utc(r.finishedAt)}
-          </dd>
-        </div>
-        <div className="field">
-          <dt>Report</dt>
-          <dd className="mono small">
-            {r.id} · generated {utc(r.generatedAt)}
-          </dd>
-        </div>
+        <Fact label="Scenario">
+          <strong>{r.scenario.name}</strong> — {r.scenario.description}
+        </Fact>
+        <Fact label="Expected">{r.scenario.expectation}</Fact>
+        <Fact label="Topology">
+          {r.topology.name}: {r.topology.sites.map((s) => `${s.name} (${s.role}, ${s.replicaSets.map((rs) => `${rs.name} × ${rs.members.length}`).join(', ')})`).join(' · ')}
+        </Fact>
+        <Fact label="Initiator" testId="report-initiator">{r.initiator}</Fact>
+        <Fact label="Started → finished">
+          {utc(r.startedAt)} → {utc(r.finishedAt)}
+        </Fact>
+        <Fact label="Report" className="mono small">
+          {r.id} · generated {utc(r.generatedAt)}
+        </Fact>
       </dl>
       <div className="action-row">{actions}</div>
     </section>

@@ -4,6 +4,7 @@ import { useDeskApi } from '../../../app/desk-context';
 import { Refusal } from '../../../app/Refusal';
 import { useCall } from '../../../app/use-action';
 import { utc } from './report-format';
+import { Card } from '../../../components/Card';
 
 const VERDICTS: Array<{ value: DrillVerdict; label: string }> = [
   { value: 'pending', label: 'Pending' },
@@ -43,11 +44,7 @@ export function VerdictForm({ r, onSaved, defaultTester }: { r: DrillReport; onS
     }
   };
   return (
-    <section className="card" data-testid="verdict">
-      <header className="card-header">
-        <h2>Tester's verdict</h2>
-        <VerdictView v={r.verdict} />
-      </header>
+    <Card title="Tester's verdict" testId="verdict" aside={<VerdictView v={r.verdict} />}>
       <form className="verdict-form" onSubmit={submit}>
         <fieldset className="verdict-choices">
           <legend>Verdict</legend>
@@ -73,6 +70,6 @@ export function VerdictForm({ r, onSaved, defaultTester }: { r: DrillReport; onS
         </div>
         <Refusal error={call.error} testId="action-error" />
       </form>
-    </section>
+    </Card>
   );
 }
