@@ -1,7 +1,8 @@
 import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { DataTable, type Column } from '../../../../src/renderer/components/DataTable';
+import { DataTable, QueryTable, RowTable, type Column } from '../../../../src/renderer/components/DataTable';
+import { NamedId } from '../../../../src/renderer/components/NamedId';
 
 interface Row {
   id: string;
@@ -48,5 +49,29 @@ describe('DataTable', () => {
   it('puts a row given by below right under its own row', () => {
     const html = render({ below: (r) => r.id === 'a' && h('tr', { className: 'detail' }, h('td', { colSpan: 3 }, 'more about a')) });
     expect(html).toMatch(/Remove a<\/button><\/td><\/tr><tr class="detail"><td colSpan="3">more about a<\/td><\/tr><tr><td class="mono">b/);
+  });
+});
+
+describe('QueryTable', () => {
+  const q = (data: Row[] | undefined, error: { code: string; message: string } | null = null) => ({ data, error, reload: () => {} }) as never;
+  const render = (query: unknown) => renderToStaticMarkup(h(QueryTable<Row>, { query: query as never, empty: 'None yet.', columns: cols(false), rowKey: (r: Row) => r.id }));
+
+  it('says Loading… until the first answer, then the empty text, then the rows', () => {
+    expect(render(q(undefined))).toBe('<div class="empty">Loading…</div>');
+    expect(render(q([]))).toBe('<div class="empty">None yet.</div>');
+    expect(render(q(rows))).toContain('<td class="mono">b</td>');
+  });
+
+  it('shows the refusal above, and keeps the rows it had', () => {
+    const html = render(q(rows, { code: 'DB_DOWN', message: 'The database did not answer.' }));
+    expect(html).toMatch(/^<div class="banner banner-red refusal" role="alert" data-testid="action-error" data-code="DB_DOWN"><code>DB_DOWN<\/code> The database did not answer.<\/div><table/);
+    expect(html).toContain('<td class="mono">a</td>');
+  });
+});
+
+describe('RowTable and NamedId', () => {
+  it('draws each row as given, in a head-less table', () => {
+    const html = renderToStaticMarkup(h(RowTable<Row>, { rows, row: (r) => h('tr', { key: r.id }, h('td', null, h(NamedId, { id: r.id, children: `row ${r.n}` }))) }));
+    expect(html).toBe('<table class="table"><tbody><tr><td>row 1<div class="muted small mono">a</div></td></tr><tr><td>row 2<div class="muted small mono">b</div></td></tr></tbody></table>');
   });
 });
