@@ -5,15 +5,10 @@ import { localHolder, PipelineLease, leaseSentence } from '../../../src/main/con
 import { LeaseSession } from '../../../src/main/control/lease-session';
 import { ExecutionLedger } from '../../../src/main/control/ledger';
 import { CONTROL_DATABASE } from '../../../src/main/control/names';
-import { startSandbox } from '../../../src/main/sandbox';
 import type { Sandbox } from '../../../src/main/sandbox/types';
+import { setUri, withSandbox } from '../sandbox/helpers';
 
 /** The control state on a sandbox replica set through the driver: lease CAS and fencing, position guard, ledger. */
-function uri(sandbox: Sandbox, site: string): string {
-  const rs = sandbox.topology.sites.find((s) => s.name === site)!.replicaSets[0];
-  return `mongodb://${rs.members.map((m) => `${m.host}:${m.port}`).join(',')}/?replicaSet=${rs.name}`;
-}
-
 async function codeOf(p: Promise<unknown>): Promise<string | null> {
   try {
     await p;
@@ -28,16 +23,15 @@ describe('control state in the replica set', () => {
   let a: MongoClient;
   let b: MongoClient;
 
+  withSandbox({ fast: true }, (sb) => (sandbox = sb));
   beforeAll(async () => {
-    sandbox = await startSandbox({ fast: true });
     // Two workstations: two clients, each its own connection pool.
-    a = new MongoClient(uri(sandbox, 'DR'), { serverSelectionTimeoutMS: 20_000 });
-    b = new MongoClient(uri(sandbox, 'DR'), { serverSelectionTimeoutMS: 20_000 });
+    a = new MongoClient(setUri(sandbox, 'DR'), { serverSelectionTimeoutMS: 20_000 });
+    b = new MongoClient(setUri(sandbox, 'DR'), { serverSelectionTimeoutMS: 20_000 });
     await Promise.all([a.connect(), b.connect()]);
   });
   afterAll(async () => {
     await Promise.all([a?.close(true), b?.close(true)]);
-    await sandbox?.stop();
   });
 
   it('one holder at a time; an expired lease is taken over with a higher term and the old holder is fenced out', async () => {

@@ -8,18 +8,13 @@ import { localHolder, PipelineLease } from '../../../src/main/control/lease';
 import { LeaseSession } from '../../../src/main/control/lease-session';
 import { CONTROL_DATABASE } from '../../../src/main/control/names';
 import { tsToText } from '../../../src/main/connectors/oplog-ts';
-import { startSandbox } from '../../../src/main/sandbox';
 import type { Sandbox } from '../../../src/main/sandbox/types';
+import { setUri, withSandbox } from '../sandbox/helpers';
 
 /**
  * Term fencing of the applied data on a 7.0-like DR, through the driver over TCP: a holder frozen past its
  * lease and resumed after a take-over must not get one more batch onto DR.
  */
-function uri(sandbox: Sandbox, site: string): string {
-  const rs = sandbox.topology.sites.find((s) => s.name === site)!.replicaSets[0];
-  return `mongodb://${rs.members.map((m) => `${m.host}:${m.port}`).join(',')}/?replicaSet=${rs.name}`;
-}
-
 const PIPELINE = 'DC>DR';
 const NS = 'fenceapp.events';
 
@@ -29,19 +24,18 @@ describe('the data fence of the pipeline lease', () => {
   let a: MongoClient;
   let b: MongoClient;
 
+  withSandbox({ fast: true }, (sb) => (sandbox = sb));
   beforeAll(async () => {
-    sandbox = await startSandbox({ fast: true });
-    dc = new MongoClient(uri(sandbox, 'DC'), { serverSelectionTimeoutMS: 20_000 });
+    dc = new MongoClient(setUri(sandbox, 'DC'), { serverSelectionTimeoutMS: 20_000 });
     // Two desks: two connection pools to DR.
-    a = new MongoClient(uri(sandbox, 'DR'), { serverSelectionTimeoutMS: 20_000 });
-    b = new MongoClient(uri(sandbox, 'DR'), { serverSelectionTimeoutMS: 20_000 });
+    a = new MongoClient(setUri(sandbox, 'DR'), { serverSelectionTimeoutMS: 20_000 });
+    b = new MongoClient(setUri(sandbox, 'DR'), { serverSelectionTimeoutMS: 20_000 });
     await Promise.all([dc.connect(), a.connect(), b.connect()]);
     await a.db('fenceapp').createCollection('events', { writeConcern: { w: 'majority' } });
     await a.db('fenceapp').createCollection('probe', { writeConcern: { w: 'majority' } });
   });
   afterAll(async () => {
     await Promise.all([dc?.close(true), a?.close(true), b?.close(true)]);
-    await sandbox?.stop();
   });
 
   it('7.0 has no applyOps preCondition (removed in 6.2): a failing one does not stop a CRUD-only batch', async () => {
