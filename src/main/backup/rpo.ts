@@ -1,6 +1,7 @@
 import type { CycleRecord, RpoView } from '../../shared/api/backup';
 import { worst, type Level, type Reason } from '../../shared/status';
 import type { ChainRow, SliceRow } from './backup-store';
+import { DEFAULT_SLICE_SECONDS } from './continuous/defaults';
 
 /**
  * Cross-site RPO and the backup's reasons for the rules engine. RPO = now − the DC time up to which DR is
@@ -73,10 +74,10 @@ function failingStage(input: HealthInput): { stage: 'transfer' | 'apply'; messag
   return { stage, message, level: consecutive >= 3 ? 'red' : 'yellow', consecutive };
 }
 
-/** How often DR receives data: the interval, or in continuous mode the slice period (default 5 s). */
+/** How often DR receives data: the interval, or in continuous mode the slice period. */
 function backupPeriod(input: HealthInput): { seconds: number; label: string; continuous: boolean } {
   if (input.mode === 'continuous') {
-    const seconds = input.sliceSeconds ?? 5;
+    const seconds = input.sliceSeconds ?? DEFAULT_SLICE_SECONDS;
     return { seconds, label: `slice period (${seconds} s)`, continuous: true };
   }
   return { seconds: input.intervalMinutes * 60, label: `interval (${input.intervalMinutes} min)`, continuous: false };

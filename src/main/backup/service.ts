@@ -20,6 +20,7 @@ import { DEFAULT_LEASE_TTL_MS, localHolder } from '../control/lease';
 import { LeaseSession } from '../control/lease-session';
 import { ChainState } from '../control/chain-state';
 import { ContinuousRunner, type ContinuousOptions } from './continuous/runner';
+import { DEFAULT_SLICE_SECONDS } from './continuous/defaults';
 import { controlStatus, controlView, leaseStatus, type ControlSources, type ControlStatus, type LeaseStatus } from './control-status';
 
 /**
@@ -168,13 +169,6 @@ export class BackupService {
     return this.d.options?.mode ?? (this.store.setting('mode') === 'continuous' ? 'continuous' : 'interval');
   }
 
-  /** The agent's flags, else the slice limits set from the app ("sliceSeconds", "sliceMiB" settings). */
-  continuousOptions(): ContinuousOptions {
-    const setting = (k: string): number | undefined => (this.store.setting(k) ? Number(this.store.setting(k)) : undefined);
-    const o = this.d.options?.continuous;
-    return { ...o, sliceSeconds: o?.sliceSeconds ?? setting('sliceSeconds'), sliceMiB: o?.sliceMiB ?? setting('sliceMiB') };
-  }
-
   private cycleDeadlineMs(intervalMinutes: number): number {
     return this.d.options?.cycleDeadlineMs ?? Math.min(2 * 3_600_000, Math.max(60_000, intervalMinutes * 60_000));
   }
@@ -203,7 +197,7 @@ export class BackupService {
   }
 
   private buildStatus(): BackupStatus {
-    return buildStatus({ store: this.store, route: this.pipeline.route, pins: this.pins, schedule: this.schedule(), targetSeconds: this.d.topology.targets.rpoSeconds, continuous: this.mode() === 'continuous' ? { sliceSeconds: this.continuousOptions().sliceSeconds ?? 5 } : null, running: this.running, activation: this.activation(), now: this.pipeline.clock(), dcNow: this.pipeline.dcNow() });
+    return buildStatus({ store: this.store, route: this.pipeline.route, pins: this.pins, schedule: this.schedule(), targetSeconds: this.d.topology.targets.rpoSeconds, continuous: this.mode() === 'continuous' ? { sliceSeconds: this.d.options?.continuous?.sliceSeconds ?? DEFAULT_SLICE_SECONDS } : null, running: this.running, activation: this.activation(), now: this.pipeline.clock(), dcNow: this.pipeline.dcNow() });
   }
 
   private emitStatus(): void {
@@ -516,7 +510,7 @@ export class BackupService {
         openLease: () => this.openLease(false),
         targetSeconds: this.d.topology.targets.rpoSeconds,
         trigger: 'agent',
-        options: this.continuousOptions(),
+        options: this.d.options?.continuous,
         gzipLevel: this.d.options?.gzipLevel,
         onProgress: this.d.onProgress,
         onChange: () => this.emitStatus(),

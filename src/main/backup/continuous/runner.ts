@@ -15,6 +15,7 @@ import { checkAborted } from '../scheduler';
 import { liveRpoView, RpoWindow } from './live-rpo';
 import { OpenSlice } from './slicer';
 import { OplogTailer, type TailEntry } from './tailer';
+import { DEFAULT_SLICE_MIB, DEFAULT_SLICE_SECONDS } from './defaults';
 
 /**
  * Continuous mode: three stages that run at the same time over queues kept in SQLite — the capture tails
@@ -123,8 +124,8 @@ export class ContinuousRunner {
   private get o(): Required<ContinuousOptions> {
     const o = this.d.options ?? {};
     return {
-      sliceSeconds: o.sliceSeconds ?? 5,
-      sliceMiB: o.sliceMiB ?? 16,
+      sliceSeconds: o.sliceSeconds ?? DEFAULT_SLICE_SECONDS,
+      sliceMiB: o.sliceMiB ?? DEFAULT_SLICE_MIB,
       maxQueuedSlices: o.maxQueuedSlices ?? 24,
       awaitMs: o.awaitMs ?? 1000,
       retryMs: o.retryMs ?? 1000,
