@@ -21,6 +21,7 @@ import { LeaseSession } from '../control/lease-session';
 import { ChainState } from '../control/chain-state';
 import { ContinuousRunner, type ContinuousOptions } from './continuous/runner';
 import { DEFAULT_SLICE_SECONDS } from './continuous/defaults';
+import { endActivation, readActivation, recordActivation, routeActivatedError, type ActivationRecord } from './route-activation';
 import { controlStatus, controlView, leaseStatus, type ControlSources, type ControlStatus, type LeaseStatus } from './control-status';
 
 /**
@@ -55,18 +56,6 @@ export interface BackupServiceDeps {
   echo?: (line: string) => void;
   onProgress?: (p: BackupProgress) => void;
   onStatus?: (s: BackupStatus) => void;
-}
-
-/** The target site was activated (DR activation): it took over the writes at the positions below. */
-export interface ActivationRecord {
-  at: string;
-  /** What activated it ("execution ex-… (DR activation: DC → DR)"). */
-  label: string;
-  chainId: string | null;
-  /** The source's position of the last slice applied on the target before it took over. */
-  sourceTs: string | null;
-  /** The target's own oplog position right after that apply: where a route back can start (anchor.ts). */
-  targetTs: string | null;
 }
 
 
@@ -156,7 +145,7 @@ export class BackupService {
     const intervalMinutes = override ? Number(override) : this.d.topology.backup.intervalMinutes;
     return {
       intervalMinutes,
-      enabled: this.configured !== null && this.store.setting('enabled') !== 'false' && this.store.setting('activation') === null,
+      enabled: this.configured !== null && this.store.setting('enabled') !== 'false' && readActivation(this.store) === null,
       source: override ? 'override' : 'topology',
       keep: this.d.topology.backup.keep,
       deadlineSeconds: Math.round(this.cycleDeadlineMs(intervalMinutes) / 1000),
@@ -235,7 +224,7 @@ export class BackupService {
       true,
       async (ctx) => {
         await this.pipeline.deliver(ctx);
-        if (opts.activation && !this.activation()) this.recordActivation(opts.activation);
+        if (opts.activation && !this.activation()) recordActivation(this.store, this.log, opts.activation);
       },
       opts.signal,
     );
@@ -280,34 +269,19 @@ export class BackupService {
 
   /** The recorded activation of the target (DR took over the writes), or null. */
   activation(): ActivationRecord | null {
-    const raw = this.store.setting('activation');
-    return raw ? (JSON.parse(raw) as ActivationRecord) : null;
+    return readActivation(this.store);
   }
 
   /** Ends the stop after an activation (a failback handed the data back, or the activation was undone). */
   resumeAfterActivation(why: string): void {
-    const a = this.activation();
-    if (!a) return;
-    this.store.setSetting('activation', null);
-    this.log.write({ event: 'activation-ended', why, activatedAt: a.at });
+    if (!endActivation(this.store, this.log, why)) return;
     this.scheduler.reschedule();
     this.emitStatus();
   }
 
-  private recordActivation(label: string): void {
-    const chain = this.store.currentChain();
-    const rec: ActivationRecord = { at: new Date().toISOString(), label, chainId: chain?.chainId ?? null, sourceTs: chain?.appliedTs ?? null, targetTs: chain?.targetTs ?? null };
-    this.store.setSetting('activation', JSON.stringify(rec));
-    this.log.write({ event: 'activated', ...rec });
-  }
-
   private refuseWhenActivated(kind: CycleRecord['kind']): void {
     const a = this.activation();
-    if (a)
-      throw new DeskError(
-        'BACKUP_ROUTE_ACTIVATED',
-        `${this.pipeline.route.to.name} was activated at ${a.at} (${a.label}) and takes the writes now: a ${kind} ${this.pipeline.route.subject} would overwrite them. Run failback first; it resumes this route.`,
-      );
+    if (a) throw routeActivatedError(a, kind, this.pipeline.route);
   }
 
   private async gated(kind: CycleRecord['kind'], trigger: CycleRecord['trigger'], wait: boolean, work: (ctx: RunContext) => Promise<void>, external?: AbortSignal): Promise<CycleRecord> {
