@@ -6,7 +6,7 @@ import { NON_USER_DATABASES } from '../control/names';
 import type { Manifest } from './manifest';
 import type { ProgressTracker } from './progress';
 import { OplogReplayer } from './replay/oplog-replayer';
-import { bucketsOf } from './baseline';
+import { bucketsOf } from './baseline/names';
 import { checkAborted } from './scheduler';
 
 const MAJORITY = { w: 'majority', wtimeout: 60_000 } as const;

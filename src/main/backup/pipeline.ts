@@ -9,7 +9,7 @@ import type { SecretStore } from '../store/secret-store';
 import { ApplyStage, chainBrokenError } from './apply-stage';
 import type { BackupLog } from './backup-log';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
-import { captureBaseline } from './baseline';
+import { captureBaseline } from './baseline/capture';
 import { captureAnchor, changesReason, changesSince, type HandoverPoint } from './anchor';
 import { captureIncrement, manifestName, newChainId } from './capture';
 import { SshLanding, type Landing, type RetryTuning, type TransferHook, type TransferTuning } from './landing';

@@ -2,15 +2,16 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serialize, type Document } from 'bson';
 import type { MongoClient } from 'mongodb';
-import { DeskError } from '../../shared/errors';
-import { NON_USER_DATABASES } from '../control/names';
-import type { ReplicaSetConfig } from '../../shared/topology';
-import { ArchiveWriter } from './archive';
-import { archiveName, entryHead, publishSlice, type CaptureDeps } from './capture';
-import { MANIFEST_FORMAT, type Manifest } from './manifest';
-import { connectMember, lastPosition, pickCopySource, serverVersion, type ClientOptions } from '../connectors/mongo-endpoints';
-import { tsToText } from '../connectors/oplog-ts';
-import { checkAborted } from './scheduler';
+import { DeskError } from '../../../shared/errors';
+import { NON_USER_DATABASES } from '../../control/names';
+import type { ReplicaSetConfig } from '../../../shared/topology';
+import { ArchiveWriter } from '../archive';
+import { archiveName, entryHead, publishSlice, type CaptureDeps } from '../capture';
+import { MANIFEST_FORMAT, type Manifest } from '../manifest';
+import { connectMember, lastPosition, pickCopySource, serverVersion, type ClientOptions } from '../../connectors/mongo-endpoints';
+import { tsToText } from '../../connectors/oplog-ts';
+import { checkAborted } from '../scheduler';
+import { bucketsOf } from './names';
 
 /**
  * The baseline, the mongodump --oplog way: note the source member's newest oplog position, copy every
@@ -45,10 +46,6 @@ export interface ViewPlan {
   options: Document;
 }
 
-/** The collection that holds a time-series collection's data. */
-export function bucketsOf(name: string): string {
-  return `system.buckets.${name}`;
-}
 
 async function plan(src: MongoClient): Promise<{ collections: CollectionPlan[]; views: ViewPlan[] }> {
   const out: CollectionPlan[] = [];
