@@ -42,7 +42,7 @@ export function AuditTable({ entries, now, nameOf }: { entries: AuditEntryView[]
           header: 'Action',
           cell: (e) => (
             <>
-              <code>{e.action}</code>
+              <DottedName value={e.action} />
               {e.breakGlass && <span className="pill level-red break-glass-tag">break-glass</span>}
             </>
           ),
@@ -52,5 +52,24 @@ export function AuditTable({ entries, now, nameOf }: { entries: AuditEntryView[]
         { header: 'Hash', cellClass: 'mono small', cellProps: (e) => ({ title: e.hash }), cell: (e) => `${e.hash.slice(0, 12)}…` },
       ]}
     />
+  );
+}
+
+/** A dotted action name that wraps only after a dot, never inside a word ("roster.cha|nged"). */
+function DottedName({ value }: { value: string }) {
+  const parts = value.split('.');
+  return (
+    <code className="dotted">
+      {parts.map((p, i) => (
+        <span key={i}>
+          {p}
+          {i < parts.length - 1 && (
+            <>
+              .<wbr />
+            </>
+          )}
+        </span>
+      ))}
+    </code>
   );
 }
