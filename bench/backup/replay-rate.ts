@@ -2,7 +2,8 @@
  * Replay rate through apply (archive → OplogReplayer → DR's applyOps, w:"majority"), against the sandbox's
  * own insert rate (insertMany through the driver, w:"majority") measured in the same run, as a ratio:
  * (a) the fixture corpus (test/fixtures/oplog/), repeated into fresh databases; (b) a 100,000-entry mixed
- * slice (60 % inserts, 30 % $v:2 updates, 10 % deletes, ui on every entry).
+ * slice (60 % inserts, 30 % $v:2 updates, 10 % deletes, ui on every entry); (c) the same mixed slice with the
+ * lease term's data fence as the first entry of every batch (control/data-fence.ts), against (b): the fence's cost.
  * Run: npx tsx bench/backup/replay-rate.ts [entries]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { ArchiveWriter } from '../../src/main/backup/archive';
 import type { Manifest } from '../../src/main/backup/manifest';
 import { ProgressTracker } from '../../src/main/backup/progress';
 import { startSandbox } from '../../src/main/sandbox';
+import { fenceOp, installDataFence } from '../../src/main/control/data-fence';
 
 const N = Number(process.argv[2] ?? 100_000);
 const work = mkdtempSync(join(tmpdir(), 'drdesk-bench-replay-'));
@@ -38,9 +40,9 @@ async function archive(name: string, entries: Iterable<Document>): Promise<{ pat
   return { path, count };
 }
 
-async function timeApply(path: string, count: number): Promise<number> {
+async function timeApply(path: string, count: number, fence?: () => Document): Promise<number> {
   const t0 = performance.now();
-  await applyIncrementArchive(dr, path, { count } as Manifest, { progress: progress() });
+  await applyIncrementArchive(dr, path, { count } as Manifest, { progress: progress(), fenceOp: fence });
   return count / ((performance.now() - t0) / 1000);
 }
 
@@ -86,11 +88,29 @@ try {
   const corpusRate = await timeApply(c.path, c.count);
   const m = await archive('mixed', mixed(N));
   const mixedRate = await timeApply(m.path, m.count);
+  // The fence's cost: the same slice into fresh databases, plain and fenced in turn (three of each, medians),
+  // so warm-up and load drift fall on both sides alike.
+  await installDataFence(dr, 'bench', 1);
+  const renamed = (db: string) => (function* () {
+    for (const e of mixed(N)) yield { ...e, ns: String(e.ns).replace(/^mix\./, `${db}.`) };
+  })();
+  const plain: number[] = [];
+  const fenced: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const a = await archive(`plain${r}`, renamed(`mixp${r}`));
+    plain.push(await timeApply(a.path, a.count));
+    const b = await archive(`fenced${r}`, renamed(`mixf${r}`));
+    fenced.push(await timeApply(b.path, b.count, () => fenceOp('bench', 1)));
+  }
+  const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[1];
+  const plainRate = med(plain);
+  const fencedRate = med(fenced);
   const [l1, l5] = loadavg();
   console.log(`Replay rate (load average ${l1.toFixed(1)} / ${l5.toFixed(1)} on ${cpus().length} cores)`);
   console.log(`  sandbox insertMany, ${N} docs, w:majority:        ${insertRate.toFixed(0)} docs/s`);
   console.log(`  corpus x50 (${c.count} entries, DDL + txns):      ${corpusRate.toFixed(0)} entries/s  ratio ${(corpusRate / insertRate).toFixed(3)}`);
   console.log(`  mixed slice (${m.count} entries, 60/30/10 i/u/d): ${mixedRate.toFixed(0)} entries/s  ratio ${(mixedRate / insertRate).toFixed(3)}`);
+  console.log(`  mixed slice, plain then fenced x3 (medians):    ${plainRate.toFixed(0)} vs ${fencedRate.toFixed(0)} entries/s  fenced/plain ${(fencedRate / plainRate).toFixed(3)}`);
   console.log(`  (corpus files left out, the sandbox lacks them: ${[...SANDBOX_LACKS].join(', ')})`);
 } finally {
   await dr.close(true);
