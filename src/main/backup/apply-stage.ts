@@ -4,14 +4,30 @@ import type { MongoClient } from 'mongodb';
 import { DeskError } from '../../shared/errors';
 import { fileSha256 } from './archive';
 import { changesReason, changesSince } from './anchor';
-import { applyIncrementArchive, restoreBaselineArchive } from './apply';
+import { applyIncrementArchive, type ApplyDeps } from './apply';
+import { restoreBaselineArchive, restorePartedBaseline, type BaselinePart, type PartAccess } from './baseline/restore';
+import { landedPartsProblem, partFiles, stagedPartAccess } from './baseline/restore-fetch';
 import type { ChainRow, SliceRow } from './backup-store';
 import type { Landing } from './landing';
-import { linkProblem, manifestSha256, rootProblem } from './manifest';
+import { linkProblem, manifestSha256, rootProblem, type Manifest } from './manifest';
 import type { PipelineDeps, RunContext } from './pipeline';
 import { lastPosition, serverVersion, versionMismatchError, versionsCompatible, type BackupRoute } from '../connectors/mongo-endpoints';
 import { compareTs, tsToText } from '../connectors/oplog-ts';
 import { checkAborted } from './scheduler';
+
+/** A baseline's parts (absent on a baseline in one archive and on every other kind). */
+function partsOf(m: Manifest): BaselinePart[] | null {
+  const parts = (m as Manifest & { parts?: BaselinePart[] }).parts;
+  return m.kind === 'baseline' && parts?.length ? parts : null;
+}
+
+/** A parted baseline DR refused for its data (not its transport): shipping it again would not help. */
+const RESTORE_REFUSALS = new Set(['BASELINE_UNIQUE_VIOLATION', 'BASELINE_COUNT_MISMATCH', 'BASELINE_RESTORE_FAILED', 'BASELINE_PARTS_INVALID']);
+
+export interface ApplyStageTuning {
+  /** Parts of a baseline restored at once (baseline/restore.ts, default 4). */
+  restoreConcurrency?: number;
+}
 
 export function chainBrokenError(message: string): DeskError {
   return new DeskError('BACKUP_CHAIN_BROKEN', `Chain broken — a new baseline is needed: ${message}`);
@@ -29,6 +45,7 @@ export class ApplyStage {
     private readonly route: BackupRoute,
     private readonly staging: string,
     private readonly withTarget: <T>(fn: (dr: MongoClient) => Promise<T>) => Promise<T>,
+    private readonly tuning: ApplyStageTuning = {},
   ) {}
 
   /** Marks a slice failed so the next cycle ships it again, and fails this cycle with the reason. */
@@ -93,6 +110,9 @@ export class ApplyStage {
         await landing.remove(m);
         this.reship(s, 'CHECKSUM_MISMATCH', `Slice #${m.seq} at ${landing.label} has sha256 ${sha}, not ${m.sha256} as its manifest says: it was not applied, the damaged copy was deleted and it is shipped again.`);
       }
+      const parts = partsOf(m);
+      // Every part must be intact at the landing before DR is touched: a baseline with a hole is not started.
+      if (parts) await this.checkParts(landing, s, parts);
       const safety = await lastPosition(dr);
       this.d.store.setSafetyPoint(s.chainId, s.seq, safety ? tsToText(safety.ts) : null);
       this.d.log.write({ event: 'safety-point', chainId: s.chainId, seq: s.seq, drTs: safety ? tsToText(safety.ts) : null });
@@ -105,21 +125,27 @@ export class ApplyStage {
         return;
       }
       const ctl = run.control;
-      const deps = {
+      const deps: ApplyDeps = {
         progress: run.progress,
         signal: run.signal,
         resumeAfterTs,
         batchEntries: this.d.options?.applyBatchEntries,
         positionOp: ctl && m.kind === 'increment' ? (ts: string) => ctl.chain.positionOp(ts) : undefined,
-        fenceOp: ctl && m.kind === 'increment' ? () => ctl.chain.fenceOp(ctl.lease()) : undefined,
+        // A baseline in one archive keeps its earlier behaviour; a parted one fences its batches too.
+        fenceOp: ctl && (m.kind === 'increment' || parts) ? () => ctl.chain.fenceOp(ctl.lease()) : undefined,
         onBatchApplied: async (ts: string) => {
           this.d.store.setApplyProgress(s.chainId, s.seq, ts);
           if (ctl && m.kind === 'increment') await ctl.chain.recordApplied(ctl.lease(), s.chainId, ts, null);
         },
       };
       if (m.kind === 'anchor') await this.checkAnchor(dr, s);
-      const out =
-        m.kind === 'baseline' ? await restoreBaselineArchive(dr, local, m, deps) : m.kind === 'anchor' ? { applied: 0, lastWall: null } : await applyIncrementArchive(dr, local, m, deps);
+      const out = parts
+        ? await restorePartedBaseline(dr, local, m, deps, { parts, access: this.partAccess(run, landing, s), concurrency: this.tuning.restoreConcurrency })
+        : m.kind === 'baseline'
+          ? await restoreBaselineArchive(dr, local, m, deps)
+          : m.kind === 'anchor'
+            ? { applied: 0, lastWall: null }
+            : await applyIncrementArchive(dr, local, m, deps);
       // Where the target's own oplog stands now: a later route the other way can start there (anchor.ts).
       const after = await lastPosition(dr);
       this.d.store.markApplied(m, out.lastWall ?? (m.lastWall ? Date.parse(m.lastWall) : null), after ? tsToText(after.ts) : null);
@@ -129,11 +155,23 @@ export class ApplyStage {
       this.d.log.write({ event: 'applied', chainId: m.chainId, seq: m.seq, entries: out.applied, toTs: m.toTs });
     } catch (err) {
       const e = err as DeskError;
-      if (e.code === 'APPLY_FAILED') this.d.store.setProblem(s.chainId, s.seq, e.code, e.message, false);
+      if (e.code === 'APPLY_FAILED' || RESTORE_REFUSALS.has(e.code)) this.d.store.setProblem(s.chainId, s.seq, e.code, e.message, false);
       throw err;
     } finally {
       await rm(local, { force: true });
+      for (const p of partsOf(m) ?? []) await rm(join(this.staging, p.archive), { force: true });
     }
+  }
+
+  /** Each part's sha256 where it landed, against the manifest: a missing or damaged one ships the slice again. */
+  private async checkParts(landing: Landing, s: SliceRow, parts: BaselinePart[]): Promise<void> {
+    const problem = await landedPartsProblem(partFiles(landing), parts, { label: landing.label, seq: s.seq, target: this.route.to.name });
+    if (problem) this.reship(s, problem.code, problem.message);
+  }
+
+  /** Parts are fetched as the restore's pool reaches them, checked again after the copy, and deleted once restored. */
+  private partAccess(run: RunContext, landing: Landing, s: SliceRow): PartAccess {
+    return stagedPartAccess(partFiles(landing), this.staging, { label: landing.label, seq: s.seq, target: this.route.to.name }, (code, message) => this.reship(s, code, message), run.signal);
   }
 
   /**

@@ -56,7 +56,7 @@ function withoutUi(e: Document): Document {
 }
 
 /** The server's reply fields on a failed applyOps (the driver copies them onto the error). */
-function failedResults(err: unknown): boolean[] | null {
+export function failedResults(err: unknown): boolean[] | null {
   const e = err as { results?: unknown; errorResponse?: { results?: unknown } };
   const r = e?.errorResponse?.results ?? e?.results;
   return Array.isArray(r) ? r.map(Boolean) : null;
