@@ -9,11 +9,47 @@ import { loadTopologyFile, validateTopology, type LoadedTopology } from './confi
 import { monitorFeature } from './monitor/feature';
 import { Monitor } from './monitor/monitor';
 import { TypedEmitter } from './feature/typed-emitter';
+import { withDeadline } from './connectors/deadline';
 import type { DeskContext, DeskFeature, DeskServices, ServiceId } from './feature/contract';
 import { RpcRouter } from './rpc/router';
 import type { Sandbox, SandboxOptions } from './sandbox/types';
 import { DATABASE_FILE, openDatabase, type DeskDatabase } from './store/database';
 import type { SecretStore } from './store/secret-store';
+
+/**
+ * The pieces a Desk runs on. A host's Desk (createDesk) has them all built before it starts; a one-shot Desk
+ * (desk-open.ts) builds each the first time something asks for it, so a command opens only what it uses.
+ */
+export interface DeskParts {
+  dataDir: string;
+  secrets: SecretStore;
+  settings: SettingsFile;
+  sandbox: Sandbox | null;
+  oneShot: boolean;
+  topology: () => LoadedTopology;
+  database: () => DeskDatabase;
+  monitor: () => Monitor;
+}
+
+/** A piece built on first use, and closed only if it was. */
+class Once<T> {
+  private value: T | undefined;
+  private made = false;
+  constructor(private readonly make: () => T) {}
+  get(): T {
+    if (!this.made) {
+      this.value = this.make();
+      this.made = true;
+    }
+    return this.value as T;
+  }
+  built(): T | null {
+    return this.made ? (this.value as T) : null;
+  }
+}
+
+/** How long a one-shot command waits for the monitor's connections to close before it exits anyway. */
+const ONE_SHOT_CLOSE_MS = 5000;
 
 /**
  * The engine as one object behind DeskApi. Every call — typed, from a host's transport, or in-process —
@@ -25,7 +61,15 @@ export class Desk {
   private readonly closers: Array<() => Promise<void>> = [];
   private readonly built = new Map<ServiceId<unknown>, unknown>();
   private readonly building = new Set<ServiceId<unknown>>();
+  private readonly provided = new Map<ServiceId<unknown>, (ctx: DeskContext) => unknown>();
+  private readonly topology: Once<LoadedTopology>;
+  private readonly database: Once<DeskDatabase>;
+  private readonly monitor: Once<Monitor>;
   private closed = false;
+  /** What the features get: the same object for the Desk's life, its heavy pieces built on first use. */
+  readonly ctx: DeskContext;
+  /** The context without the hosts' hooks (events, services, notify); tests read the monitor and database here. */
+  readonly context: Omit<DeskContext, 'events' | 'notify' | 'monitor' | 'services'> & { monitor: Monitor };
 
   readonly services: DeskServices = {
     get: <T>(id: ServiceId<T>): T => {
@@ -34,7 +78,8 @@ export class Desk {
       if (this.building.has(key)) throw new DeskError('SERVICE_CYCLE', `The service "${id.name}" needs itself while it is being built: two services depend on each other.`);
       this.building.add(key);
       try {
-        const service = id.create(this.ctx);
+        const create = (this.provided.get(key) as ((ctx: DeskContext) => T) | undefined) ?? id.create;
+        const service = create(this.ctx);
         this.built.set(key, service);
         return service;
       } finally {
@@ -43,12 +88,40 @@ export class Desk {
     },
   };
 
-  constructor(readonly context: Omit<DeskContext, 'events' | 'notify' | 'monitor' | 'services'> & { monitor: Monitor }) {
-    context.monitor.events.onAny((event, payload) => this.events.emit(event as DeskEventName, payload as never));
+  constructor(parts: DeskParts) {
+    const topology = (this.topology = new Once(parts.topology));
+    const database = (this.database = new Once(parts.database));
+    const monitor = (this.monitor = new Once(() => {
+      const m = parts.monitor();
+      m.events.onAny((event, payload) => this.events.emit(event as DeskEventName, payload as never));
+      return m;
+    }));
+    const { dataDir, secrets, settings, sandbox, oneShot } = parts;
+    // Getters, so a command that never asks for the topology, the database or the monitor never opens them.
+    const lazy = {
+      get topology() {
+        return topology.get();
+      },
+      get database() {
+        return database.get();
+      },
+      get monitor() {
+        return monitor.get();
+      },
+    };
+    this.context = Object.defineProperties({ dataDir, secrets, settings, sandbox, oneShot }, Object.getOwnPropertyDescriptors(lazy)) as Desk['context'];
+    const hooks = { events: this.events, services: this.services, notify: this.notify.bind(this) };
+    this.ctx = Object.defineProperties({ dataDir, secrets, settings, sandbox, oneShot, ...hooks }, Object.getOwnPropertyDescriptors(lazy)) as DeskContext;
   }
 
-  get ctx(): DeskContext {
-    return { ...this.context, events: this.events, services: this.services, notify: (title, body, level, subject) => this.notify(title, body, level, subject) };
+  /**
+   * Builds `id` with `create` instead of its own recipe, for this Desk only (a command's options: the agent's
+   * lease and schedule). Refused once the service was built: every user of it must see the same one.
+   */
+  provide<T>(id: ServiceId<T>, create: (ctx: DeskContext) => T): void {
+    const key = id as ServiceId<unknown>;
+    if (this.built.has(key) || this.building.has(key)) throw new DeskError('SERVICE_BUILT', `The service "${id.name}" is already built: provide its recipe before anything uses it.`);
+    this.provided.set(key, create);
   }
 
   notify(title: string, body: string, level: DeskNotification['level'], subject: string | null = null): void {
@@ -105,15 +178,17 @@ export class Desk {
     });
   }
 
-  /** Stops polling, closes features and the database, and stops the sandbox Desk started. */
+  /** Stops polling, closes features, services and the database, and stops the sandbox Desk started. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.context.monitor.stop();
+    const monitor = this.monitor.built();
+    // A one-shot command exits after its answer: a member that does not hang up does not keep it waiting.
+    if (monitor) await (this.context.oneShot ? withDeadline(monitor.stop(), ONE_SHOT_CLOSE_MS, 'closing connections').catch(() => undefined) : monitor.stop());
     for (const c of this.closers.reverse()) await c().catch((err: unknown) => process.emitWarning(`DR Desk: closing a feature failed: ${(err as Error).message}`));
     for (const [id, service] of [...this.built].reverse())
       await id.close?.(service).catch((err: unknown) => process.emitWarning(`DR Desk: closing the ${id.name} failed: ${(err as Error).message}`));
-    this.context.database.close();
+    this.database.built()?.close();
     await this.context.sandbox?.stop();
   }
 }
@@ -139,8 +214,8 @@ export interface ResolvedTopology {
 }
 
 /** The topology to watch: the given file, else the configured one, else a sandbox started for it. */
-export async function resolveTopology(opts: { dataDir: string; topologyPath?: string; sandbox?: SandboxOptions }): Promise<ResolvedTopology> {
-  const path = opts.topologyPath ?? new SettingsFile(opts.dataDir).read().topologyPath;
+export async function resolveTopology(opts: { dataDir: string; topologyPath?: string; sandbox?: SandboxOptions; forceSandbox?: boolean }): Promise<ResolvedTopology> {
+  const path = opts.forceSandbox ? undefined : (opts.topologyPath ?? new SettingsFile(opts.dataDir).read().topologyPath);
   if (path) return { loaded: await loadTopologyFile(path), sandbox: null };
   const { startSandbox } = await import('./sandbox');
   const sandbox = await startSandbox(opts.sandbox ?? {});
@@ -157,8 +232,18 @@ export async function createDesk(opts: CreateDeskOptions): Promise<Desk> {
   let database: DeskDatabase | null = null;
   try {
     database = openDatabase(join(opts.dataDir, DATABASE_FILE));
+    const db = database;
     const monitor = new Monitor({ topology: loaded.topology, secrets: opts.secretStore, database, sandbox: sandbox !== null, webhookBackoffMs: opts.webhookBackoffMs });
-    const desk = new Desk({ dataDir: opts.dataDir, database, secrets: opts.secretStore, topology: loaded, sandbox, monitor, settings: new SettingsFile(opts.dataDir) });
+    const desk = new Desk({
+      dataDir: opts.dataDir,
+      secrets: opts.secretStore,
+      settings: new SettingsFile(opts.dataDir),
+      sandbox,
+      oneShot: false,
+      topology: () => loaded,
+      database: () => db,
+      monitor: () => monitor,
+    });
     // Loaded only when used, so a Desk built with an explicit list does not load every feature's code.
     // The monitor's methods always: every host shows the overview, whatever features a caller chose.
     await desk.install(monitorFeature(monitor));

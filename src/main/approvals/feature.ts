@@ -19,7 +19,7 @@ export const APPROVALS = serviceId<DeskApprovals>(
       db: ctx.database.db,
       secrets: ctx.secrets,
       roster: new FileRosterSource(join(ctx.dataDir, ROSTER_FILE)),
-      statusSnapshot: () => ctx.monitor.overview(),
+      statusSnapshot: ctx.oneShot ? undefined : () => ctx.monitor.overview(),
       emit: (event, payload) => ctx.events.emit(event, payload as DeskEvents[typeof event]),
     }),
 );

@@ -24,10 +24,11 @@ export const SANDBOX_LANDING_DIR = 'sandbox-landing';
 
 /**
  * The backup routes on a Desk's database, secrets and topology (a local landing on the sandbox), reporting
- * progress and status as DeskApi events. A one-shot command (drdesk status) builds its own and closes it.
+ * progress and status as DeskApi events. `drdesk agent` provides its own recipe (lease, interval, log echo).
  */
-export function createBackupRoutes(ctx: BackupFeatureContext, options: BackupServiceOptions = {}): BackupRoutes {
+export function createBackupRoutes(ctx: BackupFeatureContext, options: BackupServiceOptions = {}, echo?: (line: string) => void): BackupRoutes {
   return new BackupRoutes({
+    echo,
     topology: ctx.topology.topology,
     secrets: ctx.secrets,
     db: ctx.database.db,

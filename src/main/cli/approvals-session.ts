@@ -1,24 +1,21 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DeskError } from '../../shared/errors';
 import type { ExportedItem, RequestDetail, RosterView } from '../../shared/api/approvals';
 import { defaultDataDir } from '../config/data-dir';
-import { DATABASE_FILE, openDatabase } from '../store/database';
-import { KeyringSecretStore } from '../store/keyring-secret-store';
 import type { SecretStore } from '../store/secret-store';
-import { DeskApprovals } from '../approvals/desk-approvals';
-import { ROSTER_FILE } from '../approvals/feature';
-import { FileRosterSource } from '../approvals/roster-source';
+import type { DeskApprovals } from '../approvals/desk-approvals';
+import { APPROVALS } from '../approvals/feature';
+import { openDesk } from '../desk-open';
 
 /** What the identity/roster/request/approve/audit commands share: opening a data directory, I/O, text. */
 
 export const DATA_DIR_HELP = '  --data-dir DIR        this workstation\'s data (default: $DRDESK_DATA_DIR or the per-user config dir)';
 
 export async function withApprovals<T>(dataDir: string | undefined, fn: (a: DeskApprovals) => Promise<T>, secrets?: SecretStore): Promise<T> {
-  const dir = dataDir ?? defaultDataDir();
-  const database = openDatabase(join(dir, DATABASE_FILE));
+  // The Desk's own approvals engine, opened for this command: no topology, nothing polled or scheduled.
+  const desk = await openDesk({ dataDir: dataDir ?? defaultDataDir(), secretStore: secrets, topology: { need: 'none' } });
   try {
-    const approvals = new DeskApprovals({ db: database.db, secrets: secrets ?? new KeyringSecretStore(dir), roster: new FileRosterSource(join(dir, ROSTER_FILE)) });
+    const approvals = desk.services.get(APPROVALS);
     // Every start compares the log with the keychain's high-water mark; a command that only reads still
     // runs (to let an operator investigate), but says so first. Execution refuses on its own.
     await approvals.checkAnchors().catch((err: unknown) => {
@@ -27,7 +24,7 @@ export async function withApprovals<T>(dataDir: string | undefined, fn: (a: Desk
     });
     return await fn(approvals);
   } finally {
-    database.close();
+    await desk.close();
   }
 }
 

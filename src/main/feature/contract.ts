@@ -25,6 +25,11 @@ export interface DeskContext {
   /** Emit a DeskEvents event: it reaches every host's subscribers. */
   events: TypedEmitter<DeskEvents>;
   settings: SettingsFile;
+  /**
+   * A Desk opened for one command (desk-open.ts): nothing polls or runs on a schedule, and the monitor has
+   * seen nothing — so there is no status to vouch for in a signed request.
+   */
+  oneShot: boolean;
   /** Tell the person at the desk (a 'notification' event; hosts raise a desktop notification). */
   notify(title: string, body: string, level: DeskNotification['level'], subject?: string | null): void;
   /** The services features share, each built once per Desk on first use. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Server, utils, type Connection } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBackupService } from '../../../src/main/backup/open';
+import { openBackupService } from '../../../src/main/cli/open-backup';
 import { run as secretCli } from '../../../src/main/cli/commands/secret';
 import { validateTopology } from '../../../src/main/config/topology-file';
 import { SshSession, type SshTarget } from '../../../src/main/connectors/ssh-client';

@@ -1,5 +1,5 @@
 import { DeskError } from '../../../shared/errors';
-import { openBackupService } from '../../backup/open';
+import { openBackupService } from '../open-backup';
 import { defaultDataDir } from '../../config/data-dir';
 import { flags, strings, subcommand } from '../subcommand';
 

@@ -1,8 +1,8 @@
 import type { BackupProgress } from '../../../shared/api/backup';
 import { DeskError } from '../../../shared/errors';
 import type { Level } from '../../../shared/status';
-import { openBackupService } from '../../backup/open';
-import { renderControl, renderCycle, renderProgress, renderStatus, renderVerify } from '../../backup/render-text';
+import { openBackupService } from '../open-backup';
+import { renderControl, renderCycle, renderProgress, renderStatus, renderVerify } from '../backup-text';
 import { defaultDataDir } from '../../config/data-dir';
 import { parseOptions } from '../args';
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MemberView, Overview } from '../../../shared/monitor';
@@ -6,16 +6,11 @@ import type { Level } from '../../../shared/status';
 import { localizeTimes, zoneLabel } from '../../../shared/time';
 import { DeskError } from '../../../shared/errors';
 import { defaultDataDir } from '../../config/data-dir';
-import { SettingsFile } from '../../config/settings';
-import { loadTopologyFile, validateTopology, type LoadedTopology } from '../../config/topology-file';
-import { withDeadline } from '../../connectors/deadline';
-import { PROBE_SLACK_MS } from '../../monitor/collector';
-import { Monitor } from '../../monitor/monitor';
+import type { Monitor } from '../../monitor/monitor';
 import { pictureSource } from '../../picture/feature';
-import { createBackupRoutes } from '../../backup/feature';
-import type { BackupRoutes } from '../../backup/routes';
-import { DATABASE_FILE, openDatabase, type DeskDatabase } from '../../store/database';
-import type { Sandbox } from '../../sandbox/types';
+import { BACKUP_ROUTES } from '../../backup/feature';
+import type { Desk } from '../../desk';
+import { hasDeskDatabase, openDesk } from '../../desk-open';
 import { KeyringSecretStore } from '../../store/keyring-secret-store';
 import { flags, strings, subcommand } from '../subcommand';
 
@@ -75,12 +70,6 @@ export function renderText(o: Overview): string {
   return `${localizeTimes(lines.join('\n'))}\n(times are local, ${zoneLabel()})\n`;
 }
 
-async function startThrowawaySandbox(): Promise<{ sandbox: Sandbox; loaded: LoadedTopology }> {
-  const { startSandbox } = await import('../../sandbox');
-  const sandbox = await startSandbox({ fast: true });
-  return { sandbox, loaded: { topology: validateTopology(sandbox.topology, 'the sandbox topology'), source: sandbox.description.topologyFile } };
-}
-
 /** Polls until every set has a primary (a fresh sandbox holds its first elections), within `ms`. */
 async function settle(monitor: Monitor, ms: number): Promise<Overview> {
   const until = Date.now() + ms;
@@ -96,52 +85,38 @@ const OPTIONS = { ...strings('topology', 'data-dir'), ...flags('json', 'sandbox'
 
 export const run = subcommand({ name: 'status', help: HELP, options: OPTIONS }, async ({ values }) => {
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  let sandbox: Sandbox | null = null;
-  let loaded: LoadedTopology;
-  if (values.sandbox) {
-    if (values.topology) throw new DeskError('USAGE', 'Give either --topology FILE or --sandbox, not both');
-    ({ sandbox, loaded } = await startThrowawaySandbox());
-  } else {
-    const path = values.topology ?? new SettingsFile(dataDir).read().topologyPath;
-    if (!path)
-      throw new DeskError(
-        'NO_TOPOLOGY',
-        'No topology given and none configured: pass --topology FILE (for example the topologyFile that "drdesk sandbox" prints), or --sandbox to check a throwaway sandbox',
-      );
-    loaded = await loadTopologyFile(path);
-  }
-  // One shot: wait for every probe (each bounded by the request deadline), not just one poll interval.
-  const secrets = new KeyringSecretStore(dataDir);
-  const monitor = new Monitor({ topology: loaded.topology, secrets, sandbox: sandbox !== null, cycleBudgetMs: loaded.topology.requestTimeoutMs + PROBE_SLACK_MS });
-  const backup = openBackup(sandbox, loaded, dataDir, secrets);
-  if (backup) monitor.setPictureSource(pictureSource(backup.routes));
+  if (values.sandbox && values.topology) throw new DeskError('USAGE', 'Give either --topology FILE or --sandbox, not both');
+  // A throwaway sandbox gets a fresh database of its own (it has no baseline yet); the keychain stays this user's.
+  const scratch = values.sandbox ? mkdtempSync(join(tmpdir(), 'drdesk-status-')) : null;
+  let desk: Desk;
   try {
-    const overview = sandbox ? await settle(monitor, 15_000) : await monitor.pollOnce();
+    desk = await openDesk({
+      dataDir: scratch ?? dataDir,
+      topologyPath: values.topology,
+      secretStore: new KeyringSecretStore(dataDir),
+      topology: scratch
+        ? { need: 'sandbox', sandbox: { fast: true } }
+        : {
+            need: 'file',
+            missing:
+              'No topology given and none configured: pass --topology FILE (for example the topologyFile that "drdesk sandbox" prints), or --sandbox to check a throwaway sandbox',
+          },
+    });
+  } catch (err) {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  }
+  try {
+    // One shot: the Desk's monitor waits for every probe (each bounded by the request deadline), stores nothing.
+    const monitor = desk.context.monitor;
+    // The backup's readiness from the app's own database in the data directory (where the backup runs), never
+    // a database created just to be read; nothing is scheduled.
+    if (scratch || hasDeskDatabase(dataDir)) monitor.setPictureSource(pictureSource(desk.services.get(BACKUP_ROUTES)));
+    const overview = scratch ? await settle(monitor, 15_000) : await monitor.pollOnce();
     process.stdout.write(values.json ? `${JSON.stringify(overview, null, 2)}\n` : renderText(overview));
     return EXIT_CODES[overview.status.level];
   } finally {
-    await withDeadline(monitor.stop(), 5000, 'closing connections').catch(() => undefined);
-    await backup?.close();
-    await sandbox?.stop();
+    await desk.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 });
-
-/**
- * The backup routes the status reads readiness from: the app's own database in the data directory (where the
- * backup runs), or a fresh one for a throwaway sandbox (which has no baseline yet). Nothing is scheduled.
- */
-function openBackup(sandbox: Sandbox | null, loaded: LoadedTopology, dataDir: string, secrets: KeyringSecretStore): { routes: BackupRoutes; close: () => Promise<void> } | null {
-  let dir = dataDir;
-  if (sandbox) dir = mkdtempSync(join(tmpdir(), 'drdesk-status-'));
-  else if (!existsSync(join(dataDir, DATABASE_FILE))) return null;
-  const database: DeskDatabase = openDatabase(join(dir, DATABASE_FILE));
-  const routes = createBackupRoutes({ dataDir: dir, database, secrets, topology: loaded, sandbox, events: { emit: () => undefined } });
-  return {
-    routes,
-    close: async () => {
-      await routes.close().catch(() => undefined);
-      database.close();
-      if (sandbox) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}

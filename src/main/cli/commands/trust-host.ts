@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DeskError } from '../../../shared/errors';
 import { SSH_FINGERPRINT } from '../../../shared/topology';
@@ -7,7 +6,7 @@ import { SettingsFile } from '../../config/settings';
 import { loadTopologyFile } from '../../config/topology-file';
 import { probeHostKey, type OfferedHostKey } from '../../connectors/ssh-host-probe';
 import { HostKeyPins } from '../../connectors/ssh-host-keys';
-import { DATABASE_FILE, openDatabase } from '../../store/database';
+import { openDesk } from '../../desk-open';
 import { parseOptions } from '../args';
 
 const HELP = `Usage: drdesk backup trust-host HOST|HOST:PORT [FINGERPRINT] [options]
@@ -94,12 +93,13 @@ export async function run(args: string[]): Promise<number> {
       }
     }
   }
-  const database = openDatabase(join(dataDir, DATABASE_FILE));
+  // The Desk's database, opened for this one write: the pins the app's SSH connections check.
+  const desk = await openDesk({ dataDir, topology: { need: 'none' } });
   try {
-    const pin = new HostKeyPins(database.db).pin(hostPort, offered?.fingerprint ?? (expected as string), offered?.keyType ?? 'unknown');
+    const pin = new HostKeyPins(desk.context.database.db).pin(hostPort, offered?.fingerprint ?? (expected as string), offered?.keyType ?? 'unknown');
     process.stdout.write(values.json ? `${JSON.stringify(pin, null, 2)}\n` : `Trusted ${pin.hostPort}: ${pin.fingerprint}\n`);
     return 0;
   } finally {
-    database.close();
+    await desk.close();
   }
 }
