@@ -2,8 +2,8 @@ import { Long, UUID, type Document } from 'bson';
 import { modifyIndex } from '../apply-oplog';
 import { CommandError } from '../errors';
 import type { IndexSpec } from '../member-store';
-import { matches } from '../query/filter';
-import { toNumber } from '../query/values';
+import { matches, pathValues } from '../query/filter';
+import { compareValues, toNumber } from '../query/values';
 import { createTimeseries, parseTimeseries } from '../timeseries';
 import { viewDefinition, viewsNs } from '../views';
 import { collectionForWrite, deleteDocument, insertDocument } from '../writes';
@@ -63,6 +63,31 @@ function listIndexes(ctx: CommandContext): Document {
   throw new CommandError('NamespaceNotFound', `ns does not exist: ${ns}`);
 }
 
+/**
+ * The first key two documents share in one of the new unique indexes (a missing field keys as null, as in a
+ * unique index without sparse or partialFilterExpression), or null. Sorted, so a large collection is not n².
+ */
+function firstDuplicate(docs: Iterable<Document>, added: Document[]): { index: string; keyPattern: Document; value: Document } | null {
+  const unique = added.filter((ix) => ix.unique === true);
+  if (!unique.length) return null;
+  const all = [...docs];
+  for (const ix of unique) {
+    const fields = Object.keys(ix.key as Document);
+    const keys = all.map((d) => fields.map((f) => pathValues(d, f.split('.'))[0] ?? null));
+    const cmp = (a: unknown[], b: unknown[]) => {
+      for (let i = 0; i < a.length; i++) {
+        const c = compareValues(a[i], b[i]);
+        if (c) return c;
+      }
+      return 0;
+    };
+    keys.sort(cmp);
+    for (let i = 1; i < keys.length; i++)
+      if (cmp(keys[i - 1], keys[i]) === 0) return { index: String(ix.name), keyPattern: ix.key as Document, value: Object.fromEntries(fields.map((f, j) => [f, keys[i][j]])) };
+  }
+  return null;
+}
+
 function createIndexes(ctx: CommandContext): Document {
   const name = stringArg(ctx.cmd, 'createIndexes');
   const ns = `${ctx.db}.${name}`;
@@ -79,6 +104,21 @@ function createIndexes(ctx: CommandContext): Document {
     if (coll.indexes.some((ix) => ix.name === ixName) || added.some((ix) => ix.name === ixName)) continue;
     const ttl = raw.expireAfterSeconds !== undefined ? { expireAfterSeconds: toNumber(raw.expireAfterSeconds) } : {};
     added.push({ v: 2, key, name: ixName, ...(raw.unique === true ? { unique: true } : {}), ...ttl });
+  }
+  const dup = coll.docs.size ? firstDuplicate(coll.scan(), added) : null;
+  if (dup) {
+    // mongod builds a populated collection's new indexes as one build and aborts all of them when a unique
+    // one finds two documents with the same key (index_builds_coordinator.cpp: startIndexBuild, then
+    // abortIndexBuild in the oplog); the command fails with DuplicateKey and no index of it stays.
+    const indexBuildUUID = new UUID();
+    ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { startIndexBuild: name, indexBuildUUID, indexes: added } });
+    ctx.set.logOp(ctx.member, { op: 'c', ns: `${ctx.db}.$cmd`, ui: coll.uuid, o: { abortIndexBuild: name, indexBuildUUID, indexes: added, cause: { code: 11000, codeName: 'DuplicateKey' } } });
+    const shown = Object.entries(dup.value).map(([k, v]) => `${k}: ${JSON.stringify(v ?? null)}`).join(', ');
+    throw new CommandError(
+      'DuplicateKey',
+      `Index build failed: ${indexBuildUUID.toHexString(true)}: Collection ${ns} ( ${coll.uuid.toHexString(true)} ) :: caused by :: E11000 duplicate key error collection: ${ns} index: ${dup.index} dup key: { ${shown} }`,
+      { keyPattern: dup.keyPattern, keyValue: dup.value },
+    );
   }
   coll.indexes.push(...(added as IndexSpec[]));
   // An empty collection gets its indexes at once (one createIndexes entry each); a populated one goes
