@@ -16,13 +16,13 @@ import { ProgressTracker } from './progress';
 import { BackupScheduler, CycleGate } from './scheduler';
 import { buildStatus, notConfiguredStatus } from './status';
 import { verifyChain } from './verify';
-import { DEFAULT_LEASE_TTL_MS, localHolder } from '../control/lease';
-import { LeaseSession } from '../control/lease-session';
+import type { LeaseSession } from '../control/lease-session';
 import { ChainState } from '../control/chain-state';
 import { ContinuousRunner, type ContinuousOptions } from './continuous/runner';
 import { DEFAULT_SLICE_SECONDS } from './continuous/defaults';
 import { endActivation, readActivation, recordActivation, routeActivatedError, type ActivationRecord } from './route-activation';
-import { controlStatus, controlView, leaseStatus, type ControlSources, type ControlStatus, type LeaseStatus } from './control-status';
+import { controlStatus, controlView, type ControlSources, type ControlStatus, type LeaseStatus } from './control-status';
+import { BackupLeaseHolder, type BackupLeaseOptions } from './lease-holder';
 
 /**
  * The backup feature as one object: pipeline, one-at-a-time gate with deadlines, scheduler, status and
@@ -38,7 +38,7 @@ export interface BackupServiceOptions extends PipelineOptions {
    * Take the pipeline's lease on the target replica set before each cycle (one pipeline across every
    * workstation): its time to live, after which a stopped holder can be taken over. Off when unset.
    */
-  controlLease?: { ttlMs?: number; workstation?: string; identity?: string };
+  controlLease?: BackupLeaseOptions;
   /** The schedule's interval in ms, overriding the minutes setting (`drdesk agent --interval-seconds`, tests). */
   intervalMs?: number;
   /** "continuous" tails DC's oplog (continuous/runner.ts); "interval" runs cycles on the schedule. Overrides the "mode" setting. */
@@ -100,8 +100,8 @@ export class BackupService {
   private readonly gate = new CycleGate();
   private readonly scheduler: BackupScheduler;
   private running: BackupProgress | null = null;
-  /** The lease kept between scheduled cycles while this process runs the schedule. */
-  private standing: LeaseSession | null = null;
+  /** The pipeline's lease on the target: per cycle, or standing while the schedule runs here. */
+  private readonly lease: BackupLeaseHolder;
   private sampler: NodeJS.Timeout | null = null;
   private continuous: ContinuousRunner | null = null;
   /** This process, as other processes see it in the lock. */
@@ -119,6 +119,7 @@ export class BackupService {
       // The rest of the app works without a backup route; the status says what to add to the topology.
       this.configError = err instanceof DeskError ? err : new DeskError('BACKUP_CONFIG', (err as Error).message);
     }
+    this.lease = new BackupLeaseHolder({ options: d.options?.controlLease, dataDir: d.dataDir, pipeline: () => this.pipeline });
     this.scheduler = new BackupScheduler({
       schedule: () => {
         const s = this.schedule();
@@ -169,11 +170,8 @@ export class BackupService {
     }
     if (input.enabled !== undefined) this.store.setSetting('enabled', String(input.enabled));
     this.log.write({ event: 'schedule-changed', ...input });
-    if (input.enabled === false && this.standing && !this.gate.running) {
-      const standing = this.standing;
-      this.standing = null;
-      void standing.close();
-    }
+    // Paused: nothing is scheduled here any more, so nobody should wait for this holder's standing lease.
+    if (input.enabled === false && !this.gate.running) void this.lease.stop();
     this.scheduler.reschedule();
     this.emitStatus();
     return this.schedule();
@@ -294,7 +292,7 @@ export class BackupService {
     let session: LeaseSession | null = null;
     let controlUnavailable: DeskError | null = null;
     try {
-      session = await this.openLease(this.scheduler.isRunning);
+      session = await this.lease.take(this.scheduler.isRunning);
     } catch (err) {
       // DR unreachable: the lease cannot be taken, but capturing and shipping change nothing on DR (the
       // slices wait at the landing, verified); the apply is refused until the lease can be taken.
@@ -337,12 +335,7 @@ export class BackupService {
           this.log.write({ event: `${kind}-failed`, cycle: rec.id, code: e.code, message: e.message });
         } finally {
           clearInterval(renew);
-          // A standing lease (the schedule runs here) is kept and heartbeats on until the schedule stops.
-          // Paused or activated: nothing is scheduled here any more, so nobody should wait for this holder.
-          if (session && (session !== this.standing || session.signal.aborted || !this.schedule().enabled)) {
-            if (session === this.standing) this.standing = null;
-            await session.close();
-          }
+          await this.lease.release(session, this.schedule().enabled);
           this.store.releaseLock(this.owner);
           progress.phase('done', 'Finished');
           this.running = null;
@@ -358,50 +351,13 @@ export class BackupService {
     return rec;
   }
 
-  /**
-   * The lease for a cycle when controlLease is on; LEASE_HELD (naming the holder) when another has it.
-   * `keep`: the schedule runs here, so the lease stays held (and renewed) between cycles — the other
-   * workstations' schedules wait and watch until this one stops or its heartbeat does.
-   */
-  private async openLease(keep: boolean): Promise<LeaseSession | null> {
-    const o = this.d.options?.controlLease;
-    if (!o) return null;
-    if (this.standing) {
-      const state = await this.standing.confirm();
-      if (state === 'held') return this.standing;
-      if (state === 'unreachable') throw new DeskError('MONGO_UNREACHABLE', `The backup lease on ${this.pipeline.route.to.name} cannot be renewed: ${this.pipeline.route.to.name} does not answer.`);
-    }
-    if (this.standing) await this.standing.close();
-    this.standing = null;
-    const session = await this.openSession(o);
-    if (keep) this.standing = session;
-    return session;
-  }
-
-  private async openSession(o: NonNullable<BackupServiceOptions['controlLease']>): Promise<LeaseSession> {
-    const client = await this.pipeline.connectTarget();
-    try {
-      const session = await LeaseSession.open(client, this.pipeline.controlId, localHolder(o.workstation ?? this.d.dataDir, o.identity ?? 'drdesk'), o.ttlMs ?? DEFAULT_LEASE_TTL_MS);
-      session.signal.addEventListener('abort', () => void client.close(true).catch(() => undefined), { once: true });
-      const close = session.close.bind(session);
-      session.close = async () => {
-        await close();
-        await client.close(true).catch(() => undefined);
-      };
-      return session;
-    } catch (err) {
-      await client.close(true).catch(() => undefined);
-      throw err;
-    }
-  }
-
   private control(): ControlSources {
     return { pipeline: this.pipeline, store: this.store, topology: this.d.topology, secrets: this.d.secrets, dataDir: this.d.dataDir, options: this.d.options, cycleRunning: () => this.gate.running !== null };
   }
 
   /** Who runs this pipeline's backups, as the target replica set says (majority read, server clock). */
   leaseStatus(): Promise<LeaseStatus> {
-    return leaseStatus(this.pipeline);
+    return this.lease.status();
   }
 
   controlStatus(): Promise<ControlStatus> {
@@ -418,9 +374,7 @@ export class BackupService {
    * to live. Refused (LEASE_HELD, naming the holder) while the holder's heartbeat is fresh.
    */
   async takeOver(): Promise<CycleRecord> {
-    const before = await this.leaseStatus();
-    if (before.lease && !before.expired)
-      throw new DeskError('LEASE_HELD', `Not taken over: ${before.sentence}. A lease is taken over only once its heartbeat is older than its time to live.`, { holder: before.lease.holder });
+    await this.lease.assertTakeable();
     return this.run('cycle', 'manual', true);
   }
 
@@ -481,7 +435,7 @@ export class BackupService {
         pipeline: this.pipeline,
         store: this.store,
         log: this.log,
-        openLease: () => this.openLease(false),
+        openLease: () => this.lease.take(false),
         targetSeconds: this.d.topology.targets.rpoSeconds,
         trigger: 'agent',
         options: this.d.options?.continuous,
@@ -503,8 +457,6 @@ export class BackupService {
     await this.continuous?.stop();
     this.continuous = null;
     await this.scheduler.stop();
-    const standing = this.standing;
-    this.standing = null;
-    await standing?.close();
+    await this.lease.stop();
   }
 }

@@ -74,10 +74,8 @@ export async function run(args: string[]): Promise<number> {
         return EXIT[status.level];
       }
       case 'take-over': {
-        const before = await service.leaseStatus();
-        if (before.lease && !before.expired)
-          throw new DeskError('LEASE_HELD', `Not taken over: ${before.sentence}. A lease is taken over only once its heartbeat is older than its time to live.`);
-        const cycle = await service.run('cycle', 'manual', true);
+        // Refused (LEASE_HELD, naming the holder) while the holder's heartbeat is fresh.
+        const cycle = await service.takeOver();
         const after = await service.leaseStatus();
         out({ cycle, lease: after }, `${renderCycle(cycle)}\nLease: ${after.sentence}\n`);
         return cycle.state === 'ok' ? 0 : 2;
