@@ -378,6 +378,31 @@ describe('restoring a baseline in parts', () => {
     expect(await dr.db('old').collection('stale').countDocuments()).toBe(1);
   });
 
+  it('batches stay within their count and byte bounds, a document larger than the byte bound goes alone', async () => {
+    const marker = { _drdesk: 'collection', db: 'big', name: 'blobs', options: {}, indexes: [{ v: 2, key: { _id: 1 }, name: '_id_' }], timeseries: false };
+    const pad = (n: number) => 'x'.repeat(n);
+    const docs = [...Array.from({ length: 40 }, (_, i) => serialize({ _id: i, pad: pad(100_000) })), serialize({ _id: 'huge', pad: pad(3_000_000) }), ...Array.from({ length: 30 }, (_, i) => serialize({ _id: 100 + i, pad: pad(10) }))];
+    const b = await writeParted({ markers: [marker], parts: [{ db: 'big', name: 'blobs', docs }], views: [], oplog: [], startTs: built.manifest.fromTs });
+    dirs.push(b.dir);
+    const batches: number[] = [];
+    let prev = 0;
+    const events: BackupProgress[] = [];
+    const access = stagedPartAccess(dirFiles(b.dir), staging, { label: 'test landing', seq: 0, target: 'DR' }, refuse);
+    await restorePartedBaseline(dr, b.head, b.manifest, { progress: progressOf(events) }, {
+      parts: b.parts,
+      access,
+      batchDocs: 25,
+      batchBytes: 1024 * 1024,
+      onBatch: (_p, done) => {
+        batches.push(done - prev);
+        prev = done;
+      },
+    });
+    // 100 kB documents: 10 fit in 1 MiB; the 3 MB one alone; the small ones 25 at a time.
+    expect(batches).toEqual([10, 10, 10, 10, 1, 25, 5]);
+    expect(await dr.db('big').collection('blobs').countDocuments()).toBe(71);
+  }, 60_000);
+
   it('a restore whose lease is taken over mid-way writes nothing after the take-over', async () => {
     const pipeline = 'DC>DR';
     await installDataFence(dr, pipeline, 1);
