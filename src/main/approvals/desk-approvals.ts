@@ -16,8 +16,10 @@ import { createDecision } from './approval';
 import { createRequest, plainJson, planDigestOf, statusDigestOf } from './request';
 import { requestDetail, requestSummary } from './request-views';
 import { RosterBook } from './roster-book';
+import { RosterDesk } from './roster-desk';
+import { ExecutionGate } from './execution-gate';
 import { MachinePins } from '../signing/machine-pins';
-import { describeRosterChange, type Roster } from './roster';
+import type { Roster } from './roster';
 import type { RosterSource } from './roster-source';
 import { ApprovalsStore, envelopeOf } from './store';
 import { exportItem, readTransport, type Bundle } from './transport';
@@ -52,6 +54,8 @@ export class DeskApprovals {
   /** The audit high-water mark in the keychain: the part of the log's history that lives off this file. */
   readonly anchor: AuditAnchor;
   readonly heads: AuditHeads;
+  private readonly rosterDesk: RosterDesk;
+  private readonly gate: ExecutionGate;
   private readonly clock: Clock;
 
   constructor(private readonly opts: DeskApprovalsOptions) {
@@ -74,7 +78,10 @@ export class DeskApprovals {
     this.auditLog = new AuditLog(opts.db, now);
     this.audit = new AuditTrail(this.auditLog, this.identity, this.roster, this.store);
     this.anchor = new AuditAnchor(this.auditLog, pins, now);
+    this.rosterDesk = new RosterDesk({ identity: this.identity, roster: this.roster, audit: this.audit, now, changed: () => this.changed(null, null, 'roster') });
     this.heads = new AuditHeads({ identity: this.identity, store: this.store, roster: this.roster, auditLog: this.auditLog, audit: this.audit, clock: this.clock });
+    const { identity, store, audit, anchor, heads } = this;
+    this.gate = new ExecutionGate({ identity, store, audit, anchor, heads, now, getRequest: (id) => this.getRequest(id), changed: (id, state) => this.changed(id, state, 'executed') });
     this.auditLog.onAppend((e) => {
       let details: Record<string, unknown> | null = null;
       try {
@@ -115,91 +122,35 @@ export class DeskApprovals {
     return { token: createEnrollmentToken(signer, this.clock.now()), fingerprint: signer.fingerprint, name: signer.name };
   }
 
-  // Roster
+  // Roster: approvals/roster-desk.ts
 
-  async getRoster(): Promise<RosterView | null> {
-    return (await this.roster.current())?.view() ?? null;
+  getRoster(): Promise<RosterView | null> {
+    return this.rosterDesk.view();
   }
 
-  async initRoster(): Promise<RosterView> {
-    const signer = await this.identity.signer();
-    const r = await this.roster.init(signer, this.clock.now());
-    this.audit.append(signer, { action: 'roster.created', subject: `roster v${r.doc.version}`, details: { version: r.doc.version, digest: r.digest, admin: signer.fingerprint } });
-    this.changed(null, null, 'roster');
-    return r.view();
+  initRoster(): Promise<RosterView> {
+    return this.rosterDesk.init();
   }
 
-  private rosterExport(chain: Envelope[], version: number): ExportedItem {
-    return exportItem({ format: 'drdesk-bundle/1', kind: 'roster', chain }, `drdesk-roster-v${version}.json`);
+  /** See RosterDesk.propose: a change needing more admins than signed comes back pending. */
+  proposeRosterChange(changes: RosterChange[], apply = true): Promise<{ roster: RosterView; export: ExportedItem; pending: RosterPending | null }> {
+    return this.rosterDesk.propose(changes, apply);
   }
 
-  /**
-   * Signs the next roster version. When its change needs more admins than have signed (ROSTER_SECOND_ADMIN_REQUIRED
-   * on its own), it is not applied: it comes back pending, exported with the chain before it, for another
-   * admin to co-sign (or, for a joining admin, the person it adds).
-   */
-  async proposeRosterChange(changes: RosterChange[], apply = true): Promise<{ roster: RosterView; export: ExportedItem; pending: RosterPending | null }> {
-    const signer = await this.identity.signer();
-    const { envelope, roster, pending } = await this.roster.propose(signer, changes, this.clock.now(), apply);
-    const details = { version: roster.doc.version, digest: roster.digest, signer: signer.fingerprint, changes: changes.map(describeRosterChange) };
-    if (pending) {
-      this.audit.append(signer, { action: 'roster.proposed', subject: `roster v${roster.doc.version}`, details: { ...details, needed: pending.needed, signedBy: pending.signedBy, reasons: pending.reasons } });
-      return { roster: roster.view(), export: this.rosterExport([...(await this.roster.chain()), envelope], roster.doc.version), pending };
-    }
-    if (apply) {
-      this.audit.append(signer, { action: 'roster.changed', subject: `roster v${roster.doc.version}`, details });
-      this.changed(null, null, 'roster');
-    }
-    return { roster: roster.view(), export: this.rosterExport([envelope], roster.doc.version), pending: null };
+  reviewRosterChange(text: string): Promise<RosterReview> {
+    return this.rosterDesk.review(text);
   }
 
-  /** What a proposed roster version changes, shown before co-signing it; nothing is signed or saved. */
-  async reviewRosterChange(text: string): Promise<RosterReview> {
-    const { proposal, current, changes } = await this.roster.review(readTransport(text, 'roster').chain);
-    const proposer = current.person(proposal.doc.signer);
-    return { version: proposal.doc.version, proposedBy: { name: proposer?.name ?? null, fingerprint: proposal.doc.signer }, changes, roster: proposal.view() };
+  cosignRosterChange(text: string, trustAdminFingerprint?: string): Promise<{ roster: RosterView; export: ExportedItem; pending: RosterPending | null }> {
+    return this.rosterDesk.cosign(text, trustAdminFingerprint);
   }
 
-  /** Adds this identity's signature to a proposed roster version (see RosterBook.cosign); applied here when complete. */
-  async cosignRosterChange(text: string, trustAdminFingerprint?: string): Promise<{ roster: RosterView; export: ExportedItem; pending: RosterPending | null }> {
-    const bundle = readTransport(text, 'roster');
-    const signer = await this.identity.signer();
-    let result;
-    try {
-      result = await this.roster.cosign(signer, bundle.chain, trustAdminFingerprint);
-    } catch (err) {
-      if (err instanceof DeskError && err.code !== 'ROSTER_TRUST_REQUIRED') this.audit.append(signer, { action: 'roster.refused', subject: 'roster', details: { code: err.code, message: err.message, cosign: true } });
-      throw err;
-    }
-    const { envelope, roster, pending } = result;
-    const details = { version: roster.doc.version, digest: roster.digest, proposer: roster.doc.signer, cosigner: signer.fingerprint };
-    this.audit.append(signer, { action: 'roster.cosigned', subject: `roster v${roster.doc.version}`, details: pending ? { ...details, needed: pending.needed, signedBy: pending.signedBy } : details });
-    if (!pending) this.changed(null, null, 'roster');
-    const before = pending ? await this.roster.chain() : (await this.roster.chain()).slice(0, -1);
-    return { roster: roster.view(), export: this.rosterExport([...before, envelope], roster.doc.version), pending };
+  applyRosterChange(text: string, trustAdminFingerprint?: string): Promise<RosterView> {
+    return this.rosterDesk.apply(text, trustAdminFingerprint);
   }
 
-  async applyRosterChange(text: string, trustAdminFingerprint?: string): Promise<RosterView> {
-    const bundle = readTransport(text, 'roster');
-    const signer = await this.identity.signer();
-    let added;
-    try {
-      added = await this.roster.apply(bundle.chain, trustAdminFingerprint);
-    } catch (err) {
-      if (err instanceof DeskError && err.code !== 'ROSTER_TRUST_REQUIRED')
-        this.audit.append(signer, { action: 'roster.refused', subject: 'roster', details: { code: err.code, message: err.message } });
-      throw err;
-    }
-    for (const r of added)
-      this.audit.append(signer, { action: 'roster.changed', subject: `roster v${r.doc.version}`, details: { version: r.doc.version, digest: r.digest, signer: r.doc.signer, imported: true } });
-    if (added.length) this.changed(null, null, 'roster');
-    return (await this.roster.require()).view();
-  }
-
-  async exportRoster(): Promise<ExportedItem> {
-    const chain = await this.roster.chain();
-    if (!chain.length) throw new DeskError('ROSTER_MISSING', 'There is no roster to export: start one with drdesk roster init.');
-    return this.rosterExport(chain, chain.length);
+  exportRoster(): Promise<ExportedItem> {
+    return this.rosterDesk.exportChain();
   }
 
   // Requests
@@ -401,40 +352,9 @@ export class DeskApprovals {
     return syncDropFolder(this, dir, this.clock.now());
   }
 
-  /**
-   * The gate runbooks call before running a request: verifies it now, and if it is unlocked marks it as
-   * executed (once — a second call is refused) and audits the start. Throws EXECUTION_LOCKED otherwise.
-   */
-  async authorizeExecution(id: string): Promise<RequestDetail> {
-    const signer = await this.identity.signer();
-    const detail = await this.getRequest(id);
-    if (!detail.unlocked) {
-      this.audit.append(signer, { action: 'execution.refused', subject: id, details: { state: detail.state, summary: detail.verification.summary, breakGlass: detail.breakGlass } });
-      throw new DeskError('EXECUTION_LOCKED', detail.verification.summary, detail.verification);
-    }
-    // The local file alone cannot say a request never ran: an older copy of it says exactly that. The
-    // keychain's high-water mark remembers executions and how long the log was.
-    const mark = await this.anchor.mark();
-    if (mark?.executed?.includes(id)) {
-      this.audit.append(signer, { action: 'execution.refused', subject: id, details: { code: 'REQUEST_ALREADY_EXECUTED', source: 'keychain high-water mark', breakGlass: detail.breakGlass } });
-      throw new DeskError('REQUEST_ALREADY_EXECUTED', `Request ${id} has already run: this machine's keychain records its execution, although the database does not (an older copy of the database was restored). A request runs once; create a new one.`, { source: 'keychain' });
-    }
-    const rolledBack = this.anchor.problem(mark) ?? (await this.heads.problem());
-    if (rolledBack) {
-      this.audit.append(signer, { action: 'execution.refused', subject: id, details: { code: rolledBack.code, message: rolledBack.message, breakGlass: detail.breakGlass } });
-      throw rolledBack;
-    }
-    const at = this.clock.now().toISOString();
-    if (!this.store.markExecuted(id, at)) throw new DeskError('REQUEST_ALREADY_EXECUTED', `Request ${id} has already run: a request runs once; create a new one to run again.`);
-    this.audit.append(signer, {
-      action: detail.breakGlass ? 'break-glass.executed' : 'request.executed',
-      subject: id,
-      details: { digest: detail.digest, action: detail.action, target: detail.target, approvers: detail.verification.requirements.flatMap((q) => q.approvers.map((a) => a.fingerprint)), breakGlass: detail.breakGlass },
-    });
-    await this.anchor.advance(id);
-    const after = await this.getRequest(id);
-    this.changed(id, after.state, 'executed');
-    return { ...after, verification: detail.verification, unlocked: true };
+  /** The gate runbooks call before running a request (approvals/execution-gate.ts): once, audited, else EXECUTION_LOCKED. */
+  authorizeExecution(id: string): Promise<RequestDetail> {
+    return this.gate.authorize(id);
   }
 
   // The audit log anchored off this machine: approvals/audit-heads.ts
