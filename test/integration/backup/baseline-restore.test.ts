@@ -409,6 +409,28 @@ describe('restoring a baseline in parts', () => {
     expect(await dr.db('big').collection('blobs').countDocuments()).toBe(71);
   }, 60_000);
 
+  it('a stopped cycle stops every part at its next batch: no batch is sent after the abort', async () => {
+    const ac = new AbortController();
+    let after = 0;
+    const access = stagedPartAccess(dirFiles(built.dir), staging, { label: 'test landing', seq: 0, target: 'DR' }, refuse);
+    const err = await restorePartedBaseline(dr, built.head, built.manifest, { progress: progressOf([]), signal: ac.signal }, {
+      parts: built.parts,
+      access,
+      concurrency: 4,
+      batchDocs: 100,
+      onBatch: () => {
+        if (ac.signal.aborted) after++;
+        else ac.abort(new DeskError('CYCLE_ABORTED', 'The backup cycle was stopped.'));
+      },
+    }).catch((e: unknown) => e as DeskError);
+    expect(err.code).toBe('CYCLE_ABORTED');
+    // Parts already sending when the abort came may finish that one batch; none sends another.
+    expect(after).toBeLessThan(4);
+    const orders = await dr.db('shop').collection('orders').countDocuments();
+    expect(orders).toBeLessThanOrEqual(4 * 100);
+    for (const p of built.parts) expect(existsSync(join(staging, p.archive))).toBe(false);
+  }, 60_000);
+
   it('a restore whose lease is taken over mid-way writes nothing after the take-over', async () => {
     const pipeline = 'DC>DR';
     await installDataFence(dr, pipeline, 1);
