@@ -347,13 +347,17 @@ describe('restoring a baseline in parts', () => {
     expect(existsSync(join(staging, victim.archive))).toBe(false);
   }, 60_000);
 
-  it('data that break a unique index: a coded refusal, the index is not half-built, the oplog is not replayed', async () => {
+  async function uniqueBreaking(): Promise<Built> {
     const marker = { _drdesk: 'collection', db: 'uniq', name: 'users', options: {}, indexes: [{ v: 2, key: { _id: 1 }, name: '_id_' }, { v: 2, key: { email: 1 }, name: 'email_1', unique: true }], timeseries: false };
-    const docs = [1, 2, 3].map((i) => serialize({ _id: i, email: i === 3 ? 'a@x' : `${i === 1 ? 'a' : 'b'}@x` }));
+    const docs = [1, 2, 3].map((i) => serialize({ _id: i, email: i === 2 ? 'b@x' : 'a@x' }));
     const later = serialize({ op: 'i', ns: 'uniq.users', o: { _id: 99, email: 'late@x' }, ts: (await lastPosition(dc))!.ts, t: 1, v: 2, wall: new Date() });
     const b = await writeParted({ markers: [marker], parts: [{ db: 'uniq', name: 'users', docs }], views: [], oplog: [later], startTs: built.manifest.fromTs });
     dirs.push(b.dir);
-    const err = await restore(b).catch((e: unknown) => e as DeskError);
+    return b;
+  }
+
+  it('data that break a unique index: a coded refusal, the index is not half-built, the oplog is not replayed', async () => {
+    const err = await restore(await uniqueBreaking()).catch((e: unknown) => e as DeskError);
     expect((err as DeskError).code).toBe('BASELINE_UNIQUE_VIOLATION');
     expect((err as DeskError).message).toContain('uniq.users');
     expect((await dr.db('uniq').collection('users').listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
@@ -423,7 +427,7 @@ describe('restoring a baseline in parts', () => {
         else ac.abort(new DeskError('CYCLE_ABORTED', 'The backup cycle was stopped.'));
       },
     }).catch((e: unknown) => e as DeskError);
-    expect(err.code).toBe('CYCLE_ABORTED');
+    expect((err as DeskError).code).toBe('CYCLE_ABORTED');
     // Parts already sending when the abort came may finish that one batch; none sends another.
     expect(after).toBeLessThan(4);
     const orders = await dr.db('shop').collection('orders').countDocuments();
@@ -531,5 +535,15 @@ describe('restoring a baseline in parts', () => {
     } finally {
       await writeFile(path, saved);
     }
+  }, 60_000);
+
+  it('the apply stage: data that break a unique index are recorded as the slice problem, not shipped again, not applied', async () => {
+    const b = await uniqueBreaking();
+    const { err, calls } = await stageApply(b, dirFiles(b.dir));
+    expect(err?.code).toBe('BASELINE_UNIQUE_VIOLATION');
+    const names = calls.map((c) => c[0]);
+    expect(names).not.toContain('markApplied');
+    expect(names).not.toContain('activateChain');
+    expect(calls.find((c) => c[0] === 'setProblem')).toEqual(['setProblem', CHAIN, 0, 'BASELINE_UNIQUE_VIOLATION', err?.message, false]);
   }, 60_000);
 });
