@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { DeskError } from '../shared/errors';
 import { SettingsFile } from './config/settings';
 import { loadTopologyFile, type LoadedTopology } from './config/topology-file';
-import { PROBE_SLACK_MS } from './monitor/collector';
-import { Monitor } from './monitor/monitor';
 import { Desk, resolveTopology } from './desk';
 import type { DeskFeature } from './feature/contract';
 import type { Sandbox, SandboxOptions } from './sandbox/types';
@@ -40,6 +38,8 @@ export interface OpenDeskOptions {
  */
 export async function openDesk(o: OpenDeskOptions): Promise<Desk> {
   const secrets = o.secretStore ?? new KeyringSecretStore(o.dataDir);
+  // The monitor (and the MongoDB driver under it) is loaded only for a command with a topology to watch.
+  const monitoring = o.topology.need === 'none' ? null : await Promise.all([import('./monitor/monitor'), import('./monitor/collector')]);
   const { topology, sandbox } = await topologyFor(o);
   const desk = new Desk({
     dataDir: o.dataDir,
@@ -51,6 +51,8 @@ export async function openDesk(o: OpenDeskOptions): Promise<Desk> {
     database: () => openDatabase(join(o.dataDir, DATABASE_FILE)),
     monitor: () => {
       const loaded = topology();
+      if (!monitoring) throw new DeskError('NO_TOPOLOGY', 'This command opened DR Desk without a topology: there is nothing to monitor.');
+      const [{ Monitor }, { PROBE_SLACK_MS }] = monitoring;
       return new Monitor({ topology: loaded.topology, secrets, sandbox: sandbox !== null, cycleBudgetMs: loaded.topology.requestTimeoutMs + PROBE_SLACK_MS });
     },
   });

@@ -6,8 +6,7 @@ import { DeskError } from '../shared/errors';
 import type { Topology } from '../shared/topology';
 import { SettingsFile } from './config/settings';
 import { loadTopologyFile, validateTopology, type LoadedTopology } from './config/topology-file';
-import { monitorFeature } from './monitor/feature';
-import { Monitor } from './monitor/monitor';
+import type { Monitor } from './monitor/monitor';
 import { TypedEmitter } from './feature/typed-emitter';
 import { withDeadline } from './connectors/deadline';
 import type { DeskContext, DeskFeature, DeskServices, ServiceId } from './feature/contract';
@@ -233,6 +232,8 @@ export async function createDesk(opts: CreateDeskOptions): Promise<Desk> {
   try {
     database = openDatabase(join(opts.dataDir, DATABASE_FILE));
     const db = database;
+    // Loaded here, not at the top: a one-shot command that never polls never loads the monitor and its driver.
+    const [{ Monitor }, { monitorFeature }] = await Promise.all([import('./monitor/monitor'), import('./monitor/feature')]);
     const monitor = new Monitor({ topology: loaded.topology, secrets: opts.secretStore, database, sandbox: sandbox !== null, webhookBackoffMs: opts.webhookBackoffMs });
     const desk = new Desk({
       dataDir: opts.dataDir,
