@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackupRoutes } from '../../../src/main/backup/routes';
 import { BackupService } from '../../../src/main/backup/service';
+import { backupServicePort } from '../../../src/main/runbooks/steps/backup-service-port';
+import { DeskError } from '../../../src/shared/errors';
 import { PipelineLease } from '../../../src/main/control/lease';
 import { HostKeyPins } from '../../../src/main/connectors/ssh-host-keys';
 import { openDatabase, type DeskDatabase } from '../../../src/main/store/database';
@@ -80,5 +83,32 @@ describe.skipIf(sshdSkipReason !== null)('two desks, one pipeline lease on DR', 
     const st = await b.leaseStatus();
     expect(st.lease?.term).toBe(held.term + 1);
     await expect(frozen.renew(held)).rejects.toMatchObject({ code: 'LEASE_LOST' });
+  });
+
+  it("a runbook's backup step on the other desk waits for the lease within its deadline, names the holder once, and fails LEASE_HELD at the deadline; a cancel stays a cancel", async () => {
+    // B's runbook port over B's own service (the route is the topology's: DC -> DR).
+    const routes = { forward: b, route: () => b, cycle: async (_f: string, _t: string, trigger: 'runbook') => ({ record: await b.run('cycle', trigger, true), service: b, started: null }) } as unknown as BackupRoutes;
+    const port = backupServicePort(routes);
+    const { from, to } = b.pipeline.route;
+    const holder = new PipelineLease(bed.dr, a.pipeline.controlId, 60_000);
+    const held = await holder.acquire({ workstation: 'desk-agent', identity: 'dave', hostname: 'dr-host', pid: 1 });
+    try {
+      const lines: string[] = [];
+      const started = Date.now();
+      const err = await port.cycle(from.name, to.name, { signal: new AbortController().signal, deadline: started + 5_000, log: (l) => lines.push(l) }).catch((e: unknown) => e as DeskError);
+      expect(err).toMatchObject({ code: 'LEASE_HELD', message: expect.stringMatching(/backups are run by dave .*The step waited until its deadline/) });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/dave.*take the lease over/);
+      // Cancelled by the operator while waiting: the cancel's reason, not a lease failure.
+      const cancel = new AbortController();
+      setTimeout(() => cancel.abort(new DeskError('STEP_CANCELLED', 'Step cancelled: alice aborted the execution.')), 500);
+      await expect(port.cycle(from.name, to.name, { signal: cancel.signal, deadline: Date.now() + 30_000 })).rejects.toMatchObject({ code: 'STEP_CANCELLED' });
+    } finally {
+      await holder.release(held);
+    }
+    // Free again: the same step runs the cycle.
+    const done = await port.cycle(from.name, to.name, { signal: new AbortController().signal, deadline: Date.now() + 30_000 });
+    expect(done.summary).toMatch(/cycle #\d+/);
   });
 });

@@ -3,6 +3,8 @@ import type { OperationHandlers } from './step-handler';
 /** What a backup step hands the backup module: its deadline/cancel signal, whose step it is, its journal log. */
 export interface BackupStepContext {
   signal: AbortSignal;
+  /** When the step's deadline fires (epoch ms); a wait ends a little before it so the step can say why. */
+  deadline?: number;
   executionId?: string;
   log?(line: string): void;
 }

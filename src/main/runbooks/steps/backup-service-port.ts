@@ -17,13 +17,21 @@ async function whenFree<T>(fn: () => Promise<T>, ctx: BackupStepContext): Promis
     try {
       return await fn();
     } catch (err) {
-      if ((err as DeskError).code !== 'BACKUP_BUSY') throw err;
-      if (!told) ctx.log?.(`${(err as Error).message} Waiting for it to end (within this step's deadline).`);
+      const code = (err as DeskError).code;
+      if (code !== 'BACKUP_BUSY' && code !== 'LEASE_HELD') throw err;
+      if (!told) ctx.log?.(code === 'LEASE_HELD' ? `${(err as Error).message} ${LEASE_HELD_ADVICE} Waiting for the lease (within this step's deadline).` : `${(err as Error).message} Waiting for it to end (within this step's deadline).`);
       told = true;
-      await sleep(1000, ctx.signal);
+      // Another desk's schedule keeps its lease between its cycles, so the wait may never end: shortly before
+      // the deadline the step fails with the holder and the advice instead of a bare timeout.
+      const left = ctx.deadline === undefined ? Infinity : ctx.deadline - Date.now() - DEADLINE_MARGIN_MS;
+      if (code === 'LEASE_HELD' && left <= 0) throw new DeskError('LEASE_HELD', `${(err as Error).message} ${LEASE_HELD_ADVICE} The step waited until its deadline; run it again once the lease is free.`);
+      await sleep(Math.min(code === 'LEASE_HELD' ? 2000 : 1000, Math.max(0, left)), ctx.signal);
     }
   }
 }
+
+const DEADLINE_MARGIN_MS = 1500;
+const LEASE_HELD_ADVICE = "Ask that workstation's operator to pause its backup schedule (Backups page) or stop its drdesk agent; if its heartbeat has stopped, take the lease over (Backups page, or drdesk backup take-over).";
 
 function check(rec: CycleRecord): CycleRecord {
   if (rec.error) throw new DeskError(rec.error.code, rec.error.message);
