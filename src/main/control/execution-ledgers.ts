@@ -4,7 +4,8 @@ import { DeskError } from '../../shared/errors';
 import type { ReplicaSetConfig, Topology } from '../../shared/topology';
 import type { SecretStore } from '../store/secret-store';
 import { connectReplicaSet } from '../connectors/mongo-endpoints';
-import { ExecutionLedger, type LedgerClaim } from './ledger';
+import type { LedgerExecution, LedgerExecutions } from '../../shared/api/runbooks';
+import { ExecutionLedger, type LedgerClaim, type LedgerDoc } from './ledger';
 
 /**
  * The execution ledgers an execution writes to: those of the replica sets its action steps act on. A DR
@@ -99,16 +100,68 @@ export class ReplicaSetLedgers {
     for (const t of ledgerTargets(plan, this.d.topology)) await this.withLedger(t, (l) => l.finish(requestId, executionId, outcome)).catch(() => undefined);
   }
 
-  /** Every execution the reachable ledgers record, newest first (what a workstation without its database sees). */
-  async list(limit = 50): Promise<Array<{ site: string; requestId: string; executionId: string; by: string; workstation: string; startedAt: string; finishedAt: string | null; outcome: string | null }>> {
-    const seen = new Map<string, { site: string; requestId: string; executionId: string; by: string; workstation: string; startedAt: string; finishedAt: string | null; outcome: string | null }>();
-    for (const s of this.d.topology.sites)
-      for (const rs of s.replicaSets) {
-        const docs = await this.withLedger({ site: s.name, replicaSet: rs, required: false }, (l) => l.recent(limit)).catch(() => []);
-        for (const d of docs)
-          if (!seen.has(d._id))
-            seen.set(d._id, { site: `${s.name} (${rs.name})`, requestId: d._id, executionId: d.executionId, by: d.by, workstation: d.workstation, startedAt: d.startedAt.toISOString(), finishedAt: d.finishedAt?.toISOString() ?? null, outcome: d.outcome });
-      }
-    return [...seen.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
+  /**
+   * Every execution the topology's ledgers record, newest first, merged by request id (what a workstation
+   * without its database sees). Each ledger is read with majority read concern (controlCollection) and a
+   * short timeout, all at once, so a gone DC neither stalls the answer nor disappears from it: a ledger
+   * that does not answer is named with its reason.
+   */
+  async recorded(limit = 50): Promise<LedgerExecutions> {
+    const reads = await Promise.all(
+      this.d.topology.sites.flatMap((s) =>
+        s.replicaSets.map(async (rs): Promise<LedgerRead> => {
+          const site = `${s.name} (${rs.name})`;
+          try {
+            return { site, docs: await this.withLedger({ site: s.name, replicaSet: rs, required: false }, (l) => l.recent(limit)) };
+          } catch (err) {
+            return { site, docs: null, why: (err as Error).message.split('\n')[0] };
+          }
+        }),
+      ),
+    );
+    return mergeLedgerReads(reads, limit);
   }
+
+  /** The merged entries alone, one `site` text each (the Backups page's control status). */
+  async list(limit = 50): Promise<Array<Omit<LedgerExecution, 'sites'> & { site: string }>> {
+    const { entries } = await this.recorded(limit);
+    return entries.map(({ sites, ...e }) => ({ ...e, site: sites.join(', ') }));
+  }
+}
+
+/** One ledger's answer: its newest documents, or null and why it did not answer. */
+export interface LedgerRead {
+  site: string;
+  docs: LedgerDoc[] | null;
+  why?: string;
+}
+
+/**
+ * Merges the ledgers' documents by request id: one entry per execution of a request, naming every ledger
+ * that holds it. A ledger that missed the finish (it did not answer then) keeps "started"; the entry takes
+ * the outcome from the ledgers that have it. Two executions under one request id (which the claim refuses)
+ * stay two entries, so the conflict shows.
+ */
+export function mergeLedgerReads(reads: readonly LedgerRead[], limit: number): LedgerExecutions {
+  const byKey = new Map<string, LedgerExecution>();
+  for (const r of reads)
+    for (const d of r.docs ?? []) {
+      const key = `${d._id}\u0000${d.executionId}`;
+      const startedAt = d.startedAt.toISOString();
+      const finishedAt = d.finishedAt?.toISOString() ?? null;
+      const prev = byKey.get(key);
+      if (!prev) {
+        byKey.set(key, { requestId: d._id, executionId: d.executionId, by: d.by, workstation: d.workstation, startedAt, finishedAt, outcome: d.outcome, sites: [r.site] });
+        continue;
+      }
+      prev.sites.push(r.site);
+      if (startedAt < prev.startedAt) prev.startedAt = startedAt;
+      if (d.outcome !== null && (prev.outcome === null || (finishedAt ?? '') > (prev.finishedAt ?? ''))) {
+        prev.outcome = d.outcome;
+        prev.finishedAt = finishedAt;
+      }
+    }
+  const entries = [...byKey.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.requestId.localeCompare(b.requestId)).slice(0, limit);
+  const ledgers = reads.map((r) => (r.docs ? { site: r.site, answered: true } : { site: r.site, answered: false, why: r.why ?? 'no answer' }));
+  return { entries, ledgers };
 }

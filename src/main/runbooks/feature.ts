@@ -34,6 +34,8 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
       sandboxFault: sandbox ? (req) => sandbox.fault(req) : null,
       standingFence: ctx.services.get(STANDING_FENCES),
     });
+    // One reader of the topology's ledgers: it claims and finishes executions, and lists what they record.
+    const ledgers = new ReplicaSetLedgers({ topology, secrets: ctx.secrets, workstation: ctx.dataDir });
     const settings = loadRunbookSettings(ctx.dataDir, sandbox !== null);
     const runbooks = new RunbookService({
       db: ctx.database.db,
@@ -52,7 +54,8 @@ export function runbooksFeature(opts: { backup?: (ctx: DeskContext) => BackupPor
         describe: async (id) => approvalResult(await approvals.getRequest(id)),
         checkpoint: (requestId) => auditCheckpoint(approvals, requestId).catch(() => null),
       },
-      ledger: (opts.ledger ? opts.ledger(ctx) : new ReplicaSetLedgers({ topology, secrets: ctx.secrets, workstation: ctx.dataDir })) ?? undefined,
+      ledger: (opts.ledger ? opts.ledger(ctx) : ledgers) ?? undefined,
+      ledgers,
     });
     runbooks.executor.onProgress((p) => ctx.events.emit('executionProgress', p));
     return {

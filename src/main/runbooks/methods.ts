@@ -22,6 +22,7 @@ export function runbookMethods(runbooks: RunbookService): MethodTable {
     },
     startExecution: { input: z.strictObject({ requestId }), handler: (i) => runbooks.start(i.requestId) },
     listExecutions: { input: limit, handler: async (i) => runbooks.list(i?.limit) },
+    listLedgerExecutions: { input: limit, handler: (i) => runbooks.ledgerExecutions(i?.limit) },
     getExecution: { input: z.strictObject({ id: executionId }), handler: async (i) => runbooks.get(i.id) },
     resumeExecution: {
       input: z.strictObject({ id: executionId, confirmSteps: z.array(z.number().int().min(1).max(1000)).max(100).optional() }),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DrillReport } from '../../shared/api/drill-report';
-import type { ExecutionSummary, ExecutionView, ReportFile } from '../../shared/api/runbooks';
+import type { ExecutionSummary, ExecutionView, LedgerExecutions, LedgerExecutionsView, ReportFile } from '../../shared/api/runbooks';
 import { executionReport } from '../reports/execution-report';
 import { renderReportHtml } from '../reports/html';
 import { htmlToPdf } from '../reports/pdf';
@@ -48,12 +48,17 @@ export function loadRunbookSettings(dataDir: string, sandbox: boolean): RunbookS
   return r.data;
 }
 
+/** Reads the executions the replica sets' ledgers record (ReplicaSetLedgers.recorded). */
+export interface LedgerListing {
+  recorded(limit?: number): Promise<LedgerExecutions>;
+}
+
 /** Plans, approved execution, resume and abort: what the DeskApi runbook methods call. */
 export class RunbookService {
   readonly executor: Executor;
 
   constructor(
-    private readonly d: { db: Database.Database; topology: Topology; settings: RunbookSettings; handlers: OperationHandlers; audit: AuditSink; notifier?: Notifier; gate: ExecutionGate | null; ledger?: ExecutionLedgerPort },
+    private readonly d: { db: Database.Database; topology: Topology; settings: RunbookSettings; handlers: OperationHandlers; audit: AuditSink; notifier?: Notifier; gate: ExecutionGate | null; ledger?: ExecutionLedgerPort; ledgers?: LedgerListing },
   ) {
     this.executor = new Executor({ db: d.db, handlers: d.handlers, audit: d.audit, notifier: d.notifier, ledger: d.ledger });
   }
@@ -75,6 +80,18 @@ export class RunbookService {
 
   list(limit?: number): ExecutionSummary[] {
     return this.executor.list(limit);
+  }
+
+  /**
+   * What the replica sets' ledgers record, each entry marked whether this workstation's journal holds it:
+   * a workstation whose data directory was lost (or another workstation) still sees every run.
+   */
+  async ledgerExecutions(limit?: number): Promise<LedgerExecutionsView> {
+    if (!this.d.ledgers) throw new DeskError('LEDGER_UNAVAILABLE', 'This engine reads no execution ledgers: it was started without the replica sets of a topology.');
+    const r = await this.d.ledgers.recorded(limit);
+    // The journal's own table, read by id: building each execution's view only to learn it exists would read its steps too.
+    const known = this.d.db.prepare('SELECT 1 FROM rb_executions WHERE id = ?');
+    return { ...r, entries: r.entries.map((e) => ({ ...e, local: known.get(e.executionId) !== undefined })) };
   }
 
   get(id: string): ExecutionView {

@@ -90,6 +90,32 @@ export interface ReportFile {
   base64: string;
 }
 
+/** One execution as the replica sets' execution ledgers record it (the record every workstation shares). */
+export interface LedgerExecution {
+  requestId: string;
+  executionId: string;
+  by: string;
+  /** "hostname:data directory" of the workstation that claimed it. */
+  workstation: string;
+  startedAt: string;
+  /** null while no ledger that answered has its outcome (still running, or finished while that ledger was down). */
+  finishedAt: string | null;
+  outcome: string | null;
+  /** Every ledger that holds it, e.g. ['DC (rs-dc)', 'DR (rs-dr)']. */
+  sites: string[];
+}
+
+export interface LedgerExecutions {
+  entries: LedgerExecution[];
+  /** Every replica set ledger of the topology; one that did not answer says why. */
+  ledgers: Array<{ site: string; answered: boolean; why?: string }>;
+}
+
+export interface LedgerExecutionsView extends LedgerExecutions {
+  /** `local`: this workstation's journal knows the execution (false: run on another workstation, or this one's data directory was replaced). */
+  entries: Array<LedgerExecution & { local: boolean }>;
+}
+
 export interface RunbookMethods {
   listRunbooks: { in: void; out: Array<{ id: RunbookId; title: string; summary: string }> };
   /** The plan exactly as it would be requested and approved, with its digest. */
@@ -97,6 +123,8 @@ export interface RunbookMethods {
   /** Runs the plan of an approved request; refused until the request's policy is met. */
   startExecution: { in: { requestId: string }; out: ExecutionView };
   listExecutions: { in: { limit?: number } | void; out: ExecutionSummary[] };
+  /** The executions the replica sets' ledgers record (every workstation's), newest first, each marked whether this journal knows it. */
+  listLedgerExecutions: { in: { limit?: number } | void; out: LedgerExecutionsView };
   getExecution: { in: { id: string }; out: ExecutionView };
   resumeExecution: { in: { id: string; confirmSteps?: number[] }; out: ExecutionView };
   abortExecution: { in: { id: string }; out: ExecutionView };
