@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { historyRangeSchema } from '../../shared/monitor';
 import { noInput, type MethodTable } from '../rpc/router';
@@ -33,6 +34,8 @@ export function backupMethods(s: BackupService): MethodTable {
         .refine((v) => v.intervalMinutes !== undefined || v.enabled !== undefined, 'give intervalMinutes, enabled, or both'),
       handler: async (i) => s.setSchedule(i),
     },
+    // Any string reaches the service, which refuses an unknown mode with BACKUP_MODE (the same answer as the CLI's).
+    setBackupMode: { input: z.strictObject({ mode: z.string().max(100) }), handler: async (i) => s.setMode(i.mode, `${userInfo().username} via DeskApi`) },
     verifyChain: { input: z.union([noInput, z.strictObject({ remote: z.boolean().optional() })]), handler: (i) => s.verify(i?.remote !== false) },
     trustSshHostKey: {
       input: z.strictObject({

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { BackupControlView, BackupProgress, BackupSchedule, BackupStatus, CycleRecord, VerifyReport } from '../../shared/api/backup';
+import type { BackupControlView, BackupMode, BackupModeChange, BackupProgress, BackupSchedule, BackupStatus, CycleRecord, VerifyReport } from '../../shared/api/backup';
 import { DeskError, serializeError } from '../../shared/errors';
 import { RANGE_MS, type HistoryRange } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
@@ -23,6 +23,7 @@ import { DEFAULT_SLICE_SECONDS } from './continuous/defaults';
 import { endActivation, readActivation, recordActivation, routeActivatedError, type ActivationRecord } from './route-activation';
 import { controlStatus, controlView, type ControlSources, type ControlStatus, type LeaseStatus } from './control-status';
 import { BackupLeaseHolder, type BackupLeaseOptions } from './lease-holder';
+import { ModeSwitch } from './mode-switch';
 
 /**
  * The backup feature as one object: pipeline, one-at-a-time gate with deadlines, scheduler, status and
@@ -104,6 +105,7 @@ export class BackupService {
   private readonly lease: BackupLeaseHolder;
   private sampler: NodeJS.Timeout | null = null;
   private continuous: ContinuousRunner | null = null;
+  private readonly modes: ModeSwitch;
   /** This process, as other processes see it in the lock. */
   private readonly owner = `pid ${process.pid} on ${hostname()} (${randomBytes(3).toString('hex')})`;
 
@@ -119,6 +121,17 @@ export class BackupService {
       // The rest of the app works without a backup route; the status says what to add to the topology.
       this.configError = err instanceof DeskError ? err : new DeskError('BACKUP_CONFIG', (err as Error).message);
     }
+    const o = d.options;
+    this.modes = new ModeSwitch({
+      fixed: o?.mode, store: this.store, log: this.log, sliceSeconds: o?.continuous?.sliceSeconds ?? DEFAULT_SLICE_SECONDS, followEveryMs: o?.rpoSampleMs ?? 15_000,
+      started: () => this.sampler !== null,
+      running: () => (this.continuous ? 'continuous' : this.scheduler.isRunning ? 'interval' : null),
+      wanted: () => (this.configured ? this.mode() : 'interval'),
+      busy: () => this.gate.running?.label ?? null,
+      stopRunner: () => this.stopRunner(),
+      startRunner: () => this.startRunner(false),
+      emitStatus: () => this.emitStatus(),
+    });
     this.lease = new BackupLeaseHolder({ options: d.options?.controlLease, dataDir: d.dataDir, pipeline: () => this.pipeline });
     this.scheduler = new BackupScheduler({
       schedule: () => {
@@ -145,6 +158,7 @@ export class BackupService {
     const override = this.store.setting('intervalMinutes');
     const intervalMinutes = override ? Number(override) : this.d.topology.backup.intervalMinutes;
     return {
+      mode: this.modes.view(),
       intervalMinutes,
       enabled: this.configured !== null && this.store.setting('enabled') !== 'false' && readActivation(this.store) === null,
       source: override ? 'override' : 'topology',
@@ -155,8 +169,13 @@ export class BackupService {
   }
 
   /** Continuous or interval: the option (agent flag), else the "mode" setting, else interval. */
-  mode(): 'continuous' | 'interval' {
-    return this.d.options?.mode ?? (this.store.setting('mode') === 'continuous' ? 'continuous' : 'interval');
+  mode(): BackupMode {
+    return this.modes.mode();
+  }
+
+  /** Persists the mode and, while started, stops the running one cleanly and starts the other (mode-switch.ts). */
+  setMode(mode: unknown, by: string): BackupModeChange {
+    return this.modes.set(mode, by);
   }
 
   private cycleDeadlineMs(intervalMinutes: number): number {
@@ -428,8 +447,19 @@ export class BackupService {
     return { hostPort: pin.hostPort, fingerprint: pin.fingerprint, pinnedAt: pin.pinnedAt };
   }
 
-  /** Starts the schedule (app open, or `drdesk agent`) and the RPO sampler. */
+  /** Starts the schedule (app open, or `drdesk agent`) and the RPO sampler (which also follows a mode set elsewhere). */
   start(runNow = false): void {
+    this.startRunner(runNow);
+    if (!this.sampler) {
+      this.sampler = setInterval(() => {
+        this.sampleRpo();
+        this.modes.follow();
+      }, this.d.options?.rpoSampleMs ?? 15_000);
+      this.sampler.unref();
+    }
+  }
+
+  private startRunner(runNow: boolean): void {
     if (this.mode() === 'continuous' && this.configured) {
       this.continuous ??= new ContinuousRunner({
         pipeline: this.pipeline,
@@ -445,15 +475,16 @@ export class BackupService {
       });
       if (!this.activation()) this.continuous.start();
     } else this.scheduler.start(runNow);
-    if (!this.sampler) {
-      this.sampler = setInterval(() => this.sampleRpo(), this.d.options?.rpoSampleMs ?? 15_000);
-      this.sampler.unref();
-    }
   }
 
   async stop(): Promise<void> {
     if (this.sampler) clearInterval(this.sampler);
     this.sampler = null;
+    await this.stopRunner();
+    await this.modes.settled();
+  }
+
+  private async stopRunner(): Promise<void> {
     await this.continuous?.stop();
     this.continuous = null;
     await this.scheduler.stop();

@@ -96,7 +96,34 @@ export interface CycleRecord {
   bytes: number;
 }
 
+/** How the backups run: cycles on the schedule, or DC's oplog tailed with a slice closed every few seconds. */
+export type BackupMode = 'interval' | 'continuous';
+
+export const BACKUP_MODES: readonly BackupMode[] = ['interval', 'continuous'];
+
+export interface BackupModeView {
+  current: BackupMode;
+  /**
+   * agent: this process's agent flag (drdesk agent --continuous) decides, the setting cannot change it;
+   * setting: chosen from the Backups page, `drdesk backup mode` or setBackupMode (kept in SQLite); default: interval.
+   */
+  source: 'agent' | 'setting' | 'default';
+  /** Continuous mode closes a slice this often. */
+  sliceSeconds: number;
+  /** While this process stops one mode and starts the other: what it waits for ("cycle #12 to finish"); else null. */
+  switching: string | null;
+}
+
+/** The outcome of setBackupMode: switching to the mode already in use changes nothing and says so. */
+export interface BackupModeChange {
+  mode: BackupMode;
+  changed: boolean;
+  message: string;
+}
+
 export interface BackupSchedule {
+  /** Interval or continuous, and who decides it. */
+  mode: BackupModeView;
   intervalMinutes: number;
   enabled: boolean;
   /** "topology" (the file's backup.intervalMinutes) or "override" (set from the app, kept in SQLite). */
@@ -215,6 +242,12 @@ export interface BackupMethods {
   /** Starts a new chain: a consistent copy of DC replaces DR's data (DR's position is recorded first). */
   startBaseline: { in: { wait?: boolean } | void; out: CycleRecord };
   setBackupSchedule: { in: { intervalMinutes?: number; enabled?: boolean }; out: BackupSchedule };
+  /**
+   * Interval or continuous mode from now on (kept in the data directory): the running mode stops at its safe
+   * point and the other starts. "mode" is "interval" or "continuous": anything else is refused (BACKUP_MODE),
+   * as is any change while an agent flag fixes the mode (BACKUP_MODE_FIXED).
+   */
+  setBackupMode: { in: { mode: string }; out: BackupModeChange };
   verifyChain: { in: { remote?: boolean } | void; out: VerifyReport };
   /** Re-trusts a landing host after its key changed; the fingerprint must be the one it now offers. */
   trustSshHostKey: { in: { hostPort: string; fingerprint: string }; out: { hostPort: string; fingerprint: string; pinnedAt: string } };

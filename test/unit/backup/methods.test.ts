@@ -29,7 +29,7 @@ function router(input: TopologyInput) {
 describe('backup DeskApi handlers', () => {
   it('registers every BackupMethods method', () => {
     const { r } = router({ sites: [site('DC', 'dc', 1), site('DR', 'dr', 2)] });
-    expect(r.names()).toEqual(['getBackupControl', 'getBackupHistory', 'getBackupStatus', 'getRpoHistory', 'runBackupNow', 'setBackupSchedule', 'startBaseline', 'takeOverBackups', 'trustSshHostKey', 'verifyChain']);
+    expect(r.names()).toEqual(['getBackupControl', 'getBackupHistory', 'getBackupStatus', 'getRpoHistory', 'runBackupNow', 'setBackupMode', 'setBackupSchedule', 'startBaseline', 'takeOverBackups', 'trustSshHostKey', 'verifyChain']);
   });
 
   it('says what is missing when the topology has no DR landing host, without breaking the app', async () => {
