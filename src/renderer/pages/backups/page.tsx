@@ -10,6 +10,7 @@ import { CycleHistory } from './CycleHistory';
 import { ProgressPanel } from './ProgressPanel';
 import { RpoChart } from './RpoChart';
 import { LeaseCard } from './LeaseCard';
+import { BackupMode } from './BackupMode';
 import { ScheduleCard } from './ScheduleCard';
 import { SliceDetails } from './SliceDetails';
 import { StatusCard } from './StatusCard';
@@ -90,6 +91,7 @@ function BackupsView({ status, running, error, now }: ViewProps) {
         <aside className="backups-side">
           <StatusCard status={status} now={now} />
           {isConfigured(status) && <LeaseCard now={now} lastCycleId={lastCycle?.id ?? 0} />}
+          <BackupMode view={status.schedule.mode} intervalMinutes={status.schedule.intervalMinutes} configured={isConfigured(status)} lastCycleId={lastCycle?.id ?? 0} />
           <ScheduleCard schedule={status.schedule} recentCycles={status.recentCycles} configured={isConfigured(status)} now={now} />
         </aside>
       </div>
