@@ -2,6 +2,7 @@ import { useNow } from '../../app/desk-context';
 import type { PageDefinition } from '../../app/pages';
 import { ExecutionDetail } from './ExecutionDetail';
 import { ExecutionList } from './ExecutionList';
+import { LedgerExecutions } from './LedgerExecutions';
 import { ReadyToRun } from './ReadyToRun';
 import { navigate, useSubPath } from '../../app/hash-route';
 import './executions.css';
@@ -21,6 +22,7 @@ function ExecutionsPage() {
         <>
           <ReadyToRun onStarted={(ex) => navigate('executions', ex)} now={now} />
           <ExecutionList now={now} />
+          <LedgerExecutions now={now} />
         </>
       )}
     </div>
