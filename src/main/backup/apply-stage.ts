@@ -6,7 +6,7 @@ import { fileSha256 } from './archive';
 import { changesReason, changesSince } from './anchor';
 import { applyIncrementArchive, type ApplyDeps } from './apply';
 import { restoreBaselineArchive, restorePartedBaseline, type BaselinePart, type PartAccess } from './baseline/restore';
-import { landedPartsProblem, partFiles, stagedPartAccess } from './baseline/restore-fetch';
+import { landedPartsProblem, stagedPartAccess } from './baseline/restore-fetch';
 import type { ChainRow, SliceRow } from './backup-store';
 import type { Landing } from './landing';
 import { linkProblem, manifestSha256, rootProblem, type Manifest } from './manifest';
@@ -17,8 +17,7 @@ import { checkAborted } from './scheduler';
 
 /** A baseline's parts (absent on a baseline in one archive and on every other kind). */
 function partsOf(m: Manifest): BaselinePart[] | null {
-  const parts = (m as Manifest & { parts?: BaselinePart[] }).parts;
-  return m.kind === 'baseline' && parts?.length ? parts : null;
+  return m.kind === 'baseline' && m.parts?.length ? m.parts : null;
 }
 
 /** A parted baseline DR refused for its data (not its transport): shipping it again would not help. */
@@ -165,13 +164,13 @@ export class ApplyStage {
 
   /** Each part's sha256 where it landed, against the manifest: a missing or damaged one ships the slice again. */
   private async checkParts(landing: Landing, s: SliceRow, parts: BaselinePart[]): Promise<void> {
-    const problem = await landedPartsProblem(partFiles(landing), parts, { label: landing.label, seq: s.seq, target: this.route.to.name });
+    const problem = await landedPartsProblem(landing, parts, { label: landing.label, seq: s.seq, target: this.route.to.name });
     if (problem) this.reship(s, problem.code, problem.message);
   }
 
   /** Parts are fetched as the restore's pool reaches them, checked again after the copy, and deleted once restored. */
   private partAccess(run: RunContext, landing: Landing, s: SliceRow): PartAccess {
-    return stagedPartAccess(partFiles(landing), this.staging, { label: landing.label, seq: s.seq, target: this.route.to.name }, (code, message) => this.reship(s, code, message), run.signal);
+    return stagedPartAccess(landing, this.staging, { label: landing.label, seq: s.seq, target: this.route.to.name }, (code, message) => this.reship(s, code, message), run.signal);
   }
 
   /**

@@ -31,13 +31,43 @@ export interface Landing {
   /** Copies a landed archive to `localPath` for the apply (the apply then checks its sha256 itself). */
   fetch(m: Manifest, localPath: string, onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
   remoteChecksum(m: Manifest): Promise<string | null>;
+  /**
+   * Ships one more file of a slice (a baseline's part) the same way: resumable, checked at the landing, deleted
+   * there and refused when it does not match. Nothing is sent when the landing holds it intact already.
+   */
+  shipFile(file: LandingFile, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }>;
+  /** Copies one landed file to `localPath` (SLICE_MISSING_REMOTE when it is not there). */
+  fetchFile(name: string, localPath: string, bytes: number, onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
+  /** The sha256 of one landed file (null when absent). */
+  fileChecksum(name: string): Promise<string | null>;
   exists(name: string): Promise<boolean>;
   /** Reads / replaces one file of the landing directory (null when absent). */
   readFile(name: string): Promise<Buffer | null>;
   writeFile(name: string, data: Buffer): Promise<void>;
-  /** Deletes a slice's files at the landing (archive, manifest, any partial copy). */
-  remove(m: Pick<Manifest, 'chainId' | 'seq' | 'archive'>): Promise<void>;
+  /** Deletes a slice's files at the landing (archive, its parts, manifest, any partial copy). */
+  remove(m: SliceFiles): Promise<void>;
   close(): void;
+}
+
+/** A file shipped beside a slice's archive: its name at the landing, where it is here, what it must hash to. */
+export interface LandingFile {
+  name: string;
+  localPath: string;
+  sha256: string;
+  /** The slice it belongs to (for transfer hooks and messages). */
+  of: Pick<Manifest, 'chainId' | 'seq'>;
+}
+
+export type SliceFiles = Pick<Manifest, 'chainId' | 'seq' | 'archive' | 'parts'>;
+
+/** Every file name a slice has at a landing, partial copies included. */
+export function sliceFileNames(m: SliceFiles): string[] {
+  const files = [m.archive, ...(m.parts ?? []).map((p) => p.archive)];
+  return [...files.flatMap((f) => [f, `${f}.part`]), manifestName(m.chainId, m.seq)];
+}
+
+export function fileMissingError(f: LandingFile): DeskError {
+  return new DeskError('SLICE_MISSING', `${f.name} of slice ${f.of.chainId}#${f.of.seq} is gone from the outbox and is not intact at the landing: chain broken — a new baseline is needed.`);
 }
 
 /** A slice whose archive is gone from the outbox and not intact at the landing cannot be delivered. */
@@ -45,8 +75,8 @@ export function sliceMissingError(m: Manifest): DeskError {
   return new DeskError('SLICE_MISSING', `Slice ${m.chainId}#${m.seq} (${m.archive}) is gone from the outbox and is not intact at the landing: chain broken — a new baseline is needed.`);
 }
 
-export function landedMismatchError(m: Manifest, found: string | null, where: string): DeskError {
-  return new DeskError('CHECKSUM_REMOTE_MISMATCH', `${m.archive} arrived ${where} with sha256 ${found ?? '(unreadable)'} instead of ${m.sha256}: it was deleted there and is sent again.`);
+export function landedMismatchError(name: string, want: string, found: string | null, where: string): DeskError {
+  return new DeskError('CHECKSUM_REMOTE_MISMATCH', `${name} arrived ${where} with sha256 ${found ?? '(unreadable)'} instead of ${want}: it was deleted there and is sent again.`);
 }
 
 export interface TransferTuning {
@@ -127,37 +157,49 @@ export class SshLanding implements Landing {
    */
   async ship(slice: SliceRow, outbox: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }> {
     const m = slice.manifest;
-    const local = join(outbox, m.archive);
-    const remote = this.remotePath(m.archive);
+    const file: LandingFile = { name: m.archive, localPath: join(outbox, m.archive), sha256: m.sha256, of: m };
     return this.retry(
       `shipping ${m.archive}`,
       async (s) => {
-        await remoteMkdirP(s, this.dir);
-        if (!existsSync(local)) {
-          // Already on DR intact (e.g. the local copy was pruned after a previous ship)? Then nothing is lost.
-          if ((await remoteSha256(s, remote)) === m.sha256) {
-            await remoteWriteFile(s, this.remotePath(manifestName(m.chainId, m.seq)), encodeManifest(m));
-            return { sent: 0, resumedFrom: 0 };
-          }
-          throw sliceMissingError(m);
-        }
-        const r = await uploadResumable(s, local, remote, {
-          ...this.opts.transfer,
-          onProgress: (sent, total) => {
-            onProgress(sent, total);
-            this.opts.transferHook?.({ chainId: m.chainId, seq: m.seq, sent, total }, s);
-          },
-        });
-        const far = await remoteSha256(s, remote);
-        if (far !== m.sha256) {
-          await remoteUnlink(s, remote);
-          throw landedMismatchError(m, far, `on ${this.host.host}`);
-        }
+        const r = existsSync(file.localPath) ? await this.upload(s, file, onProgress) : null;
+        // Already on DR intact (e.g. the local copy was pruned after a previous ship)? Then nothing is lost.
+        if (!r && (await remoteSha256(s, this.remotePath(m.archive))) !== m.sha256) throw sliceMissingError(m);
         await remoteWriteFile(s, this.remotePath(manifestName(m.chainId, m.seq)), encodeManifest(m));
-        return { sent: r.bytes - r.resumedFrom, resumedFrom: r.resumedFrom };
+        return r ?? { sent: 0, resumedFrom: 0 };
       },
       signal,
     );
+  }
+
+  async shipFile(file: LandingFile, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }> {
+    return this.retry(
+      `shipping ${file.name}`,
+      async (s) => {
+        if ((await remoteSha256(s, this.remotePath(file.name))) === file.sha256) return { sent: 0, resumedFrom: 0 };
+        if (!existsSync(file.localPath)) throw fileMissingError(file);
+        return this.upload(s, file, onProgress);
+      },
+      signal,
+    );
+  }
+
+  /** One resumable upload, then the far-side check: a copy that does not match is deleted and refused. */
+  private async upload(s: SshSession, f: LandingFile, onProgress: (sent: number, total: number) => void): Promise<{ sent: number; resumedFrom: number }> {
+    const remote = this.remotePath(f.name);
+    await remoteMkdirP(s, this.dir);
+    const r = await uploadResumable(s, f.localPath, remote, {
+      ...this.opts.transfer,
+      onProgress: (sent, total) => {
+        onProgress(sent, total);
+        this.opts.transferHook?.({ chainId: f.of.chainId, seq: f.of.seq, sent, total }, s);
+      },
+    });
+    const far = await remoteSha256(s, remote);
+    if (far !== f.sha256) {
+      await remoteUnlink(s, remote);
+      throw landedMismatchError(f.name, f.sha256, far, `on ${this.host.host}`);
+    }
+    return { sent: r.bytes - r.resumedFrom, resumedFrom: r.resumedFrom };
   }
 
   async remoteManifest(m: Manifest, signal?: AbortSignal): Promise<Manifest | null> {
@@ -173,14 +215,22 @@ export class SshLanding implements Landing {
   }
 
   async fetch(m: Manifest, localPath: string, onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
-    await this.retry(`reading ${m.archive}`, (s) => downloadFile(s, this.remotePath(m.archive), localPath, onProgress), signal).catch(async (err: unknown) => {
+    await this.fetchFile(m.archive, localPath, m.bytes, onProgress, signal);
+  }
+
+  async fetchFile(name: string, localPath: string, _bytes: number, onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+    await this.retry(`reading ${name}`, (s) => downloadFile(s, this.remotePath(name), localPath, onProgress), signal).catch(async (err: unknown) => {
       await rm(localPath, { force: true });
       throw err;
     });
   }
 
   async remoteChecksum(m: Manifest): Promise<string | null> {
-    return this.retry(`checking ${m.archive}`, (s) => remoteSha256(s, this.remotePath(m.archive)));
+    return this.fileChecksum(m.archive);
+  }
+
+  async fileChecksum(name: string): Promise<string | null> {
+    return this.retry(`checking ${name}`, (s) => remoteSha256(s, this.remotePath(name)));
   }
 
   async exists(name: string): Promise<boolean> {
@@ -195,9 +245,9 @@ export class SshLanding implements Landing {
     await this.retry(`writing ${name}`, (s) => remoteWriteFile(s, this.remotePath(name), data));
   }
 
-  async remove(m: Pick<Manifest, 'chainId' | 'seq' | 'archive'>): Promise<void> {
+  async remove(m: SliceFiles): Promise<void> {
     await this.retry(`deleting ${m.archive}`, async (s) => {
-      for (const name of [m.archive, `${m.archive}.part`, manifestName(m.chainId, m.seq)]) await remoteUnlink(s, this.remotePath(name));
+      for (const name of sliceFileNames(m)) await remoteUnlink(s, this.remotePath(name));
     });
   }
 

@@ -6,7 +6,7 @@ import { DeskError } from '../../shared/errors';
 import { fileSha256 } from './archive';
 import type { SliceRow } from './backup-store';
 import { manifestName } from './capture';
-import { landedMismatchError, sliceMissingError, type Landing } from './landing';
+import { fileMissingError, landedMismatchError, sliceFileNames, sliceMissingError, type Landing, type LandingFile, type SliceFiles } from './landing';
 import { encodeManifest, parseManifest, type Manifest } from './manifest';
 import { checkAborted } from './scheduler';
 
@@ -51,31 +51,40 @@ export class LocalLanding implements Landing {
 
   async ship(slice: SliceRow, outbox: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }> {
     const m = slice.manifest;
-    const local = join(outbox, m.archive);
-    const landed = this.path(m.archive);
+    const file: LandingFile = { name: m.archive, localPath: join(outbox, m.archive), sha256: m.sha256, of: m };
+    let r = { sent: 0, resumedFrom: 0 };
+    if (existsSync(file.localPath)) r = await this.copyIn(file, onProgress, signal);
+    // Already landed intact (the outbox copy was pruned after an earlier ship)? Then nothing is lost.
+    else if ((await this.fileChecksum(m.archive)) !== m.sha256) throw sliceMissingError(m);
+    await this.writeManifest(m);
+    return r;
+  }
+
+  async shipFile(file: LandingFile, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }> {
+    if ((await this.fileChecksum(file.name)) === file.sha256) return { sent: 0, resumedFrom: 0 };
+    if (!existsSync(file.localPath)) throw fileMissingError(file);
+    return this.copyIn(file, onProgress, signal);
+  }
+
+  /** The resumable copy, then the check at the landing: a copy that does not match is deleted and refused. */
+  private async copyIn(f: LandingFile, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }> {
+    const landed = this.path(f.name);
     await mkdir(this.dir, { recursive: true }).catch((err: unknown) => {
       throw ioError('create', this.dir, err);
     });
-    if (!existsSync(local)) {
-      // Already landed intact (the outbox copy was pruned after an earlier ship)? Then nothing is lost.
-      if ((await this.remoteChecksum(m)) !== m.sha256) throw sliceMissingError(m);
-      await this.writeManifest(m);
-      return { sent: 0, resumedFrom: 0 };
-    }
-    const resumedFrom = await this.copyResumable(local, landed, onProgress, signal).catch((err: unknown) => {
+    const r = await this.copyResumable(f.localPath, landed, onProgress, signal).catch((err: unknown) => {
       throw ioError('copy to', landed, err);
     });
     const found = await fileSha256(landed).catch(() => null);
-    if (found !== m.sha256) {
+    if (found !== f.sha256) {
       await rm(landed, { force: true });
-      throw landedMismatchError(m, found, `in ${this.label}`);
+      throw landedMismatchError(f.name, f.sha256, found, `in ${this.label}`);
     }
-    await this.writeManifest(m);
-    return { sent: m.bytes - resumedFrom, resumedFrom };
+    return { sent: r.total - r.resumedFrom, resumedFrom: r.resumedFrom };
   }
 
   /** Copies through `to.part`, continuing a partial copy whose prefix matches; returns where it resumed. */
-  private async copyResumable(from: string, to: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<number> {
+  private async copyResumable(from: string, to: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ total: number; resumedFrom: number }> {
     const total = (await stat(from)).size;
     const part = `${to}.part`;
     let offset = (await sizeOf(part)) ?? 0;
@@ -104,7 +113,7 @@ export class LocalLanding implements Landing {
       await fh.close();
     }
     await rename(part, to);
-    return offset;
+    return { total, resumedFrom: offset };
   }
 
   private async writeManifest(m: Manifest): Promise<void> {
@@ -118,19 +127,28 @@ export class LocalLanding implements Landing {
   }
 
   async fetch(m: Manifest, localPath: string, onProgress: (done: number, total: number) => void): Promise<void> {
-    const landed = this.path(m.archive);
+    await this.fetchFile(m.archive, localPath, m.bytes, onProgress);
+  }
+
+  async fetchFile(name: string, localPath: string, bytes: number, onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+    const landed = this.path(name);
     try {
+      checkAborted(signal);
       await copyFile(landed, localPath);
     } catch (err) {
       await rm(localPath, { force: true });
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DeskError('SLICE_MISSING_REMOTE', `${landed} is not in the local landing: it was deleted or never arrived.`, { path: landed });
       throw ioError('read', landed, err);
     }
-    onProgress(m.bytes, m.bytes);
+    onProgress(bytes, bytes);
   }
 
   async remoteChecksum(m: Manifest): Promise<string | null> {
-    const landed = this.path(m.archive);
+    return this.fileChecksum(m.archive);
+  }
+
+  async fileChecksum(name: string): Promise<string | null> {
+    const landed = this.path(name);
     return existsSync(landed) ? fileSha256(landed) : null;
   }
 
@@ -160,8 +178,8 @@ export class LocalLanding implements Landing {
     }
   }
 
-  async remove(m: Pick<Manifest, 'chainId' | 'seq' | 'archive'>): Promise<void> {
-    for (const name of [m.archive, `${m.archive}.part`, manifestName(m.chainId, m.seq)]) await rm(this.path(name), { force: true });
+  async remove(m: SliceFiles): Promise<void> {
+    for (const name of sliceFileNames(m)) await rm(this.path(name), { force: true });
   }
 
   close(): void {}

@@ -14,6 +14,24 @@ const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO date'
 
 export const MANIFEST_FORMAT = 'drdesk-slice/1';
 
+/**
+ * One part of a baseline in parts: a file of one collection's (or one _id range's) raw documents, named
+ * `<head archive>.pNNNN`. `index` is its place in the baseline (1-based), listed again in its collection's
+ * marker in the head archive, so a part swapped between baselines or collections is refused.
+ */
+export const baselinePartSchema = z.strictObject({
+  archive: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
+  db: z.string().min(1),
+  name: z.string().min(1),
+  index: z.number().int().min(1),
+  count: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  rawBytes: z.number().int().min(0),
+  sha256: hex64,
+});
+
+export type BaselinePart = z.infer<typeof baselinePartSchema>;
+
 export const manifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
   /** baseline: a consistent copy; increment: oplog entries; anchor: no entries, the chain starts at toTs (see anchor.ts). */
@@ -37,6 +55,8 @@ export const manifestSchema = z.strictObject({
   lastWall: iso.nullable(),
   archive: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
   collections: z.number().int().min(0).optional(),
+  /** Baselines in parts only: the head archive (`archive`) holds markers, views and oplog; the documents are here. */
+  parts: z.array(baselinePartSchema).min(1).optional(),
   /** Anchors only: the target's own oplog position at which its data equals the source's at toTs, and why that is known. */
   anchor: z.strictObject({ targetTs: ts, reason: z.string().min(1) }).optional(),
 });

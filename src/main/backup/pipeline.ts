@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MongoClient } from 'mongodb';
 import { DeskError } from '../../shared/errors';
@@ -10,11 +10,14 @@ import { ApplyStage, chainBrokenError } from './apply-stage';
 import type { BackupLog } from './backup-log';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
 import { captureBaseline } from './baseline/capture';
+import { BaselinePartStore } from './baseline/part-store';
+import { PartShipper } from './baseline/part-shipper';
+import type { PartSizing } from './baseline/plan';
 import { captureAnchor, changesReason, changesSince, type HandoverPoint } from './anchor';
-import { captureIncrement, manifestName, newChainId } from './capture';
+import { archiveName, captureIncrement, manifestName, newChainId } from './capture';
 import { SshLanding, type Landing, type RetryTuning, type TransferHook, type TransferTuning } from './landing';
 import { LocalLanding } from './local-landing';
-import { manifestSha256, parseManifest } from './manifest';
+import { manifestSha256, parseManifest, type Manifest } from './manifest';
 import { connectReplicaSet, resolveRoute, serverVersion, versionMismatchError, versionsCompatible, type BackupRoute, type ClientOptions } from '../connectors/mongo-endpoints';
 import { textToTs } from '../connectors/oplog-ts';
 import type { ProgressTracker } from './progress';
@@ -44,6 +47,8 @@ export interface PipelineOptions {
   clock?: () => number;
   /** Entries per applyOps batch (default the replay's); smaller batches record the position more often. */
   applyBatchEntries?: number;
+  /** Baselines in parts: how large a part may be, how many are copied and restored at once (default 4 each). */
+  baseline?: PartSizing & { copyConcurrency?: number; restoreConcurrency?: number };
 }
 
 /** DC's clock minus this workstation's (ms), measured at every capture: "now" for RPO is DC's time. */
@@ -70,19 +75,26 @@ export interface RunContext {
   controlUnavailable?: DeskError | null;
 }
 
+/** Every byte a slice ships: its archive and, for a baseline in parts, the parts. */
+function sliceBytes(m: Manifest): number {
+  return m.bytes + (m.parts ?? []).reduce((n, p) => n + p.bytes, 0);
+}
+
 export class BackupPipeline {
   readonly route: BackupRoute;
   readonly outbox: string;
   readonly staging: string;
   private readonly clientOptions: ClientOptions;
   private readonly applyStage: ApplyStage;
+  private readonly parts: BaselinePartStore;
 
   constructor(private readonly d: PipelineDeps) {
     this.route = resolveRoute(d.topology, d.options?.localLanding);
     this.outbox = join(d.dataDir, 'backup', 'outbox');
     this.staging = join(d.dataDir, 'backup', 'staging');
     this.clientOptions = { secrets: d.secrets, timeoutMs: d.options?.timeoutMs ?? Math.max(5_000, d.topology.requestTimeoutMs) };
-    this.applyStage = new ApplyStage(d, this.route, this.staging, (fn) => this.withClient('target', fn));
+    this.applyStage = new ApplyStage(d, this.route, this.staging, (fn) => this.withClient('target', fn), { restoreConcurrency: d.options?.baseline?.restoreConcurrency });
+    this.parts = new BaselinePartStore(d.store.db);
   }
 
   landing(): Landing {
@@ -154,7 +166,8 @@ export class BackupPipeline {
     if (manifestSha256(head) !== doc.headManifestSha256 || head.chainId !== doc.chainId || head.seq !== doc.appliedSeq)
       throw new DeskError('CHAIN_DOC_DAMAGED', `${this.route.to.name}'s chain document names head #${doc.appliedSeq} of chain ${doc.chainId} with a manifest that does not match it: nothing was captured or applied. Start a new baseline.`);
     // Slices of this chain captured here but not applied on DR are superseded by the head DR holds.
-    for (const sl of local?.chainId === doc.chainId ? this.d.store.slices(doc.chainId) : []) if (!sl.localDeleted) await rm(join(this.outbox, sl.manifest.archive), { force: true });
+    for (const sl of local?.chainId === doc.chainId ? this.d.store.slices(doc.chainId) : [])
+      if (!sl.localDeleted) for (const f of [sl.manifest.archive, ...(sl.manifest.parts ?? []).map((p) => p.archive)]) await rm(join(this.outbox, f), { force: true });
     this.d.store.adoptChain({ chainId: doc.chainId, replicaSet: this.route.source.name, startedAt: doc.startedAt, head, headSha: doc.headManifestSha256, appliedWall: doc.appliedWall?.getTime() ?? null });
     this.d.log.write({ event: 'chain-adopted', chainId: doc.chainId, seq: head.seq, toTs: head.toTs, writtenBy: doc.by, replaced: local?.chainId ?? null });
     return true;
@@ -183,24 +196,64 @@ export class BackupPipeline {
     if (failure) throw failure;
   }
 
-  /** A new chain: version check, consistent copy of DC, shipped and restored on DR. Resumes a captured one. */
+  /**
+   * A new chain: version check, consistent copy of DC, shipped and restored on DR. A baseline captured but
+   * not yet applied is delivered again; one cut short while copying continues from the parts it finished.
+   */
   async runBaseline(run: RunContext): Promise<void> {
     const current = this.d.store.currentChain();
-    const pending = current?.state === 'building' ? this.d.store.slice(current.chainId, 0) : null;
+    const building = current?.state === 'building' ? current : null;
+    const pending = building ? this.d.store.slice(building.chainId, 0) : null;
     if (pending?.manifest.kind !== 'baseline' || !existsSync(join(this.outbox, pending.manifest.archive))) {
       await this.withClient('source', async (dc) => {
         const [dcVersion, drVersion] = [await serverVersion(dc), await this.withClient('target', serverVersion)];
         if (!versionsCompatible(dcVersion, drVersion)) throw versionMismatchError(dcVersion, drVersion, this.route.from.name, this.route.to.name);
-        const chainId = newChainId();
-        this.d.store.createChain(chainId, this.route.source.name);
-        this.d.log.write({ event: 'baseline-start', chainId });
-        const m = await captureBaseline(dc, this.route.source, { chainId, store: this.d.store, outbox: this.outbox, progress: run.progress, signal: run.signal, gzipLevel: this.d.options?.gzipLevel, clientOptions: this.clientOptions });
+        const resumable = building && !pending && this.parts.get(building.chainId) ? building.chainId : null;
+        const chainId = resumable ?? newChainId();
+        if (!resumable) this.d.store.createChain(chainId, this.route.source.name);
+        for (const abandoned of this.parts.dropAllBut(chainId)) await this.removeOutboxFiles(abandoned);
+        this.d.log.write({ event: resumable ? 'baseline-resume-copy' : 'baseline-start', chainId });
+        const o = this.d.options?.baseline;
+        const landing = this.landing();
+        const shipper = new PartShipper({
+          landing,
+          outbox: this.outbox,
+          chainId,
+          signal: run.signal,
+          onSent: (n) => this.d.store.countCycle(run.cycleId, 'bytes', n),
+          onFailure: (err) => this.d.log.write({ event: 'part-ship-deferred', chainId, code: (err as DeskError).code, message: (err as Error).message }),
+        });
+        const m = await captureBaseline(dc, this.route.source, {
+          chainId,
+          store: this.d.store,
+          outbox: this.outbox,
+          progress: run.progress,
+          signal: run.signal,
+          gzipLevel: this.d.options?.gzipLevel,
+          clientOptions: this.clientOptions,
+          parts: this.parts,
+          sizing: o,
+          copyConcurrency: o?.copyConcurrency,
+          onPart: (p) => shipper.add(p),
+          shipped: () => shipper.shipped,
+        }).finally(async () => {
+          await shipper.drain();
+          landing.close();
+        });
         this.d.store.addSlice(m, manifestSha256(m));
+        this.parts.drop(chainId);
         this.d.store.countCycle(run.cycleId, 'captured');
-        this.d.log.write({ event: 'captured', chainId, seq: 0, count: m.count, bytes: m.bytes, toTs: m.toTs });
+        this.d.log.write({ event: 'captured', chainId, seq: 0, count: m.count, bytes: m.bytes, parts: m.parts?.length ?? 0, partsShippedDuringCopy: shipper.shipped, toTs: m.toTs });
       });
     } else this.d.log.write({ event: 'baseline-resume', chainId: pending.chainId });
     await this.deliver(run);
+  }
+
+  /** The outbox files of an abandoned baseline (its parts and any partial file). */
+  private async removeOutboxFiles(chainId: string): Promise<void> {
+    const prefix = `${archiveName(chainId, 0)}`;
+    const names = await readdir(this.outbox).catch(() => [] as string[]);
+    for (const n of names) if (n.startsWith(prefix)) await rm(join(this.outbox, n), { force: true });
   }
 
   /**
@@ -299,10 +352,10 @@ export class BackupPipeline {
       if (s.state === 'verified') continue;
       checkAborted(run.signal);
       const m = s.manifest;
-      run.progress.phase('ship', `Shipping slice #${m.seq} to ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, bytes: { done: 0, total: m.bytes } });
+      run.progress.phase('ship', `Shipping slice #${m.seq} to ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, bytes: { done: 0, total: sliceBytes(m) } });
       this.d.store.countShipAttempt(m.chainId, m.seq);
       try {
-        const r = await landing.ship(s, this.outbox, (sent, total) => run.progress.update({ bytes: { done: sent, total } }), run.signal);
+        const r = await this.shipSlice(run, landing, s);
         this.d.store.setState(m.chainId, m.seq, 'shipped');
         this.d.store.setState(m.chainId, m.seq, 'verified');
         this.d.store.countCycle(run.cycleId, 'shipped');
@@ -323,6 +376,30 @@ export class BackupPipeline {
     }
   }
 
+  /**
+   * A slice's files to the landing: a baseline's parts first (each skipped when it landed intact already, so
+   * an interrupted shipment resumes part by part), then the archive, then — last — its manifest.
+   */
+  private async shipSlice(run: RunContext, landing: Landing, s: SliceRow): Promise<{ sent: number; resumedFrom: number }> {
+    const m = s.manifest;
+    const total = sliceBytes(m);
+    const parts = m.parts ?? [];
+    let base = 0;
+    let sent = 0;
+    let resumedFrom = 0;
+    for (const [i, p] of parts.entries()) {
+      checkAborted(run.signal);
+      run.progress.update({ message: `Shipping baseline part ${i + 1} of ${parts.length} to ${this.route.to.name}`, bytes: { done: base, total } });
+      const r = await landing.shipFile({ name: p.archive, localPath: join(this.outbox, p.archive), sha256: p.sha256, of: m }, (n) => run.progress.update({ bytes: { done: base + n, total } }), run.signal);
+      base += p.bytes;
+      sent += r.sent;
+      resumedFrom += r.resumedFrom;
+    }
+    if (parts.length) run.progress.update({ message: `Shipping the baseline's head archive and manifest to ${this.route.to.name}` });
+    const r = await landing.ship(s, this.outbox, (n) => run.progress.update({ bytes: { done: base + n, total } }), run.signal);
+    return { sent: sent + r.sent, resumedFrom: resumedFrom + r.resumedFrom };
+  }
+
   /** Applies verified slices in order; stops at the first one that is not (nothing after a gap is applied). */
   async apply(run: RunContext, landing: Landing): Promise<void> {
     await this.applyStage.apply(run, landing, this.unapplied());
@@ -338,8 +415,7 @@ export class BackupPipeline {
     const prunable = (rows: SliceRow[]) => rows.slice(0, Math.max(0, rows.length - keep)).filter(done);
     run.progress.phase('retention', `Keeping the last ${keep} slices on each side`);
     for (const s of prunable(all.filter((r) => !r.localDeleted))) {
-      await rm(join(this.outbox, s.manifest.archive), { force: true });
-      await rm(join(this.outbox, manifestName(s.chainId, s.seq)), { force: true });
+      for (const f of [s.manifest.archive, ...(s.manifest.parts ?? []).map((p) => p.archive), manifestName(s.chainId, s.seq)]) await rm(join(this.outbox, f), { force: true });
       this.d.store.markFilesDeleted(s.chainId, s.seq, 'local');
     }
     for (const s of prunable(all.filter((r) => !r.remoteDeleted))) {

@@ -65,3 +65,8 @@ export class ProgressTracker {
     this.emit({ ...this.state });
   }
 }
+
+/** A transfer or copy rate as the progress messages write it. */
+export function rateText(bytesPerSecond: number): string {
+  return bytesPerSecond >= 1024 * 1024 ? `${(bytesPerSecond / 1024 / 1024).toFixed(1)} MiB/s` : `${Math.round(bytesPerSecond / 1024)} KiB/s`;
+}

@@ -1,75 +1,122 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serialize, type Document } from 'bson';
+import { serialize, type Timestamp } from 'bson';
 import type { MongoClient } from 'mongodb';
 import { DeskError } from '../../../shared/errors';
-import { NON_USER_DATABASES } from '../../control/names';
 import type { ReplicaSetConfig } from '../../../shared/topology';
-import { ArchiveWriter } from '../archive';
+import { ArchiveWriter, fileSha256 } from '../archive';
 import { archiveName, entryHead, publishSlice, type CaptureDeps } from '../capture';
-import { MANIFEST_FORMAT, type Manifest } from '../manifest';
+import { MANIFEST_FORMAT, type BaselinePart, type Manifest } from '../manifest';
 import { connectMember, lastPosition, pickCopySource, serverVersion, type ClientOptions } from '../../connectors/mongo-endpoints';
-import { tsToText } from '../../connectors/oplog-ts';
+import { compareTs, textToTs, tsToText } from '../../connectors/oplog-ts';
 import { checkAborted } from '../scheduler';
-import { bucketsOf } from './names';
+import { copyParts, DEFAULT_COPY_CONCURRENCY, type CopyJob } from './copy';
+import type { BaselinePartStore, CopiedPart, SavedBaseline } from './part-store';
+import { planBaseline, type BaselinePlan, type PartSizing } from './plan';
 
 /**
- * The baseline, the mongodump --oplog way: note the source member's newest oplog position, copy every
- * collection (documents + index definitions) from that member, then append its oplog from the noted
- * position to the end of the copy. Replaying those entries over the copy (idempotently) makes it a
- * consistent image of the position the archive ends at. Copying from a healthy secondary spares the primary.
- *
- * Archive layout: a marker document {_drdesk: "collection", db, name, options, indexes, timeseries} before each
- * collection's documents (a time-series collection's documents are its buckets), then one {_drdesk: "view", db,
- * name, options} per view, then {_drdesk: "oplog"} before the entries. Markers have no _id; documents always do.
+ * The baseline, the mongodump --oplog way, in parts: note the source member's newest oplog position, copy
+ * every collection — a few at a time, a large one split by _id ranges, each part its own archive — then write
+ * the head archive: a marker per collection {_drdesk: "collection", db, name, options, indexes, timeseries,
+ * parts: [index…]}, one {_drdesk: "view"} per view, then {_drdesk: "oplog"} and the source's oplog from the
+ * noted position to its end. Replaying those entries over the copy (idempotently) makes it a consistent image
+ * of the position the head ends at. Copying from a healthy secondary spares the primary. The head is written
+ * last, so a baseline cut short resumes: the plan and each finished part are kept (part-store.ts), and the
+ * next run copies only the parts that are not in the outbox intact.
  */
-
 export interface BaselineDeps extends CaptureDeps {
   chainId: string;
   clientOptions: ClientOptions;
+  parts: BaselinePartStore;
+  sizing?: PartSizing;
+  /** Parts copied at once (default 4). */
+  copyConcurrency?: number;
+  /** Sees each part whose file is whole in the outbox (kept from an earlier run, or just copied): it may ship it. */
+  onPart?: (p: CopiedPart) => void;
+  /** Parts that have reached the landing so far, for the progress line. */
+  shipped?: () => number;
 }
 
-interface CollectionPlan {
-  db: string;
-  name: string;
-  options: Document;
-  indexes: Document[];
-  estimate: number;
-  /** A time-series collection: its data is the buckets collection, copied and restored as buckets (as mongodump does). */
-  timeseries: boolean;
+export function partArchiveName(chainId: string, index: number): string {
+  return `${archiveName(chainId, 0)}.p${String(index).padStart(4, '0')}`;
 }
 
-/** A view: recreated on DR from its definition (viewOn + pipeline), never copied as system.views data. */
-export interface ViewPlan {
-  db: string;
-  name: string;
-  options: Document;
+/** A new baseline's plan, or the saved one of a baseline cut short — provided the source still holds its start. */
+async function planOrResume(src: MongoClient, member: string, deps: BaselineDeps): Promise<{ saved: SavedBaseline; resumed: boolean }> {
+  const saved = deps.parts.get(deps.chainId);
+  if (saved) {
+    const start = await src.db('local').collection('oplog.rs').findOne({ ts: textToTs(saved.startTs) }, { projection: { ts: 1 } });
+    if (!start) {
+      deps.parts.drop(deps.chainId);
+      throw new DeskError('BASELINE_OPLOG_ROLLED', `DC's oplog on ${member} no longer holds ${saved.startTs}, where the interrupted baseline began: its parts cannot be made consistent. The next run starts a new baseline; enlarge the DC oplog (replSetResizeOplog) if this repeats.`);
+    }
+    return { saved, resumed: true };
+  }
+  const start = await lastPosition(src);
+  if (!start) throw new DeskError('BASELINE_NO_OPLOG', `${member} has an empty oplog: it is not a replica-set member with an oplog, so no consistent copy can be taken.`);
+  const headCheckedAt = new Date();
+  const dcVersion = await serverVersion(src);
+  const plan = await planBaseline(src, deps.sizing);
+  const fresh: SavedBaseline = { chainId: deps.chainId, startTs: tsToText(start.ts), startWall: start.wall?.toISOString() ?? null, headCheckedAt: headCheckedAt.toISOString(), dcVersion, plan };
+  deps.parts.save(fresh);
+  return { saved: fresh, resumed: false };
 }
 
+/** Parts copied earlier whose file is in the outbox with the checksum recorded for it; the rest are copied (again). */
+async function keptParts(deps: BaselineDeps): Promise<Map<number, CopiedPart>> {
+  const kept = new Map<number, CopiedPart>();
+  for (const p of deps.parts.copied(deps.chainId)) {
+    const path = join(deps.outbox, p.archive);
+    if (existsSync(path) && (await fileSha256(path)) === p.sha256) kept.set(p.index, p);
+    else deps.parts.forgetPart(deps.chainId, p.index);
+  }
+  return kept;
+}
 
-async function plan(src: MongoClient): Promise<{ collections: CollectionPlan[]; views: ViewPlan[] }> {
-  const out: CollectionPlan[] = [];
-  const views: ViewPlan[] = [];
-  const { databases } = await src.db('admin').admin().listDatabases({ nameOnly: true });
-  for (const { name: dbName } of databases) {
-    if (NON_USER_DATABASES.has(dbName)) continue;
-    const db = src.db(dbName);
-    for (const info of await db.listCollections({}, { nameOnly: false }).toArray()) {
-      const options: Document = ('options' in info ? info.options : {}) ?? {};
-      if (info.type === 'view') {
-        views.push({ db: dbName, name: info.name, options });
+function estimates(plan: BaselinePlan): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const c of plan.collections) {
+    const mine = plan.parts.filter((p) => p.db === c.db && p.name === c.name);
+    for (const p of mine) out.set(p.index, Math.ceil(c.estimate / mine.length));
+  }
+  return out;
+}
+
+/** The head archive: collection markers naming their parts, views, then the oplog from the start position. */
+async function writeHead(src: MongoClient, member: string, writer: ArchiveWriter, saved: SavedBaseline, deps: BaselineDeps): Promise<{ ops: number; end: { ts: Timestamp; wall: Date | null } | null }> {
+  const { plan } = saved;
+  for (const c of plan.collections) {
+    const parts = plan.parts.filter((p) => p.db === c.db && p.name === c.name).map((p) => p.index);
+    await writer.write(serialize({ _drdesk: 'collection', db: c.db, name: c.name, options: c.options, indexes: c.indexes, timeseries: c.timeseries, parts }));
+  }
+  // Views last: a view may be defined on any collection of its database, so they all exist first on DR.
+  for (const v of plan.views) await writer.write(serialize({ _drdesk: 'view', db: v.db, name: v.name, options: v.options }));
+  checkAborted(deps.signal);
+  deps.progress.phase('oplog', `Adding DC's oplog from ${saved.startTs} so the copy is consistent`);
+  await writer.write(serialize({ _drdesk: 'oplog' }));
+  const rolled = () =>
+    new DeskError('BASELINE_OPLOG_ROLLED', `DC's oplog on ${member} rolled past ${saved.startTs} while the copy ran: the copy took longer than the oplog window. Enlarge the DC oplog (replSetResizeOplog) and start the baseline again.`);
+  let ops = 0;
+  let first = true;
+  let last: Uint8Array | null = null;
+  const cursor = src.db('local').collection('oplog.rs').find({ ts: { $gte: textToTs(saved.startTs) } }, { raw: true, batchSize: 10_000 });
+  try {
+    for await (const raw of cursor as AsyncIterable<Uint8Array>) {
+      if (first) {
+        first = false;
+        if (tsToText(entryHead(raw).ts) !== saved.startTs) throw rolled();
         continue;
       }
-      const timeseries = info.type === 'timeseries';
-      // system.views and system.buckets.* travel as the view / time-series definitions above, not as data.
-      if ((!timeseries && info.type && info.type !== 'collection') || info.name.startsWith('system.')) continue;
-      const coll = db.collection(info.name);
-      const data = timeseries ? db.collection(bucketsOf(info.name)) : coll;
-      const [indexes, estimate] = await Promise.all([coll.listIndexes().toArray(), data.estimatedDocumentCount()]);
-      out.push({ db: dbName, name: info.name, options, indexes, estimate, timeseries });
+      await writer.write(raw);
+      last = raw;
+      ops++;
     }
+  } finally {
+    await cursor.close().catch(() => undefined);
   }
-  return { collections: out, views };
+  if (first) throw rolled();
+  return { ops, end: last ? entryHead(last) : null };
 }
 
 export async function captureBaseline(dcSet: MongoClient, rs: ReplicaSetConfig, deps: BaselineDeps): Promise<Manifest> {
@@ -78,104 +125,79 @@ export async function captureBaseline(dcSet: MongoClient, rs: ReplicaSetConfig, 
   progress.phase('connect', `Copying from ${source.why}`, { slice: { chainId: deps.chainId, seq: 0 } });
   const src = await connectMember(rs, source.member, deps.clientOptions);
   await mkdir(deps.outbox, { recursive: true });
-  const tmp = join(deps.outbox, `${archiveName(deps.chainId, 0)}.tmp`);
+  const headTmp = join(deps.outbox, `${archiveName(deps.chainId, 0)}.tmp`);
   let writer: ArchiveWriter | null = null;
   try {
-    const start = await lastPosition(src);
-    if (!start) throw new DeskError('BASELINE_NO_OPLOG', `${source.member.name} has an empty oplog: it is not a replica-set member with an oplog, so no consistent copy can be taken.`);
-    const headCheckedAt = new Date();
-    const dcVersion = await serverVersion(src);
-    const { collections, views } = await plan(src);
-    const totalDocs = collections.reduce((n, c) => n + c.estimate, 0);
-    writer = new ArchiveWriter(tmp, deps.gzipLevel);
-    let docs = 0;
-    progress.phase('copy', `Copying ${collections.length} collections (~${totalDocs} documents) from ${source.member.name}`, {
-      collections: { done: 0, total: collections.length },
-      documents: { done: 0, total: totalDocs },
+    const { saved, resumed } = await planOrResume(src, source.member.name, deps);
+    const { plan } = saved;
+    const kept = await keptParts(deps);
+    // This member must have reached every kept part's copy, or the head's oplog would end before a part's data.
+    const reached = [...kept.values()].reduce((max, p) => (compareTs(p.untilTs, max) > 0 ? p.untilTs : max), saved.startTs);
+    const now = await lastPosition(src);
+    if (!now || compareTs(tsToText(now.ts), reached) < 0)
+      throw new DeskError('BASELINE_SOURCE_BEHIND', `${source.member.name} is at ${now ? tsToText(now.ts) : 'no position'}, behind ${reached} where the baseline's parts were copied: the next run continues once it has caught up (its parts are kept).`);
+    for (const p of kept.values()) deps.onPart?.(p);
+    const perPart = estimates(plan);
+    const totalDocs = plan.collections.reduce((n, c) => n + c.estimate, 0);
+    const jobs: CopyJob[] = plan.parts.filter((p) => !kept.has(p.index)).map((range) => ({ range, archive: partArchiveName(deps.chainId, range.index), estimate: perPart.get(range.index) ?? 0 }));
+    const keptDocs = [...kept.values()].reduce((n, p) => n + p.documents, 0);
+    progress.phase(
+      'copy',
+      `Copying ${plan.collections.length} collections (~${totalDocs} documents) in ${plan.parts.length} parts from ${source.member.name}${resumed ? `, resuming: ${kept.size} parts already copied` : ''}`,
+      { collections: { done: kept.size, total: plan.parts.length }, documents: { done: keptDocs, total: Math.max(totalDocs, keptDocs) } },
+    );
+    await copyParts(src, jobs, {
+      outbox: deps.outbox,
+      concurrency: deps.copyConcurrency ?? DEFAULT_COPY_CONCURRENCY,
+      progress,
+      signal: deps.signal,
+      gzipLevel: deps.gzipLevel,
+      shipped: deps.shipped,
+      before: { documents: keptDocs, parts: kept.size, totalParts: plan.parts.length, totalDocuments: totalDocs },
+      onCopied: (p) => {
+        deps.parts.partCopied(deps.chainId, p);
+        kept.set(p.index, p);
+        deps.onPart?.(p);
+      },
     });
-    for (const [i, c] of collections.entries()) {
-      await writer.write(serialize({ _drdesk: 'collection', db: c.db, name: c.name, options: c.options, indexes: c.indexes, timeseries: c.timeseries }));
-      const cursor = src
-        .db(c.db)
-        .collection(c.timeseries ? bucketsOf(c.name) : c.name)
-        .find({}, { raw: true, batchSize: 2_000 });
-      try {
-        for await (const raw of cursor as AsyncIterable<Uint8Array>) {
-          await writer.write(raw);
-          docs++;
-          if (docs % 1000 === 0) {
-            checkAborted(deps.signal);
-            progress.update({
-              collections: { done: i, total: collections.length },
-              documents: { done: docs, total: Math.max(totalDocs, docs) },
-              bytes: { done: writer.rawBytes, total: null },
-              message: `Copying ${c.db}.${c.name}`,
-            });
-          }
-        }
-      } finally {
-        await cursor.close().catch(() => undefined);
-      }
-      progress.update({ collections: { done: i + 1, total: collections.length }, documents: { done: docs, total: Math.max(totalDocs, docs) } });
-    }
-    // Views last: a view may be defined on any collection of its database, so they all exist first on DR.
-    for (const v of views) await writer.write(serialize({ _drdesk: 'view', db: v.db, name: v.name, options: v.options }));
     checkAborted(deps.signal);
-    progress.phase('oplog', `Adding DC's oplog from ${tsToText(start.ts)} so the copy is consistent`);
-    await writer.write(serialize({ _drdesk: 'oplog' }));
-    let end = start;
-    let ops = 0;
-    let first = true;
-    const cursor = src.db('local').collection('oplog.rs').find({ ts: { $gte: start.ts } }, { raw: true, batchSize: 10_000 });
-    try {
-      let last: Uint8Array | null = null;
-      for await (const raw of cursor as AsyncIterable<Uint8Array>) {
-        if (first) {
-          first = false;
-          if (entryHead(raw).ts.compare(start.ts) !== 0)
-            throw new DeskError(
-              'BASELINE_OPLOG_ROLLED',
-              `DC's oplog on ${source.member.name} rolled past ${tsToText(start.ts)} while the copy ran: the copy took longer than the oplog window. Enlarge the DC oplog (replSetResizeOplog) and start the baseline again.`,
-            );
-          continue;
-        }
-        await writer.write(raw);
-        last = raw;
-        ops++;
-      }
-      if (first) throw new DeskError('BASELINE_OPLOG_ROLLED', `DC's oplog on ${source.member.name} no longer holds ${tsToText(start.ts)}: enlarge the DC oplog and start the baseline again.`);
-      if (last) end = entryHead(last);
-    } finally {
-      await cursor.close().catch(() => undefined);
-    }
+    writer = new ArchiveWriter(headTmp, deps.gzipLevel);
+    const { ops, end } = await writeHead(src, source.member.name, writer, saved, deps);
+    const parts: BaselinePart[] = plan.parts.map((r) => {
+      const c = kept.get(r.index) as CopiedPart;
+      return { archive: c.archive, db: r.db, name: r.name, index: r.index, count: c.documents, bytes: c.bytes, rawBytes: c.rawBytes, sha256: c.sha256 };
+    });
+    const docs = parts.reduce((n, p) => n + p.count, 0);
     const w = writer;
     const manifest = await publishSlice(deps.outbox, w, (s) => ({
       format: MANIFEST_FORMAT,
       kind: 'baseline',
       chainId: deps.chainId,
       seq: 0,
-      fromTs: tsToText(start.ts),
-      toTs: tsToText(end.ts),
+      fromTs: saved.startTs,
+      toTs: end ? tsToText(end.ts) : saved.startTs,
       count: docs + ops,
       bytes: s.bytes,
       rawBytes: s.rawBytes,
       sha256: s.sha256,
       prevManifestSha256: null,
-      dcVersion,
+      dcVersion: saved.dcVersion,
       replicaSet: rs.name,
       createdAt: new Date().toISOString(),
-      headCheckedAt: headCheckedAt.toISOString(),
-      lastWall: end.wall ? end.wall.toISOString() : null,
+      headCheckedAt: saved.headCheckedAt,
+      lastWall: end ? (end.wall?.toISOString() ?? null) : saved.startWall,
       archive: archiveName(deps.chainId, 0),
-      collections: collections.length,
+      collections: plan.collections.length,
+      // A source without collections has no parts: its head alone (views, oplog) restores as a one-archive baseline.
+      parts: parts.length ? parts : undefined,
     }));
     writer = null;
-    progress.update({ message: `Baseline captured: ${collections.length} collections, ${docs} documents, ${ops} oplog entries` });
+    progress.update({ message: `Baseline captured: ${plan.collections.length} collections in ${parts.length} parts, ${docs} documents, ${ops} oplog entries` });
     return manifest;
   } finally {
     if (writer) {
       writer.abort();
-      await rm(tmp, { force: true });
+      await rm(headTmp, { force: true });
     }
     await src.close(true).catch(() => undefined);
   }

@@ -6,18 +6,8 @@ import type { Landing } from '../landing';
 import { checkAborted } from '../scheduler';
 import type { BaselinePart, PartAccess } from './restore';
 
-/** The file-level landing methods a parted baseline is fetched with (the shared baseline format, §5). */
-export interface PartFiles {
-  fetchFile(name: string, localPath: string, bytes: number, onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
-  fileChecksum(name: string): Promise<string | null>;
-}
-
-export function partFiles(landing: Landing): PartFiles {
-  const l = landing as Landing & Partial<PartFiles>;
-  if (typeof l.fetchFile !== 'function' || typeof l.fileChecksum !== 'function')
-    throw new DeskError('LANDING_NO_PARTS', `${landing.label} cannot hand out the files of a baseline in parts: nothing was restored; update DR Desk on this workstation.`);
-  return l as PartFiles;
-}
+/** The landing's file-level methods a parted baseline is checked and fetched with. */
+export type PartFiles = Pick<Landing, 'fetchFile' | 'fileChecksum'>;
 
 /** How refusals name the slice: where it landed, its sequence number, the site it is restored on. */
 export interface PartsWhere {

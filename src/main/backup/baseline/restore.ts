@@ -5,10 +5,11 @@ import { readArchive } from '../archive';
 import { NON_USER_DATABASES } from '../../control/names';
 import { fenceRefusal, stoppedAtFence } from '../../control/data-fence';
 import { BSON_OPTIONS, MAJORITY, replayer, type ApplyDeps, type ApplyOutcome } from '../apply';
-import type { Manifest } from '../manifest';
+import type { BaselinePart, Manifest } from '../manifest';
 import { OplogReplayer, failedResults } from '../replay/oplog-replayer';
 import { bucketsOf } from './names';
 import { checkAborted } from '../scheduler';
+import { rateText } from '../progress';
 
 /** Removes DR's user databases: a baseline replaces DR's data (the safety point was recorded first). */
 async function clearTarget(dr: MongoClient): Promise<void> {
@@ -88,22 +89,9 @@ export async function restoreBaselineArchive(dr: MongoClient, path: string, m: M
   return { applied: done, lastWall: (oplog as OplogReplayer).lastWall ?? (m.lastWall ? Date.parse(m.lastWall) : null) };
 }
 
-/**
- * One part of a parted baseline, as the manifest lists it (docs/baseline-restore.md; the shared format in
- * the capture's manifest): the part file's name, the collection it fills, its place and its checksums.
- */
-export interface BaselinePart {
-  archive: string;
-  db: string;
-  name: string;
-  index: number;
-  count: number;
-  bytes: number;
-  rawBytes: number;
-  sha256: string;
-}
-
 /** How the restore gets a part's documents: the caller fetches and checks it, and frees it once restored. */
+export type { BaselinePart };
+
 export interface PartAccess {
   /** A local copy of the part whose sha256 matches the manifest (throws a coded error otherwise). */
   open(part: BaselinePart, signal?: AbortSignal): Promise<string>;
@@ -198,10 +186,6 @@ async function* oplogSection(path: string): AsyncGenerator<Document> {
     if (inOplog) yield d;
     else if (d._id === undefined && d._drdesk === 'oplog') inOplog = true;
   }
-}
-
-function rateText(bytesPerSecond: number): string {
-  return bytesPerSecond >= 1024 * 1024 ? `${(bytesPerSecond / 1024 / 1024).toFixed(1)} MiB/s` : `${Math.round(bytesPerSecond / 1024)} KiB/s`;
 }
 
 /**
