@@ -32,6 +32,11 @@ export function whyModeLocked(view: BackupModeView, control: BackupControlView |
   return null;
 }
 
+/** The asked-for switch is done: the status runs the new mode and waits for nothing any more. */
+function switched(change: BackupModeChange, view: BackupModeView): boolean {
+  return change.changed && view.current === change.mode && view.switching === null;
+}
+
 interface ViewProps {
   view: BackupModeView;
   intervalMinutes: number;
@@ -89,7 +94,7 @@ export function ModeChoice({ view, intervalMinutes, locked, picked, action, onPi
       )}
       <div className="small" data-testid="mode-outcome" aria-live="polite">
         {busy && <span className="muted">Switching…</span>}
-        {action.kind === 'done' && <span className="outcome ok">{action.value.message}</span>}
+        {action.kind === 'done' && <span className="outcome ok">{switched(action.value, view) ? `Now in ${action.value.mode} mode.` : action.value.message}</span>}
         {action.kind === 'failed' && <span className="outcome error">{errorText(action)}</span>}
       </div>
     </Card>

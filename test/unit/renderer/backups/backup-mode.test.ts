@@ -67,7 +67,12 @@ describe('backup mode control', () => {
     const busy = render({ picked: 'continuous', action: { kind: 'busy', label: 'Switch to continuous' } });
     expect(busy).toContain('Switching…');
     expect(busy).toMatch(/<button type="button" class="primary" disabled="">Switch to continuous/);
-    expect(render({ action: { kind: 'done', label: 'x', value: { mode: 'continuous', changed: true, message: 'Switching to continuous mode.' } } })).toContain('<span class="outcome ok">Switching to continuous mode.</span>');
+    const done: ActionState<BackupModeChange> = { kind: 'done', label: 'x', value: { mode: 'continuous', changed: true, message: 'Switching to continuous mode.' } };
+    // The answer comes before the switch finished: its sentence until the status runs the new mode.
+    expect(render({ action: done, v: view({ current: 'continuous', switching: 'the schedule to stop' }) })).toContain('<span class="outcome ok">Switching to continuous mode.</span>');
+    expect(render({ action: done, v: view({ current: 'continuous' }) })).toContain('<span class="outcome ok">Now in continuous mode.</span>');
+    const noop: ActionState<BackupModeChange> = { kind: 'done', label: 'x', value: { mode: 'interval', changed: false, message: 'Already in interval mode.' } };
+    expect(render({ action: noop })).toContain('<span class="outcome ok">Already in interval mode.</span>');
     const err = new DeskError('BACKUP_MODE_FIXED', 'The agent decides.');
     expect(render({ action: { kind: 'failed', label: 'x', code: err.code, message: err.message, error: err } })).toContain('<span class="outcome error">BACKUP_MODE_FIXED: The agent decides.</span>');
   });
