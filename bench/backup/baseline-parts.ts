@@ -223,7 +223,7 @@ try {
       }
       const ratio = median(ours) / median(raw);
       console.log(
-        `  ${parallel} at a time: driver alone ${mib(median(raw))} MiB/s (${Math.round(rawDocsPerS)} docs/s); baseline copy ${mib(median(ours))} MiB/s (${Math.round((last!.docs / last!.bytes) * median(ours))} docs/s, ${last!.parts} parts) — ratio ${ratio.toFixed(2)}; load ${load()}`,
+        `  ${parallel} at a time: driver alone ${mib(median(raw))} MiB/s (${Math.round(rawDocsPerS)} docs/s); baseline copy ${mib(median(ours))} MiB/s (${Math.round((last!.docs / last!.bytes) * median(ours))} docs/s, ${last!.parts} parts) — ratio ${ratio.toFixed(2)}; this process's peak RSS while copying ${mib(last!.rss)} MiB; load ${load()}`,
       );
     }
     await src.close();
