@@ -16,6 +16,8 @@ export interface IndexSpec {
 /** A collection: documents by _id, kept as BSON bytes (compact, and a lookup by _id decodes one document). */
 export class Collection {
   readonly docs = new Map<string, Buffer>();
+  /** Each document's _id, decoded, in the same order as `docs`: a query on _id alone reads these, not the documents. */
+  readonly ids = new Map<string, unknown>();
   readonly indexes: IndexSpec[] = [{ v: 2, key: { _id: 1 }, name: '_id_' }];
   /** Creation options listCollections shows (capped, size, temp). */
   options: Document = {};
@@ -61,10 +63,19 @@ export class Collection {
       }
     }
     this.docs.set(key, this.arena.copy(serialize(doc)));
+    this.ids.set(key, doc._id);
+  }
+
+  /** The stored document under an `ids` key. */
+  byKey(key: string): Document | null {
+    const b = this.docs.get(key);
+    return b ? deserialize(b, { promoteValues: false }) : null;
   }
 
   remove(id: unknown): boolean {
-    return this.docs.delete(idKey(id));
+    const key = idKey(id);
+    this.ids.delete(key);
+    return this.docs.delete(key);
   }
 }
 
@@ -122,6 +133,7 @@ export class MemberStore {
     }
     const { coll: target } = this.ensureCollection(to, source.uuid);
     for (const [k, v] of source.docs) target.docs.set(k, v);
+    for (const [k, v] of source.ids) target.ids.set(k, v);
     target.indexes.splice(0, target.indexes.length, ...source.indexes);
     const { temp: _temp, ...options } = source.options;
     target.options = options;

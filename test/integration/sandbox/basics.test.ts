@@ -52,4 +52,28 @@ describe('sandbox basics through the official driver', () => {
       expect(hello.arbiterOnly).toBe(true);
     });
   });
+
+  it("answers a query on _id alone (ranges, _id order, skip, a document updated, renamed or removed) exactly as the general path does", async () => {
+    await withClient(setUri(sb), async (c) => {
+      const col = c.db('idonly').collection('mixed');
+      const ids: unknown[] = [...Array.from({ length: 30 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => `s${i}`), 2.5, new Date('2026-01-01T00:00:00Z')];
+      await col.insertMany(ids.map((_id, n) => ({ _id, n })) as never[]);
+      await col.updateOne({ _id: 3 } as never, { $set: { n: -3 } });
+      await col.deleteOne({ _id: 7 } as never);
+      const filters: object[] = [{}, { _id: { $gte: 5, $lt: 12 } }, { _id: { $lt: 's5' } }, { _id: { $gte: 2 } }, { _id: { $in: [1, 's2', 99] } }, { _id: { $type: 'string' } }];
+      for (const f of filters) {
+        // {$and: [f]} takes the general path (a key other than _id): the two answers must be the same.
+        for (const opts of [{}, { sort: { _id: 1 } }, { sort: { _id: -1 }, skip: 3, limit: 4 }, { sort: { _id: 1 }, skip: 10, limit: 1, projection: { _id: 1 } }] as object[]) {
+          const fast = await col.find(f as never, opts).toArray();
+          const general = await col.find({ $and: [f] } as never, opts).toArray();
+          expect(fast, `${JSON.stringify(f)} ${JSON.stringify(opts)}`).toEqual(general);
+        }
+      }
+      await c.db('admin').command({ renameCollection: 'idonly.mixed', to: 'idonly.moved' });
+      const moved = c.db('idonly').collection('moved');
+      expect(await moved.find({ _id: { $gte: 28 } } as never).sort({ _id: 1 }).toArray()).toEqual([{ _id: 28, n: 28 }, { _id: 29, n: 29 }]);
+      expect(await moved.find({ _id: 3 } as never).toArray()).toEqual([{ _id: 3, n: -3 }]);
+      expect(await moved.countDocuments({ _id: 7 } as never)).toBe(0);
+    });
+  });
 });

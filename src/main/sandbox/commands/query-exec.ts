@@ -1,6 +1,7 @@
 import { Timestamp, type Document } from 'bson';
 import { CommandError } from '../errors';
 import type { Member } from '../member';
+import type { Collection } from '../member-store';
 import { decodeSlot, tsToBig } from '../oplog';
 import { idFromFilter, matches } from '../query/filter';
 import { project, sortDocuments } from '../query/shape';
@@ -44,6 +45,35 @@ function naturalDirection(sort: Document | undefined): number | null {
 }
 
 /** Runs a query against one member's data: the matching documents, sorted, skipped, limited and projected. */
+/** A filter or sort that names no field but _id (empty included). */
+function onlyId(d: Document | undefined): boolean {
+  return !d || Object.keys(d).every((k) => k === '_id');
+}
+
+/**
+ * A query that looks at _id alone (a range of _ids, an _id-ordered walk with skip): matched and ordered on the
+ * decoded _id values, and only the documents returned are decoded — what mongod's _id index gives it, and
+ * what lets a baseline's range parts and their boundaries be read without decoding every document each time.
+ * The same matcher and sort order as the general path, so the answers are the same.
+ */
+function byIdOnly(coll: Collection, q: QuerySpec, sort: Document | undefined, reverse: boolean): Document[] {
+  const keyOf = new Map<Document, string>();
+  let hits: Document[] = [];
+  for (const [key, id] of coll.ids) {
+    const d = { _id: id };
+    if (!matches(d, q.filter)) continue;
+    keyOf.set(d, key);
+    hits.push(d);
+  }
+  if (reverse) hits.reverse();
+  if (sort && Object.keys(sort).length) hits = sortDocuments(hits, sort);
+  const skip = q.skip ?? 0;
+  const limit = q.limit ?? 0;
+  if (skip > 0 || limit > 0) hits = hits.slice(skip, limit > 0 ? skip + limit : undefined);
+  const docs = hits.map((h) => coll.byKey(keyOf.get(h)!)).filter((d): d is Document => d !== null);
+  return q.projection ? docs.map((d) => project(d, q.projection)) : docs;
+}
+
 export function runQuery(m: Member, ns: string, q: QuerySpec): Document[] {
   if (!m.store) throw new CommandError('NotPrimaryOrSecondary', 'node is not in primary or recovering state');
   const natural = naturalDirection(q.sort);
@@ -58,6 +88,7 @@ export function runQuery(m: Member, ns: string, q: QuerySpec): Document[] {
   } else {
     const coll = m.store.collection(ns);
     docs = [];
+    if (coll && onlyId(q.filter) && (!sort || onlyId(sort))) return byIdOnly(coll, q, sort, natural === -1);
     if (coll) {
       const byId = idFromFilter(q.filter);
       if (byId) {
