@@ -5,7 +5,7 @@ import { DeskError } from '../../shared/errors';
 import type { SshHostConfig } from '../../shared/topology';
 import { SshSession } from '../connectors/ssh-client';
 import type { HostKeyPins, PinnedHostKey } from '../connectors/ssh-host-keys';
-import { downloadFile, remoteMkdirP, remoteReadFile, remoteSha256, remoteStat, remoteUnlink, remoteWriteFile, uploadResumable } from '../connectors/ssh-sftp';
+import { downloadFile, remoteMkdirP, remoteReadFile, remoteSha256, remoteSha256Many, remoteStat, remoteUnlink, remoteWriteFile, uploadResumable } from '../connectors/ssh-sftp';
 import type { SecretStore } from '../store/secret-store';
 import type { SliceRow } from './backup-store';
 import { manifestName } from './capture';
@@ -26,6 +26,12 @@ export interface Landing {
   readonly label: string;
   /** Ships a slice (resuming a partial copy) and checks it at the landing; returns the bytes copied. */
   ship(slice: SliceRow, outbox: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }>;
+  /**
+   * Ships several small slices at once (a continuous run's backlog): archives uploaded a few at a time over
+   * one session, their sha256 checked at the landing in one command, the manifests written together. One
+   * result per slice, in order; a slice that fails does not stop the others.
+   */
+  shipMany(slices: SliceRow[], outbox: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<ShipResult[]>;
   /** The manifest as the landing has it (null when absent). */
   remoteManifest(m: Manifest, signal?: AbortSignal): Promise<Manifest | null>;
   /** Copies a landed archive to `localPath` for the apply (the apply then checks its sha256 itself). */
@@ -59,6 +65,36 @@ export interface LandingFile {
 }
 
 export type SliceFiles = Pick<Manifest, 'chainId' | 'seq' | 'archive' | 'parts'>;
+
+export type ShipResult = { ok: true; sent: number; resumedFrom: number } | { ok: false; error: DeskError };
+
+/** Uploads at once within a batch: small files are round trips, not bandwidth, so several overlap. */
+const BATCH_UPLOADS = 8;
+
+async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await fn(items[i], i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** A landing without a batched path ships the slices one by one, with the same per-slice results. */
+export async function shipEach(landing: Landing, slices: SliceRow[], outbox: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<ShipResult[]> {
+  const total = slices.reduce((n, sl) => n + sl.manifest.bytes, 0);
+  const out: ShipResult[] = [];
+  let base = 0;
+  for (const sl of slices) {
+    try {
+      out.push({ ok: true, ...(await landing.ship(sl, outbox, (n) => onProgress(base + n, total), signal)) });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      out.push({ ok: false, error: err instanceof DeskError ? err : new DeskError('TRANSFER_FAILED', (err as Error).message) });
+    }
+    base += sl.manifest.bytes;
+  }
+  return out;
+}
 
 /** Every file name a slice has at a landing, partial copies included. */
 export function sliceFileNames(m: SliceFiles): string[] {
@@ -185,21 +221,59 @@ export class SshLanding implements Landing {
 
   /** One resumable upload, then the far-side check: a copy that does not match is deleted and refused. */
   private async upload(s: SshSession, f: LandingFile, onProgress: (sent: number, total: number) => void): Promise<{ sent: number; resumedFrom: number }> {
-    const remote = this.remotePath(f.name);
     await remoteMkdirP(s, this.dir);
-    const r = await uploadResumable(s, f.localPath, remote, {
+    const r = await this.transfer(s, f, onProgress);
+    const far = await remoteSha256(s, this.remotePath(f.name));
+    if (far !== f.sha256) {
+      await remoteUnlink(s, this.remotePath(f.name));
+      throw landedMismatchError(f.name, f.sha256, far, `on ${this.host.host}`);
+    }
+    return r;
+  }
+
+  private async transfer(s: SshSession, f: LandingFile, onProgress: (sent: number, total: number) => void): Promise<{ sent: number; resumedFrom: number }> {
+    const r = await uploadResumable(s, f.localPath, this.remotePath(f.name), {
       ...this.opts.transfer,
       onProgress: (sent, total) => {
         onProgress(sent, total);
         this.opts.transferHook?.({ chainId: f.of.chainId, seq: f.of.seq, sent, total }, s);
       },
     });
-    const far = await remoteSha256(s, remote);
-    if (far !== f.sha256) {
-      await remoteUnlink(s, remote);
-      throw landedMismatchError(f.name, f.sha256, far, `on ${this.host.host}`);
-    }
     return { sent: r.bytes - r.resumedFrom, resumedFrom: r.resumedFrom };
+  }
+
+  async shipMany(slices: SliceRow[], outbox: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<ShipResult[]> {
+    const total = slices.reduce((n, sl) => n + sl.manifest.bytes, 0);
+    const files: LandingFile[] = slices.map(({ manifest: m }) => ({ name: m.archive, localPath: join(outbox, m.archive), sha256: m.sha256, of: m }));
+    return this.retry(
+      `shipping ${slices.length} slices`,
+      async (s) => {
+        await remoteMkdirP(s, this.dir);
+        const done = files.map(() => 0);
+        const sent: Array<{ sent: number; resumedFrom: number } | null> = files.map(() => null);
+        await eachLimit(files, BATCH_UPLOADS, async (f, i) => {
+          if (!existsSync(f.localPath)) return;
+          sent[i] = await this.transfer(s, f, (n) => {
+            done[i] = n;
+            onProgress(done.reduce((a, b) => a + b, 0), total);
+          });
+        });
+        const sums = await remoteSha256Many(s, files.map((f) => this.remotePath(f.name)));
+        const results: ShipResult[] = [];
+        for (const [i, f] of files.entries()) {
+          if (sums[i] === f.sha256) results.push({ ok: true, ...(sent[i] ?? { sent: 0, resumedFrom: 0 }) });
+          // Gone from the outbox and not intact at the landing (the outbox copy was pruned after an earlier ship).
+          else if (!sent[i]) results.push({ ok: false, error: sliceMissingError(slices[i].manifest) });
+          else {
+            await remoteUnlink(s, this.remotePath(f.name));
+            results.push({ ok: false, error: landedMismatchError(f.name, f.sha256, sums[i], `on ${this.host.host}`) });
+          }
+        }
+        await Promise.all(slices.map(({ manifest: m }, i) => (results[i].ok ? remoteWriteFile(s, this.remotePath(manifestName(m.chainId, m.seq)), encodeManifest(m)) : undefined)));
+        return results;
+      },
+      signal,
+    );
   }
 
   async remoteManifest(m: Manifest, signal?: AbortSignal): Promise<Manifest | null> {

@@ -6,7 +6,7 @@ import { DeskError } from '../../shared/errors';
 import { fileSha256 } from './archive';
 import type { SliceRow } from './backup-store';
 import { manifestName } from './capture';
-import { fileMissingError, landedMismatchError, sliceFileNames, sliceMissingError, type Landing, type LandingFile, type SliceFiles } from './landing';
+import { fileMissingError, landedMismatchError, shipEach, sliceFileNames, sliceMissingError, type Landing, type LandingFile, type ShipResult, type SliceFiles } from './landing';
 import { encodeManifest, parseManifest, type Manifest } from './manifest';
 import { checkAborted } from './scheduler';
 
@@ -58,6 +58,11 @@ export class LocalLanding implements Landing {
     else if ((await this.fileChecksum(m.archive)) !== m.sha256) throw sliceMissingError(m);
     await this.writeManifest(m);
     return r;
+  }
+
+  /** On this machine a batch is no cheaper than its slices: one by one. */
+  shipMany(slices: SliceRow[], outbox: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<ShipResult[]> {
+    return shipEach(this, slices, outbox, onProgress, signal);
   }
 
   async shipFile(file: LandingFile, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ sent: number; resumedFrom: number }> {

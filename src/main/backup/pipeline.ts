@@ -7,6 +7,7 @@ import type { Topology } from '../../shared/topology';
 import type { HostKeyPins } from '../connectors/ssh-host-keys';
 import type { SecretStore } from '../store/secret-store';
 import { ApplyStage, chainBrokenError } from './apply-stage';
+import { ShipStage } from './ship-stage';
 import type { BackupLog } from './backup-log';
 import type { BackupStore, ChainRow, SliceRow } from './backup-store';
 import { captureBaseline } from './baseline/capture';
@@ -17,7 +18,7 @@ import { captureAnchor, changesReason, changesSince, type HandoverPoint } from '
 import { archiveName, captureIncrement, manifestName, newChainId } from './capture';
 import { SshLanding, type Landing, type RetryTuning, type TransferHook, type TransferTuning } from './landing';
 import { LocalLanding } from './local-landing';
-import { manifestSha256, parseManifest, type Manifest } from './manifest';
+import { manifestSha256, parseManifest } from './manifest';
 import { connectReplicaSet, resolveRoute, serverVersion, versionMismatchError, versionsCompatible, type BackupRoute, type ClientOptions } from '../connectors/mongo-endpoints';
 import { textToTs } from '../connectors/oplog-ts';
 import type { ProgressTracker } from './progress';
@@ -75,11 +76,6 @@ export interface RunContext {
   controlUnavailable?: DeskError | null;
 }
 
-/** Every byte a slice ships: its archive and, for a baseline in parts, the parts. */
-function sliceBytes(m: Manifest): number {
-  return m.bytes + (m.parts ?? []).reduce((n, p) => n + p.bytes, 0);
-}
-
 export class BackupPipeline {
   readonly route: BackupRoute;
   readonly outbox: string;
@@ -87,6 +83,7 @@ export class BackupPipeline {
   private readonly clientOptions: ClientOptions;
   private readonly applyStage: ApplyStage;
   private readonly parts: BaselinePartStore;
+  private readonly shipStage: ShipStage;
 
   constructor(private readonly d: PipelineDeps) {
     this.route = resolveRoute(d.topology, d.options?.localLanding);
@@ -95,6 +92,7 @@ export class BackupPipeline {
     this.clientOptions = { secrets: d.secrets, timeoutMs: d.options?.timeoutMs ?? Math.max(5_000, d.topology.requestTimeoutMs) };
     this.applyStage = new ApplyStage(d, this.route, this.staging, (fn) => this.withClient('target', fn), { restoreConcurrency: d.options?.baseline?.restoreConcurrency });
     this.parts = new BaselinePartStore(d.store.db);
+    this.shipStage = new ShipStage({ store: d.store, log: d.log, outbox: this.outbox, target: this.route.to.name });
   }
 
   landing(): Landing {
@@ -345,59 +343,10 @@ export class BackupPipeline {
     return { chain, slices: this.d.store.slices(chain.chainId).filter((s) => s.seq > (chain.appliedSeq ?? -1)) };
   }
 
-  /** Ships, in order, every slice DR does not have verified yet. A slice gone from both sides breaks the chain. */
+  /** Ships every slice DR does not have verified yet (ship-stage.ts). A slice gone from both sides breaks the chain. */
   async ship(run: RunContext, landing: Landing): Promise<void> {
     const { chain, slices } = this.unapplied();
-    for (const s of slices) {
-      if (s.state === 'verified') continue;
-      checkAborted(run.signal);
-      const m = s.manifest;
-      run.progress.phase('ship', `Shipping slice #${m.seq} to ${this.route.to.name}`, { slice: { chainId: m.chainId, seq: m.seq }, bytes: { done: 0, total: sliceBytes(m) } });
-      this.d.store.countShipAttempt(m.chainId, m.seq);
-      try {
-        const r = await this.shipSlice(run, landing, s);
-        this.d.store.setState(m.chainId, m.seq, 'shipped');
-        this.d.store.setState(m.chainId, m.seq, 'verified');
-        this.d.store.countCycle(run.cycleId, 'shipped');
-        this.d.store.countCycle(run.cycleId, 'bytes', r.sent);
-        this.d.log.write({ event: 'shipped', chainId: m.chainId, seq: m.seq, bytes: m.bytes, sent: r.sent, resumedFrom: r.resumedFrom, sha256: m.sha256 });
-      } catch (err) {
-        const e = err as DeskError;
-        if (e.code === 'SLICE_MISSING') {
-          this.d.store.setProblem(m.chainId, m.seq, 'SLICE_MISSING', e.message, true);
-          this.d.store.breakChain(chain.chainId, 'SLICE_MISSING', e.message);
-          this.d.log.write({ event: 'chain-broken', chainId: chain.chainId, seq: m.seq, code: 'SLICE_MISSING', message: e.message });
-          throw chainBrokenError(e.message);
-        }
-        this.d.store.setProblem(m.chainId, m.seq, e.code ?? 'TRANSFER_FAILED', e.message, true);
-        this.d.log.write({ event: 'ship-failed', chainId: m.chainId, seq: m.seq, code: e.code, message: e.message });
-        throw err;
-      }
-    }
-  }
-
-  /**
-   * A slice's files to the landing: a baseline's parts first (each skipped when it landed intact already, so
-   * an interrupted shipment resumes part by part), then the archive, then — last — its manifest.
-   */
-  private async shipSlice(run: RunContext, landing: Landing, s: SliceRow): Promise<{ sent: number; resumedFrom: number }> {
-    const m = s.manifest;
-    const total = sliceBytes(m);
-    const parts = m.parts ?? [];
-    let base = 0;
-    let sent = 0;
-    let resumedFrom = 0;
-    for (const [i, p] of parts.entries()) {
-      checkAborted(run.signal);
-      run.progress.update({ message: `Shipping baseline part ${i + 1} of ${parts.length} to ${this.route.to.name}`, bytes: { done: base, total } });
-      const r = await landing.shipFile({ name: p.archive, localPath: join(this.outbox, p.archive), sha256: p.sha256, of: m }, (n) => run.progress.update({ bytes: { done: base + n, total } }), run.signal);
-      base += p.bytes;
-      sent += r.sent;
-      resumedFrom += r.resumedFrom;
-    }
-    if (parts.length) run.progress.update({ message: `Shipping the baseline's head archive and manifest to ${this.route.to.name}` });
-    const r = await landing.ship(s, this.outbox, (n) => run.progress.update({ bytes: { done: base + n, total } }), run.signal);
-    return { sent: sent + r.sent, resumedFrom: resumedFrom + r.resumedFrom };
+    await this.shipStage.ship(run, landing, chain, slices);
   }
 
   /** Applies verified slices in order; stops at the first one that is not (nothing after a gap is applied). */

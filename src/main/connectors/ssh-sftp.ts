@@ -66,6 +66,21 @@ export async function remoteSha256(session: SshSession, path: string, length?: n
   return m[1];
 }
 
+/**
+ * sha256 of several remote files in one command (one round trip, not one per file): a missing file is null.
+ * A name sha256sum escapes (a backslash or newline in it) is looked up again on its own.
+ */
+export async function remoteSha256Many(session: SshSession, paths: readonly string[]): Promise<Array<string | null>> {
+  if (!paths.length) return [];
+  const r = await session.exec(['sha256sum', '--', ...paths], 300_000);
+  const byPath = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([0-9a-f]{64}) [ *](.*)$/.exec(line);
+    if (m) byPath.set(m[2], m[1]);
+  }
+  return Promise.all(paths.map(async (p) => byPath.get(p) ?? (/[\\\n]/.test(p) ? remoteSha256(session, p) : null)));
+}
+
 async function localPrefixSha256(localPath: string, length: number): Promise<string> {
   const fh = await open(localPath, 'r');
   try {
