@@ -138,4 +138,33 @@ describe('the data fence of the pipeline lease', () => {
       await sessionB.close();
     }
   });
+
+  it("a holder that lost its lease cannot run DDL either: a create led by the fence, a dropDatabase after the fence alone, both refused", async () => {
+    await dc.db('fenceddl').createCollection('made', { writeConcern: { w: 'majority' } });
+    await dc.db('fencedrop').collection('x').insertOne({ _id: 1 } as Document, { writeConcern: { w: 'majority' } });
+    await dc.db('fencedrop').dropDatabase({ writeConcern: { w: 'majority' } });
+    const oplog = dc.db('local').collection('oplog.rs');
+    const create = await oplog.findOne({ op: 'c', ns: 'fenceddl.$cmd', 'o.create': 'made' });
+    const drop = await oplog.findOne({ op: 'c', ns: 'fencedrop.$cmd', 'o.dropDatabase': 1 });
+    expect(create && drop).toBeTruthy();
+    // DR holds a database that dropDatabase would remove.
+    await a.db('fencedrop').collection('keep').insertOne({ _id: 'still-here' } as Document, { writeConcern: { w: 'majority' } });
+    // A stale term: its fence collection is gone (never made here), as after a take-over.
+    const stale = () => new OplogReplayer(a, { fenceOp: () => fenceOp('DC>DR-stale', 7) });
+    for (const entry of [create!, drop!]) {
+      const r = stale();
+      const err = await (async () => {
+        await r.add(entry);
+        await r.finish();
+      })().then(() => null, (e: unknown) => e as { code?: string });
+      expect(err?.code, String(entry.ns)).toBe('LEASE_LOST');
+    }
+    expect((await a.db('fenceddl').listCollections({ name: 'made' }).toArray()).length).toBe(0);
+    expect(await a.db('fencedrop').collection('keep').countDocuments()).toBe(1);
+    // With a live fence the same entries apply.
+    const live = new OplogReplayer(a, {});
+    await live.add(create!);
+    await live.finish();
+    expect((await a.db('fenceddl').listCollections({ name: 'made' }).toArray()).length).toBe(1);
+  });
 });

@@ -17,6 +17,12 @@ import { TxnBuffer } from './txn-buffer';
  * The recorded position is the last entry that really applied (from applyOps' `results`), capped before the
  * first entry of any transaction still open, so a resumed replay reads that transaction again.
  */
+/**
+ * Commands the replay runs as themselves (or dropDatabase, which must be alone in an applyOps): the fence goes
+ * first on its own. Every other command goes through applyOps with the fence entry ahead of it.
+ */
+const SENT_WITHOUT_FENCE = new Set(['createIndexes', 'commitIndexBuild', 'dropIndexes', 'deleteIndex', 'deleteIndexes', 'dropIndex', 'collMod', 'convertToCapped', 'dropDatabase']);
+
 export interface ReplayOptions {
   signal?: AbortSignal;
   /** Skip entries up to and including this position (an interrupted earlier attempt applied them). */
@@ -134,6 +140,9 @@ export class OplogReplayer {
     await this.sendBatch();
     checkAborted(this.opts.signal);
     const name = commandName(e);
+    // A command sent on its own (not through applyOps with the fence ahead of it) is preceded by the fence
+    // alone: a holder that lost its lease stops here too.
+    if (SENT_WITHOUT_FENCE.has(name)) await this.fenceProbe();
     const o = e.o as Document;
     const ns = String(e.ns);
     const db = this.dr.db(ns.slice(0, ns.indexOf('.')));
@@ -188,9 +197,30 @@ export class OplogReplayer {
     if (doneTs) await this.record(doneTs);
   }
 
-  /** One command entry through applyOps, alone (dropDatabase must be), without its ui. */
+  /**
+   * One command entry through applyOps without its ui, led by the term's fence (applyOps stops at the fence's
+   * NamespaceNotFound before the command). dropDatabase must be an applyOps' only entry: the probe went first.
+   */
   private async applyAlone(e: Document, o: Document): Promise<void> {
-    await this.dr.db('admin').command({ applyOps: [{ ...withoutUi(e), o }], writeConcern: MAJORITY });
+    const fence = commandName(e) === 'dropDatabase' ? undefined : this.opts.fenceOp?.();
+    try {
+      await this.dr.db('admin').command({ applyOps: [...(fence ? [fence] : []), { ...withoutUi(e), o }], writeConcern: MAJORITY });
+    } catch (err) {
+      if (stoppedAtFence(err, fence, failedResults(err))) throw await fenceRefusal(this.dr, fence!);
+      throw err;
+    }
+  }
+
+  /** The term's fence entry alone: refused once a newer term dropped the fence. */
+  private async fenceProbe(): Promise<void> {
+    const fence = this.opts.fenceOp?.();
+    if (!fence) return;
+    try {
+      await this.dr.db('admin').command({ applyOps: [fence], writeConcern: MAJORITY });
+    } catch (err) {
+      if (stoppedAtFence(err, fence, failedResults(err))) throw await fenceRefusal(this.dr, fence);
+      throw err;
+    }
   }
 
   private async sendBatch(): Promise<void> {
