@@ -18,6 +18,8 @@ export class Collection {
   readonly docs = new Map<string, Buffer>();
   /** Each document's _id, decoded, in the same order as `docs`: a query on _id alone reads these, not the documents. */
   readonly ids = new Map<string, unknown>();
+  /** The ids in _id order, kept until the set of ids changes (an _id-ordered walk with skip, as the _id index serves it). */
+  idOrder: { docs: Document[]; keyOf: Map<Document, string> } | null = null;
   readonly indexes: IndexSpec[] = [{ v: 2, key: { _id: 1 }, name: '_id_' }];
   /** Creation options listCollections shows (capped, size, temp). */
   options: Document = {};
@@ -62,6 +64,7 @@ export class Collection {
           throw new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.name} index: ${ix.name}`, { keyPattern: ix.key });
       }
     }
+    if (!this.ids.has(key)) this.idOrder = null;
     this.docs.set(key, this.arena.copy(serialize(doc)));
     this.ids.set(key, doc._id);
   }
@@ -74,7 +77,7 @@ export class Collection {
 
   remove(id: unknown): boolean {
     const key = idKey(id);
-    this.ids.delete(key);
+    if (this.ids.delete(key)) this.idOrder = null;
     return this.docs.delete(key);
   }
 }

@@ -115,7 +115,7 @@ async function dataBytes(coll: Collection): Promise<number> {
 
 async function partsOf(coll: Collection, estimate: number, sizing: Required<PartSizing>): Promise<unknown[]> {
   if (estimate < 2) return [];
-  const bytes = estimate > sizing.partDocuments ? 0 : await dataBytes(coll);
+  const bytes = await dataBytes(coll);
   const n = Math.min(MAX_PARTS_PER_COLLECTION, Math.max(Math.ceil(estimate / sizing.partDocuments), Math.ceil(bytes / sizing.partBytes)));
   return n > 1 ? boundaries(coll, estimate, n) : [];
 }

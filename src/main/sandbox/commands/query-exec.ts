@@ -57,6 +57,9 @@ function onlyId(d: Document | undefined): boolean {
  * The same matcher and sort order as the general path, so the answers are the same.
  */
 function byIdOnly(coll: Collection, q: QuerySpec, sort: Document | undefined, reverse: boolean): Document[] {
+  const dir = sort ? toNumber(sort._id) : 0;
+  // A walk of every _id in order (a baseline's boundaries): one sort for as long as the ids stay the same.
+  if (Object.keys(q.filter).length === 0 && (dir === 1 || dir === -1)) return fromOrder(coll, q, dir);
   const keyOf = new Map<Document, string>();
   let hits: Document[] = [];
   for (const [key, id] of coll.ids) {
@@ -71,6 +74,28 @@ function byIdOnly(coll: Collection, q: QuerySpec, sort: Document | undefined, re
   const limit = q.limit ?? 0;
   if (skip > 0 || limit > 0) hits = hits.slice(skip, limit > 0 ? skip + limit : undefined);
   const docs = hits.map((h) => coll.byKey(keyOf.get(h)!)).filter((d): d is Document => d !== null);
+  return q.projection ? docs.map((d) => project(d, q.projection)) : docs;
+}
+
+function fromOrder(coll: Collection, q: QuerySpec, dir: 1 | -1): Document[] {
+  if (!coll.idOrder) {
+    const keyOf = new Map<Document, string>();
+    const docs = [...coll.ids].map(([key, id]) => {
+      const d = { _id: id };
+      keyOf.set(d, key);
+      return d;
+    });
+    coll.idOrder = { docs: sortDocuments(docs, { _id: 1 }), keyOf };
+  }
+  const { docs: ordered, keyOf } = coll.idOrder;
+  const skip = q.skip ?? 0;
+  const limit = q.limit ?? 0;
+  const n = ordered.length;
+  const from = Math.min(n, skip);
+  const to = limit > 0 ? Math.min(n, skip + limit) : n;
+  const picked: Document[] = [];
+  for (let i = from; i < to; i++) picked.push(ordered[dir === 1 ? i : n - 1 - i]);
+  const docs = picked.map((h) => coll.byKey(keyOf.get(h)!)).filter((d): d is Document => d !== null);
   return q.projection ? docs.map((d) => project(d, q.projection)) : docs;
 }
 
