@@ -41,9 +41,9 @@ export interface DeskApprovalsOptions {
 }
 
 /**
- * Issue 5's engine: identities, the roster, requests, co-signed decisions and the audit trail, behind the
- * methods DeskApi exposes. Hosts call it through the router (handlers.ts); runbooks call
- * authorizeExecution() and audit() directly.
+ * The two-person rule's engine: identities, the roster, requests, co-signed decisions and the audit trail,
+ * behind the methods DeskApi exposes (methods.ts, through the router); runbooks call authorizeExecution()
+ * and audit() directly.
  */
 export class DeskApprovals {
   readonly identity: IdentityStore;
