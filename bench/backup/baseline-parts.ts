@@ -9,7 +9,7 @@
  *  3. The same baseline SIGKILLed once part of it has landed, then restarted: the bytes sent the second time.
  *  Peak RSS of the engine process during 2 and 3.
  * Run (as root, for sshd): npx tsx bench/backup/baseline-parts.ts [--mb 1024] [--collections 4] [--rounds 2]
- *   [--link-mbps 40] [--latency-ms 25] [--skip-copy] [--skip-link]
+ *   [--link-mbps 40] [--latency-ms 25] [--skip-copy] [--skip-link] [--gzip LEVEL] [--parallel 1,4]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +40,8 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '25' },
     'skip-copy': { type: 'boolean', default: false },
     'skip-link': { type: 'boolean', default: false },
+    gzip: { type: 'string' },
+    parallel: { type: 'string', default: '1,4' },
   },
 });
 const MB = Number(values.mb);
@@ -139,6 +141,7 @@ async function ourCopy(dc: MongoClient, topology: Topology, parallel: number): P
       clientOptions: { secrets: new MemorySecretStore(), timeoutMs: 20_000 },
       parts: new BaselinePartStore(db),
       copyConcurrency: parallel,
+      gzipLevel: values.gzip === undefined ? undefined : Number(values.gzip),
     });
     const seconds = (performance.now() - t0) / 1000;
     const parts = m.parts ?? [];
@@ -209,7 +212,7 @@ try {
     const source = await pickCopySource(dc, rs);
     const src = await connectMember(rs, source.member, { secrets: new MemorySecretStore(), timeoutMs: 20_000 });
     console.log(`\n1. Copy rate from ${source.member.name} (${source.why}), ${ROUNDS} rounds each, medians:`);
-    for (const parallel of [1, 4]) {
+    for (const parallel of String(values.parallel).split(',').map(Number)) {
       const raw: number[] = [];
       const ours: number[] = [];
       let last: Awaited<ReturnType<typeof ourCopy>> | null = null;
@@ -277,4 +280,6 @@ try {
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
+  // The driver's client to the stopped sandbox would keep retrying: nothing else is left to wait for.
+  process.exit();
 }
