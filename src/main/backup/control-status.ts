@@ -37,6 +37,8 @@ export interface ControlStatus {
   /** This data directory had no chain: its cache was rebuilt from DR's head. */
   adopted: boolean;
   executions: Awaited<ReturnType<ReplicaSetLedgers['list']>>;
+  /** Ledgers that did not answer, with why: the executions above are what the others record. */
+  unanswered: Array<{ site: string; why: string }>;
 }
 
 /** Who runs this pipeline's backups, as the target replica set says (majority read, server clock). */
@@ -84,8 +86,10 @@ const { pipeline, store } = c;
     } finally {
       await client.close(true).catch(() => undefined);
     }
-  const executions = await new ReplicaSetLedgers({ topology: c.topology, secrets: c.secrets, workstation: c.dataDir, timeoutMs: 5_000 }).list(20).catch(() => []);
-  return { lease, chain, adopted, executions };
+  const recorded = await new ReplicaSetLedgers({ topology: c.topology, secrets: c.secrets, workstation: c.dataDir, timeoutMs: 5_000 }).recorded(20).catch(() => ({ entries: [], ledgers: [] }));
+  const executions = recorded.entries.map(({ sites, ...e }) => ({ ...e, site: sites.join(', ') }));
+  const unanswered = recorded.ledgers.filter((l) => !l.answered).map((l) => ({ site: l.site, why: l.why ?? 'no answer' }));
+  return { lease, chain, adopted, executions, unanswered };
 }
 
 /** The control status as DeskApi shows it on the Backups page. */

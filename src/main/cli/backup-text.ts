@@ -59,6 +59,7 @@ export function renderControl(
     chain: { chainId: string; appliedSeq: number | null; appliedTs: string | null; updatedAt: string; by: string; term: number } | null;
     adopted: boolean;
     executions: Array<{ site: string; requestId: string; executionId: string; by: string; workstation: string; startedAt: string; outcome: string | null }>;
+    unanswered?: Array<{ site: string; why: string }>;
   },
   to: string,
 ): string {
@@ -72,5 +73,6 @@ export function renderControl(
     lines.push('Executions (execution ledgers on the replica sets):');
     for (const e of c.executions) lines.push(`  ${time(e.startedAt)}  ${e.requestId}  ${e.executionId}  by ${e.by} (${e.workstation})  ${e.outcome ?? 'started'}  [${e.site}]`);
   }
+  for (const u of c.unanswered ?? []) lines.push(`Execution ledger of ${u.site} did not answer (${u.why}): the executions above are what the other ledgers record.`);
   return `${lines.join('\n')}\n`;
 }
