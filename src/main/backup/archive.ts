@@ -62,12 +62,23 @@ export class ArchiveWriter {
     return this.raw;
   }
 
-  /** Appends one BSON document; waits when the compressor is behind. */
-  async write(doc: Buffer | Uint8Array): Promise<void> {
-    if (this.failure) throw this.writeError(this.failure);
+  /**
+   * Appends one BSON document. Returns a promise only when the block had to go to the compressor (then wait
+   * for it: the compressor may be behind); most documents just join the block, and a hot loop need not pay a
+   * promise for each (`const p = w.write(d); if (p) await p;`).
+   */
+  write(doc: Buffer | Uint8Array): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.writeError(this.failure));
     this.raw += doc.length;
     this.docs++;
-    if (doc.length > BLOCK_BYTES - this.blockUsed) await this.flushBlock();
+    if (doc.length > BLOCK_BYTES - this.blockUsed || doc.length >= BLOCK_BYTES) return this.writeSlow(doc);
+    this.block.set(doc, this.blockUsed);
+    this.blockUsed += doc.length;
+    return undefined;
+  }
+
+  private async writeSlow(doc: Buffer | Uint8Array): Promise<void> {
+    await this.flushBlock();
     if (doc.length >= BLOCK_BYTES) {
       if (!this.gzip.write(doc)) await once(this.gzip, 'drain');
       return;

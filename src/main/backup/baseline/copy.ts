@@ -82,7 +82,8 @@ export async function copyParts(src: MongoClient, jobs: CopyJob[], o: CopyOption
     let done = false;
     try {
       for await (const raw of cursor as AsyncIterable<Uint8Array>) {
-        await writer.write(raw);
+        const wait = writer.write(raw);
+        if (wait) await wait;
         slot.docs++;
         docs++;
         rawBytes += raw.byteLength;
