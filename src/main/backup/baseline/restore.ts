@@ -6,7 +6,7 @@ import { NON_USER_DATABASES } from '../../control/names';
 import { fenceRefusal, stoppedAtFence } from '../../control/data-fence';
 import { BSON_OPTIONS, MAJORITY, replayer, type ApplyDeps, type ApplyOutcome } from '../apply';
 import type { BaselinePart, Manifest } from '../manifest';
-import { OplogReplayer, failedResults } from '../replay/oplog-replayer';
+import { OplogReplayer, failedResults, probeFence } from '../replay/oplog-replayer';
 import { bucketsOf } from './names';
 import { checkAborted } from '../scheduler';
 import { rateText } from '../progress';
@@ -345,15 +345,8 @@ class Fenced {
     private readonly fenceOp: (() => Document) | undefined,
   ) {}
 
-  async check(): Promise<void> {
-    const fence = this.fenceOp?.();
-    if (!fence) return;
-    try {
-      await this.dr.db('admin').command({ applyOps: [fence], writeConcern: MAJORITY });
-    } catch (err) {
-      if (stoppedAtFence(err, fence, failedResults(err))) throw await fenceRefusal(this.dr, fence);
-      throw err;
-    }
+  check(): Promise<void> {
+    return probeFence(this.dr, this.fenceOp?.());
   }
 
   async insert(ns: string, docs: Document[], part: BaselinePart): Promise<void> {

@@ -62,6 +62,17 @@ function withoutUi(e: Document): Document {
 }
 
 /** The server's reply fields on a failed applyOps (the driver copies them onto the error). */
+/** The term's fence entry alone (before a write that cannot carry it): refused once a newer term dropped the fence. */
+export async function probeFence(dr: MongoClient, fence: Document | undefined): Promise<void> {
+  if (!fence) return;
+  try {
+    await dr.db('admin').command({ applyOps: [fence], writeConcern: MAJORITY });
+  } catch (err) {
+    if (stoppedAtFence(err, fence, failedResults(err))) throw await fenceRefusal(dr, fence);
+    throw err;
+  }
+}
+
 export function failedResults(err: unknown): boolean[] | null {
   const e = err as { results?: unknown; errorResponse?: { results?: unknown } };
   const r = e?.errorResponse?.results ?? e?.results;
@@ -211,16 +222,8 @@ export class OplogReplayer {
     }
   }
 
-  /** The term's fence entry alone: refused once a newer term dropped the fence. */
-  private async fenceProbe(): Promise<void> {
-    const fence = this.opts.fenceOp?.();
-    if (!fence) return;
-    try {
-      await this.dr.db('admin').command({ applyOps: [fence], writeConcern: MAJORITY });
-    } catch (err) {
-      if (stoppedAtFence(err, fence, failedResults(err))) throw await fenceRefusal(this.dr, fence);
-      throw err;
-    }
+  private fenceProbe(): Promise<void> {
+    return probeFence(this.dr, this.opts.fenceOp?.());
   }
 
   private async sendBatch(): Promise<void> {
