@@ -144,3 +144,15 @@ export function backupLevel(reasons: Reason[], rpo: RpoView): Level {
   if (!reasons.length) return rpo.level === 'unknown' ? 'unknown' : 'green';
   return worst(reasons.map((r) => r.level));
 }
+
+/** At most `maxPoints` RPO samples for a chart, each bucket's worst: a chart of RPO must not smooth away the peaks. */
+export function worstPerBucket(rows: Array<{ at: number; seconds: number | null }>, maxPoints: number): Array<[number, number | null]> {
+  if (rows.length <= maxPoints) return rows.map((r) => [r.at, r.seconds]);
+  const size = Math.ceil(rows.length / maxPoints);
+  const points: Array<[number, number | null]> = [];
+  for (let i = 0; i < rows.length; i += size) {
+    const worst = rows.slice(i, i + size).reduce((a, b) => ((b.seconds ?? -1) > (a.seconds ?? -1) ? b : a));
+    points.push([worst.at, worst.seconds]);
+  }
+  return points;
+}

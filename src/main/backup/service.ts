@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { BackupControlView, BackupMode, BackupModeChange, BackupProgress, BackupSchedule, BackupStatus, CycleRecord, VerifyReport } from '../../shared/api/backup';
-import { DeskError, serializeError } from '../../shared/errors';
+import { DeskError } from '../../shared/errors';
+import { describeFailure, isUnreachable, unreachableError } from './cycle-failure';
 import { RANGE_MS, type HistoryRange } from '../../shared/monitor';
 import type { Topology } from '../../shared/topology';
 import { HostKeyPins } from '../connectors/ssh-host-keys';
@@ -16,6 +17,7 @@ import { ProgressTracker } from './progress';
 import { BackupScheduler, CycleGate } from './scheduler';
 import { buildStatus, notConfiguredStatus } from './status';
 import { verifyChain } from './verify';
+import { worstPerBucket } from './rpo';
 import type { LeaseSession } from '../control/lease-session';
 import { ChainState } from '../control/chain-state';
 import { ContinuousRunner, type ContinuousOptions } from './continuous/runner';
@@ -59,35 +61,6 @@ export interface BackupServiceDeps {
   onStatus?: (s: BackupStatus) => void;
 }
 
-
-/**
- * A failure as the cycle's record keeps it: a coded DeskError as it is; a server's bare numeric code
- * (a driver error that escaped) gets a code and a sentence.
- */
-/** A connection that failed or broke (as opposed to a server's answer). */
-function isUnreachable(err: unknown): boolean {
-  const e = err as { code?: unknown; name?: unknown };
-  return e?.code === 'MONGO_UNREACHABLE' || (typeof e?.name === 'string' && /^Mongo(Network|ServerSelection|Topology)/.test(e.name));
-}
-
-function unreachableError(err: unknown, target: string): DeskError {
-  if (err instanceof DeskError && err.code === 'MONGO_UNREACHABLE') return err;
-  return new DeskError('MONGO_UNREACHABLE', `The connection to ${target} failed (${(err as Error).message.split('\n')[0]}): check that its members are up and reachable from this machine; the next cycle continues where this one stopped.`);
-}
-
-export function describeFailure(err: unknown, target: string): { code: string; message: string } {
-  if (isUnreachable(err) && !(err instanceof DeskError)) return unreachableError(err, target).toJSON();
-  const e = serializeError(err);
-  if (!/^\d+$/.test(e.code)) return e;
-  const first = e.message.split('\n')[0];
-  if (e.code === '11000')
-    return {
-      code: 'DR_DUPLICATE_KEY',
-      message: `${target} refused a write with a duplicate key (${first}): a document with the same unique key is already there, written outside this pipeline or by another chain. Nothing after it was applied; remove the conflicting document on ${target} or start a new baseline.`,
-    };
-  const name = (err as { codeName?: string }).codeName;
-  return { code: `MONGO_${name ? name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() : e.code}`, message: `The server answered with error ${e.code}${name ? ` (${name})` : ''}: ${first}.` };
-}
 
 const LOCK_TTL_MS = 60_000;
 
@@ -426,18 +399,7 @@ export class BackupService {
   }
 
   rpoHistory(range: HistoryRange, maxPoints = 500): { targetSeconds: number; points: Array<[number, number | null]> } {
-    const rows = this.store.rpoSince(Date.now() - RANGE_MS[range]);
-    const targetSeconds = this.d.topology.targets.rpoSeconds;
-    if (rows.length <= maxPoints) return { targetSeconds, points: rows.map((r) => [r.at, r.seconds]) };
-    // Keep each bucket's worst value: a chart of RPO must not smooth away the peaks.
-    const size = Math.ceil(rows.length / maxPoints);
-    const points: Array<[number, number | null]> = [];
-    for (let i = 0; i < rows.length; i += size) {
-      const bucket = rows.slice(i, i + size);
-      const worst = bucket.reduce((a, b) => ((b.seconds ?? -1) > (a.seconds ?? -1) ? b : a));
-      points.push([worst.at, worst.seconds]);
-    }
-    return { targetSeconds, points };
+    return { targetSeconds: this.d.topology.targets.rpoSeconds, points: worstPerBucket(this.store.rpoSince(Date.now() - RANGE_MS[range]), maxPoints) };
   }
 
   trustHostKey(hostPort: string, fingerprint: string): { hostPort: string; fingerprint: string; pinnedAt: string } {

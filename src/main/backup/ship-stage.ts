@@ -32,26 +32,26 @@ export function sliceBytes(m: Manifest): number {
 }
 
 /** The next run of slices from `i` that may go as one batch (at least one slice). */
-function nextBatch(todo: SliceRow[], i: number): SliceRow[] {
+function nextBatch(pending: SliceRow[], i: number): SliceRow[] {
   const out: SliceRow[] = [];
   let bytes = 0;
-  for (let j = i; j < todo.length && out.length < BATCH_SLICES; j++) {
-    const m = todo[j].manifest;
+  for (let j = i; j < pending.length && out.length < BATCH_SLICES; j++) {
+    const m = pending[j].manifest;
     if (m.parts?.length || (out.length && bytes + m.bytes > BATCH_BYTES)) break;
-    out.push(todo[j]);
+    out.push(pending[j]);
     bytes += m.bytes;
   }
-  return out.length ? out : [todo[i]];
+  return out.length ? out : [pending[i]];
 }
 
 export class ShipStage {
   constructor(private readonly d: ShipStageDeps) {}
 
   async ship(run: RunContext, landing: Landing, chain: ChainRow, slices: SliceRow[]): Promise<void> {
-    const todo = slices.filter((s) => s.state !== 'verified');
-    for (let i = 0; i < todo.length; ) {
+    const pending = slices.filter((s) => s.state !== 'verified');
+    for (let i = 0; i < pending.length; ) {
       checkAborted(run.signal);
-      const batch = nextBatch(todo, i);
+      const batch = nextBatch(pending, i);
       i += batch.length;
       const first = batch[0].manifest;
       const last = batch.at(-1)!.manifest;

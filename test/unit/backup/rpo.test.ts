@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainRow, SliceRow } from '../../../src/main/backup/backup-store';
-import { backupLevel, backupReasons, computeRpo, rpoLevel } from '../../../src/main/backup/rpo';
+import { backupLevel, backupReasons, computeRpo, rpoLevel, worstPerBucket } from '../../../src/main/backup/rpo';
 import type { CycleRecord } from '../../../src/shared/api/backup';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
@@ -108,5 +108,13 @@ describe('cross-site RPO', () => {
     const interval = backupReasons({ ...continuous, mode: 'interval', rpo: fresh, sliceSeconds: 5 });
     expect(interval[0].message).toMatch(/backup interval \(30 min\) cannot hold/);
     expect(backupReasons({ ...continuous, mode: 'interval', rpo: slow })[0].message).toMatch(/interval \(30 min\) is too long/);
+  });
+});
+
+describe('worstPerBucket', () => {
+  it('keeps every sample up to the limit and, beyond it, each bucket’s worst (a null counts as the least)', () => {
+    const rows = [5, 1, null, 9, 2, 3, 8, 0].map((seconds, i) => ({ at: i * 1000, seconds }));
+    expect(worstPerBucket(rows, 8)).toHaveLength(8);
+    expect(worstPerBucket(rows, 4)).toEqual([[0, 5], [3000, 9], [5000, 3], [6000, 8]]);
   });
 });
