@@ -219,6 +219,7 @@ export class BackupPipeline {
           chainId,
           signal: run.signal,
           onSent: (n) => this.d.store.countCycle(run.cycleId, 'bytes', n),
+          onLanded: (p) => this.shipStage.partLanded(p.archive, p.sha256),
           onFailure: (err) => this.d.log.write({ event: 'part-ship-deferred', chainId, code: (err as DeskError).code, message: (err as Error).message }),
         });
         const m = await captureBaseline(dc, this.route.source, {

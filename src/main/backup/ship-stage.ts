@@ -45,7 +45,15 @@ function nextBatch(pending: SliceRow[], i: number): SliceRow[] {
 }
 
 export class ShipStage {
+  /** Parts this process already saw intact at the landing (shipped while the copy ran): not read there again here. */
+  private readonly landed = new Set<string>();
+
   constructor(private readonly d: ShipStageDeps) {}
+
+  /** A part checked at the landing by the copy's shipper; the apply stage still checks every part before DR is touched. */
+  partLanded(name: string, sha256: string): void {
+    this.landed.add(`${name} ${sha256}`);
+  }
 
   async ship(run: RunContext, landing: Landing, chain: ChainRow, slices: SliceRow[]): Promise<void> {
     const pending = slices.filter((s) => s.state !== 'verified');
@@ -102,6 +110,10 @@ export class ShipStage {
     let resumedFrom = 0;
     for (const [i, p] of parts.entries()) {
       checkAborted(run.signal);
+      if (this.landed.delete(`${p.archive} ${p.sha256}`)) {
+        base += p.bytes;
+        continue;
+      }
       run.progress.update({ message: `Shipping baseline part ${i + 1} of ${parts.length} to ${this.d.target}`, bytes: { done: base, total } });
       const r = await landing.shipFile({ name: p.archive, localPath: join(this.d.outbox, p.archive), sha256: p.sha256, of: m }, (n) => run.progress.update({ bytes: { done: base + n, total } }), run.signal);
       base += p.bytes;

@@ -21,6 +21,8 @@ export class PartShipper {
       chainId: string;
       signal?: AbortSignal;
       onSent(bytes: number): void;
+      /** The part is intact at the landing (sent and checked, or found there already). */
+      onLanded(p: CopiedPart): void;
       onFailure(err: unknown): void;
     },
   ) {}
@@ -33,6 +35,7 @@ export class PartShipper {
         this.shipped++;
         this.sent += r.sent;
         this.d.onSent(r.sent);
+        this.d.onLanded(p);
       } catch (err) {
         this.failed = true;
         if (!this.d.signal?.aborted) this.d.onFailure(err);
